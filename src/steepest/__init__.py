@@ -1,0 +1,65 @@
+"""steepest: gradients and gradient descent that you can compute, see and trust.
+
+The public API is re-exported here. Names are loaded on first use, so that
+``import steepest`` stays cheap and a command only pays for what it needs
+(``steepest grad`` never imports matplotlib; ``steepest train`` never imports SymPy).
+
+Examples
+--------
+>>> import steepest
+>>> g = steepest.gradient("x^2 sin(y)")
+>>> print(g)
+∇f(x, y) = (2·x·sin(y), x²·cos(y))
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from steepest.errors import (
+    DataError,
+    DescentError,
+    EquationError,
+    NetworkError,
+    SteepestError,
+)
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported lazily on first access)
+_LAZY: dict[str, str] = {
+    "Equation": "steepest.equation",
+    "parse": "steepest.equation",
+    "Gradient": "steepest.gradient",
+    "gradient": "steepest.gradient",
+    "numeric_gradient": "steepest.gradient",
+}
+
+__all__ = [
+    "DataError",
+    "DescentError",
+    "EquationError",
+    "NetworkError",
+    "SteepestError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'steepest' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.equation import Equation, parse
+    from steepest.gradient import Gradient, gradient, numeric_gradient
