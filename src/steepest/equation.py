@@ -82,6 +82,12 @@ class Equation:
             self._compiled["value"] = function
         return function(*_bind(self.names, values, named))
 
+    def at(self, points: Any) -> Any:
+        """The value at points given as rows: shape ``(n,)`` gives a number, ``(..., n)`` an array."""
+        from steepest.gradient import _point
+
+        return self(*_point(points, len(self.variables)))
+
 
 def parse(text: str, variables: Sequence[str] | None = None) -> Equation:
     """Read an equation typed as text.
