@@ -31,9 +31,9 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "Equation": "steepest.equation",
     "parse": "steepest.equation",
-    "Gradient": "steepest.gradient",
-    "gradient": "steepest.gradient",
-    "numeric_gradient": "steepest.gradient",
+    "Gradient": "steepest.gradients",
+    "gradient": "steepest.gradients",
+    "numeric_gradient": "steepest.gradients",
 }
 
 __all__ = [
@@ -62,4 +62,4 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.equation import Equation, parse
-    from steepest.gradient import Gradient, gradient, numeric_gradient
+    from steepest.gradients import Gradient, gradient, numeric_gradient

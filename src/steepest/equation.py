@@ -3,7 +3,7 @@
 :func:`parse` is the only way text becomes an :class:`Equation`. The text is read by
 steepest's own parser (:mod:`steepest._parser`): nothing is ever passed to ``eval``,
 ``exec`` or ``sympify``. This module holds the result and how it prints; it leaves
-differentiation to :mod:`steepest.gradient`.
+differentiation to :mod:`steepest.gradients`.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Equation:
 
     def __call__(self, *values: Any, **named: Any) -> Any:
         """The value at a point or on broadcastable arrays, one argument per variable."""
-        from steepest.gradient import _bind, _compile_scalar
+        from steepest.gradients import _bind, _compile_scalar
 
         function = self._compiled.get("value")
         if function is None:
@@ -84,7 +84,7 @@ class Equation:
 
     def at(self, points: Any) -> Any:
         """The value at points given as rows: shape ``(n,)`` gives a number, ``(..., n)`` an array."""
-        from steepest.gradient import _point
+        from steepest.gradients import _point
 
         return self(*_point(points, len(self.variables)))
 

@@ -42,7 +42,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest grad``."""
     from steepest._printing import plain
-    from steepest.gradient import gradient
+    from steepest.gradients import gradient
 
     g = gradient(args.equation, _names(args.vars))
     point = _parse_point(args.at, g.names) if args.at is not None else None
