@@ -105,8 +105,8 @@ def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
         parts = [pairs[n] for n in names]
     if len(parts) != len(names):
         raise UsageError(
-            f"--at {text!r} has {len(parts)} coordinates but the equation has "
-            f"{len(names)} variables ({', '.join(names)})"
+            f"--at {text!r} has {len(parts)} coordinate{'s' * (len(parts) != 1)} but the "
+            f"equation has {len(names)} variable{'s' * (len(names) != 1)} ({', '.join(names)})"
             f"\nhint: give one value for each, in that order (or set the order with --vars)"
         )
     values = []
