@@ -331,10 +331,14 @@ def _point(points: Sequence[float] | np.ndarray, n: int) -> list[np.ndarray]:
 def _evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int) -> np.ndarray:
     """Call a compiled function and stack its ``count`` results into one float array.
 
-    Large grids are cut along their first axis and the slices computed in parallel.
+    Inputs that repeat along an axis (the coordinate arrays of ``numpy.meshgrid``) are
+    first reduced to that axis's single slice, so that the functions of one coordinate are
+    computed once per row or column rather than once per grid point; large grids are then
+    cut along their first axis and the slices computed in parallel.
     """
     shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
     out = np.empty((count, *shape))
+    arrays = [_squeeze_repeats(a) for a in arrays]
     size = math.prod(shape)
     if size < _PARALLEL_MIN_SIZE or _WORKERS == 1 or shape[0] < 2 * _WORKERS:
         _fill(out, function(*arrays))
@@ -352,6 +356,21 @@ def _evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int
     for future in [_pool.submit(work, lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]:
         future.result()
     return out
+
+
+def _squeeze_repeats(array: np.ndarray) -> np.ndarray:
+    """``array`` reduced to length 1 along every axis it is constant along (same values)."""
+    if array.ndim < 2 or array.size < _PARALLEL_MIN_SIZE:
+        return array
+    for axis in range(array.ndim):
+        if array.shape[axis] == 1:
+            continue
+        first = np.take(array, [0], axis=axis)
+        last = np.take(array, [-1], axis=axis)
+        # a cheap look at the two ends rules out most arrays before the full comparison
+        if np.array_equal(first, last) and (array == first).all():
+            array = first
+    return array
 
 
 def _fill(out: np.ndarray, results: Sequence[Any]) -> None:
