@@ -183,3 +183,18 @@ def test_symbolic_gradient_matches_central_differences(expr, point):
     approx = numeric_gradient(g.equation.at, point)
     scale = max(1.0, float(np.max(np.abs(exact))))
     np.testing.assert_allclose(approx, exact, rtol=1e-5, atol=1e-5 * scale)
+
+
+def test_meshgrid_inputs_and_nearly_separable_inputs_give_exact_results():
+    g = seed_gradient()
+    axis = np.linspace(-2, 2, 400)
+    X, Y = np.meshgrid(axis, axis)
+    expected = np.stack([2 * X * np.sin(Y), X**2 * np.cos(Y)])
+    np.testing.assert_allclose(g(X, Y), expected, rtol=1e-12, atol=1e-12)
+    # one changed value in the middle: the input no longer repeats and must not be squeezed
+    X2 = X.copy()
+    X2[200, 123] = 7.0
+    out = g(X2, Y)
+    assert out[1, 200, 123] == pytest.approx(49.0 * np.cos(Y[200, 123]))
+    np.testing.assert_allclose(np.delete(out[1].ravel(), 200 * 400 + 123),
+                               np.delete(expected[1].ravel(), 200 * 400 + 123))
