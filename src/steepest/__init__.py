@@ -34,6 +34,8 @@ _LAZY: dict[str, str] = {
     "Gradient": "steepest.gradients",
     "gradient": "steepest.gradients",
     "numeric_gradient": "steepest.gradients",
+    "load_mnist": "steepest.data",
+    "load_mnist_sample": "steepest.data",
 }
 
 __all__ = [
@@ -61,5 +63,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.data import load_mnist, load_mnist_sample
     from steepest.equation import Equation, parse
     from steepest.gradients import Gradient, gradient, numeric_gradient
