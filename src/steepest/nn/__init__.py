@@ -1,0 +1,10 @@
+"""Neural networks trained by gradient descent: :class:`Network` and :func:`train`.
+
+The network (layers, forward pass, backpropagation, save/load) lives in
+:mod:`steepest.nn.network`; the training loop (epochs, mini-batches, progress,
+history) in :mod:`steepest.nn.train`. Nothing here imports SymPy or matplotlib.
+"""
+
+from steepest.nn.network import Gradients, Network
+
+__all__ = ["Gradients", "Network"]

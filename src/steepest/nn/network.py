@@ -1,0 +1,459 @@
+"""A fully connected neural network: forward pass, backpropagation, save and load.
+
+:class:`Network` holds the weights and biases of a stack of dense layers and
+computes, for a mini-batch, the gradient of the cost with respect to every one of
+them in a single vectorised pass (no Python loop over examples). One example is
+one row, so a layer computes ``z = a·Wᵀ + b`` and ``a' = f(z)``; ``W`` has shape
+``(n_out, n_in)`` as in Nielsen's book, so ``W[j, k]`` links input ``k`` to
+neuron ``j``.
+
+Speed at small mini-batches comes from doing few NumPy calls a step: every weight
+and bias is a view into one flat parameter vector (and every gradient a view into
+one flat gradient vector), so an optimizer updates the whole network with one or
+two ufunc calls; activations and deltas live in buffers allocated once per batch
+size and are written with ``out=``.
+
+Left out: the training loop (:mod:`steepest.nn.train`), convolutions, dropout,
+regularisation, and any layer that is not dense.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, _as_targets, _check_finite, get_cost
+from steepest.errors import NetworkError
+
+__all__ = ["FORMAT_VERSION", "Gradients", "Network"]
+
+FORMAT = "steepest-network"
+FORMAT_VERSION = 1
+
+
+# ------------------------------------------------------------------ activations
+# An activation works in place: ``apply(z)`` turns z into a = f(z), and
+# ``prime(delta, a, scratch)`` multiplies δ by f'(z), written in terms of a (so z
+# need not be kept). Constants are 0-d arrays of the network's dtype: NumPy
+# combines those with an array faster than a Python float.
+class _Activation:
+    name = ""
+
+    def __init__(self, dtype: np.dtype) -> None:
+        self.half = np.array(0.5, dtype)
+        self.one = np.array(1.0, dtype)
+        self.zero = np.array(0.0, dtype)
+
+
+class _Sigmoid(_Activation):
+    name = "sigmoid"
+
+    def apply(self, z: np.ndarray) -> None:
+        # σ(z) = 1/(1 + e⁻ᶻ) = ½·tanh(z/2) + ½, a form that never overflows
+        z *= self.half
+        np.tanh(z, out=z)
+        z *= self.half
+        z += self.half
+
+    def prime(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+        np.subtract(self.one, a, out=scratch)  # σ' = σ·(1 − σ)
+        scratch *= a
+        delta *= scratch
+
+
+class _Tanh(_Activation):
+    name = "tanh"
+
+    def apply(self, z: np.ndarray) -> None:
+        np.tanh(z, out=z)
+
+    def prime(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+        np.multiply(a, a, out=scratch)  # tanh' = 1 − tanh²
+        np.subtract(self.one, scratch, out=scratch)
+        delta *= scratch
+
+
+class _ReLU(_Activation):
+    name = "relu"
+
+    def apply(self, z: np.ndarray) -> None:
+        np.maximum(z, self.zero, out=z)
+
+    def prime(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+        np.greater(a, self.zero, out=scratch)  # relu' = 1 where z > 0, else 0
+        delta *= scratch
+
+
+class _Softmax(_Activation):
+    name = "softmax"
+
+    def apply(self, z: np.ndarray) -> None:
+        z -= z.max(axis=1, keepdims=True)  # the same result, without overflow
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+
+    def prime(self, delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
+        # the softmax Jacobian times each row g = ∂C/∂a: a ⊙ (g − Σⱼ gⱼ·aⱼ)
+        np.multiply(delta, a, out=scratch)
+        delta -= scratch.sum(axis=1, keepdims=True)
+        delta *= a
+
+
+_ACTIVATIONS = {cls.name: cls for cls in (_Sigmoid, _Tanh, _ReLU, _Softmax)}
+_HIDDEN = ("sigmoid", "tanh", "relu")
+
+
+class Gradients(NamedTuple):
+    """What :meth:`Network.backprop` returns: ``∂C/∂Wˡ``, ``∂C/∂bˡ`` and ``C``."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    cost: float
+
+
+class _Workspace:
+    """Buffers for one mini-batch size, reused by every step of that size."""
+
+    def __init__(self, sizes: tuple[int, ...], m: int, dtype: np.dtype) -> None:
+        self.activations = [np.empty((m, n), dtype) for n in sizes[1:]]
+        self.deltas = [np.empty((m, n), dtype) for n in sizes[1:]]
+        self.scratch = [np.empty((m, n), dtype) for n in sizes[1:]]
+        self.ones = np.ones(m, dtype)
+        self.inv_m = np.array(1.0 / m, dtype)
+        self.eps = np.array(np.finfo(dtype).eps, dtype)
+
+
+def _check_sizes(sizes: Any) -> tuple[int, ...]:
+    try:
+        values = [int(s) for s in sizes]
+        ok = len(values) >= 2 and all(v >= 1 and v == s for v, s in zip(values, sizes, strict=True))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise NetworkError(
+            f"sizes must list at least two positive whole numbers (inputs, ..., outputs), "
+            f"e.g. [784, 30, 10]; got {sizes!r}"
+        )
+    return tuple(values)
+
+
+def _check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise NetworkError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return str(value)
+
+
+class Network:
+    """A fully connected network of sigmoid, tanh or ReLU layers.
+
+    Parameters
+    ----------
+    sizes
+        Neurons per layer, inputs first: ``[784, 30, 10]`` has 784 inputs, one hidden
+        layer of 30 and 10 outputs.
+    activation
+        ``"sigmoid"``, ``"tanh"`` or ``"relu"`` for the hidden layers.
+    output
+        The output layer's activation: ``"sigmoid"``, ``"tanh"``, ``"relu"``,
+        ``"softmax"``, or ``None`` for the same as the hidden layers.
+    seed
+        An int or a :class:`numpy.random.Generator` for the initial weights.
+    dtype
+        ``numpy.float32`` (the default; fast) or ``numpy.float64``.
+
+    Notes
+    -----
+    Initialisation: the weights of a layer with ``n_in`` inputs are drawn from
+    ``N(0, 1/n_in)`` (LeCun), or ``N(0, 2/n_in)`` (He) for a ReLU layer, so that
+    each neuron's ``z`` starts with a variance near 1 whatever the width; the
+    biases start at 0. Draws are made in float64, so a seed gives the same
+    network in either dtype (up to rounding).
+
+    Examples
+    --------
+    >>> net = Network([2, 3, 1], seed=0)
+    >>> net
+    Network([2, 3, 1], activation='sigmoid', output='sigmoid', dtype=float32)
+    >>> [w.shape for w in net.weights], net.params.size
+    ([(3, 2), (1, 3)], 13)
+    >>> net.forward([[0.0, 1.0]]).shape
+    (1, 1)
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str = "sigmoid",
+        output: str | None = None,
+        *,
+        seed: int | np.random.Generator | None = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        self.sizes = _check_sizes(sizes)
+        self.activation = _check_choice(activation, "activation", _HIDDEN)
+        self.output = _check_choice(
+            activation if output is None else output, "output", tuple(_ACTIVATIONS)
+        )
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise NetworkError(f"dtype must be float32 or float64; got {self.dtype}")
+        shapes = list(zip(self.sizes[1:], self.sizes[:-1], strict=True))
+        # one flat vector holds every parameter: W¹, b¹, W², b², ...
+        self.params = np.zeros(sum(o * i + o for o, i in shapes), self.dtype)
+        self.grads = np.zeros_like(self.params)
+        self.weights, self.biases = self._views(self.params)
+        self.grad_weights, self.grad_biases = self._views(self.grads)
+        rng = np.random.default_rng(seed)
+        for layer, w in enumerate(self.weights):
+            gain = 2.0 if self._activation_name(layer) == "relu" else 1.0
+            w[...] = rng.standard_normal(w.shape) * np.sqrt(gain / w.shape[1])
+        # each layer's activation f
+        names = [self._activation_name(layer) for layer in range(len(self.weights))]
+        self._f = [_ACTIVATIONS[name](self.dtype) for name in names]
+        self._workspaces: dict[int, _Workspace] = {}
+
+    def _views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        weights, biases, start = [], [], 0
+        for n_out, n_in in zip(self.sizes[1:], self.sizes[:-1], strict=True):
+            weights.append(flat[start : start + n_out * n_in].reshape(n_out, n_in))
+            start += n_out * n_in
+            biases.append(flat[start : start + n_out])
+            start += n_out
+        return weights, biases
+
+    def _activation_name(self, layer: int) -> str:
+        return self.output if layer == len(self.weights) - 1 else self.activation
+
+    def __repr__(self) -> str:
+        return (
+            f"Network({list(self.sizes)}, activation={self.activation!r}, "
+            f"output={self.output!r}, dtype={self.dtype.name})"
+        )
+
+    # ------------------------------------------------------------ forward pass
+    def _feedforward(self, x: np.ndarray, activations: list[np.ndarray]) -> list[np.ndarray]:
+        """Fill ``activations`` layer by layer: ``aˡ = f(aˡ⁻¹·Wˡᵀ + bˡ)``, ``a⁰ = x``."""
+        a = x
+        for layer, out in enumerate(activations):
+            np.dot(a, self.weights[layer].T, out=out)  # z = a·Wᵀ
+            out += self.biases[layer]  # z += b
+            self._f[layer].apply(out)  # a = f(z), in place
+            a = out
+        return activations
+
+    def _inputs(self, x: Any, where: str) -> np.ndarray:
+        array = np.asarray(x)
+        if array.dtype.kind not in "iuf":
+            raise TypeError(f"{where}: x must be an array of numbers; got dtype {array.dtype}")
+        if array.ndim not in (1, 2) or array.shape[-1] != self.sizes[0]:
+            raise NetworkError(
+                f"{where}: x must have shape ({self.sizes[0]},) for one example or "
+                f"(m, {self.sizes[0]}) for m examples; got shape {array.shape}"
+            )
+        _check_finite(array, where, "x")
+        return np.ascontiguousarray(array, dtype=self.dtype)
+
+    def forward(self, x: Any) -> np.ndarray:
+        """The network's outputs for one example (1-D) or a batch (one example a row).
+
+        Examples
+        --------
+        >>> Network([2, 3], seed=0).forward([0.0, 0.0])  # zero input: σ(0) = ½
+        array([0.5, 0.5, 0.5], dtype=float32)
+        """
+        x = self._inputs(x, "forward")
+        batch = x.reshape(-1, self.sizes[0])
+        buffers = [np.empty((batch.shape[0], n), self.dtype) for n in self.sizes[1:]]
+        out = self._feedforward(batch, buffers)[-1]
+        return out[0] if x.ndim == 1 else out
+
+    def predict(self, x: Any) -> Any:
+        """The predicted class (the index of the largest output) of each example.
+
+        Examples
+        --------
+        >>> net = Network([2, 2], output="softmax", seed=0)
+        >>> net.predict([[1.0, 0.0], [0.0, 1.0]]).shape
+        (2,)
+        """
+        out = self.forward(x)
+        labels = out.argmax(axis=-1)
+        return int(labels) if out.ndim == 1 else labels
+
+    def evaluate(self, x: Any, y: Any, cost: str | Cost = "quadratic") -> tuple[float, float]:
+        """The mean cost and the accuracy (fraction of right predictions) on ``(x, y)``.
+
+        ``y`` is integer labels or one-hot rows.
+        """
+        outputs = self.forward(np.atleast_2d(x))
+        targets = _as_targets(y, outputs.shape[1], outputs.shape[0], "evaluate")
+        value = self._cost(get_cost(cost)).value(targets, outputs)
+        right = outputs.argmax(axis=1) == targets.argmax(axis=1)
+        return float(value), float(right.mean())
+
+    # ---------------------------------------------------------- backpropagation
+    def _cost(self, cost: Cost) -> Cost:
+        if cost is CROSS_ENTROPY and self.output != "softmax":
+            raise NetworkError(
+                f"cost 'cross-entropy' needs a softmax output layer; this network's output "
+                f"is {self.output!r}. hint: Network(..., output='softmax'), or cost='quadratic'"
+            )
+        return cost
+
+    def _workspace(self, m: int) -> _Workspace:
+        work = self._workspaces.get(m)
+        if work is None:
+            work = self._workspaces[m] = _Workspace(self.sizes, m, self.dtype)
+        return work
+
+    def _output_error(self, y: np.ndarray, cost: Cost, work: _Workspace) -> Any:
+        """Write ``δᴸ = ∂C/∂zᴸ`` into ``work.deltas[-1]``; return the cost ``C`` of the batch."""
+        a, delta, scratch = work.activations[-1], work.deltas[-1], work.scratch[-1]
+        m = a.shape[0]
+        if cost is QUADRATIC:  # C = 1/2m Σ‖a − y‖², ∂C/∂a = (a − y)/m
+            np.subtract(a, y, out=delta)
+            value = np.vdot(delta, delta) * (0.5 / m)
+            delta *= work.inv_m
+        elif cost is CROSS_ENTROPY:  # C = −1/m Σ y·ln a; softmax: δᴸ = (a − y)/m
+            np.maximum(a, work.eps, out=scratch)
+            np.log(scratch, out=scratch)
+            value = np.vdot(y, scratch) * (-1.0 / m)
+            np.subtract(a, y, out=delta)
+            delta *= work.inv_m
+            return value
+        else:  # any other Cost: its own gradient
+            delta[...] = cost.grad(y, a)
+            value = cost.value(y, a)
+        self._f[-1].prime(delta, a, scratch)  # δᴸ = ∂C/∂a ⊙ f'(zᴸ)
+        return value
+
+    def _backprop(self, x: np.ndarray, y: np.ndarray, cost: Cost, work: _Workspace) -> Any:
+        """Write the gradient of the mini-batch's cost into ``self.grads``; return the cost.
+
+        ``x`` is ``(m, n_in)`` and ``y`` one-hot ``(m, n_out)``, both contiguous in
+        the network's dtype. With one example a row, the four equations are::
+
+            δᴸ      = ∂C/∂aᴸ ⊙ f'(zᴸ)             (the output error)
+            δˡ      = (δˡ⁺¹·Wˡ⁺¹) ⊙ f'(zˡ)         (the error one layer down)
+            ∂C/∂Wˡ  = δˡᵀ·aˡ⁻¹                     (summed over the batch by the product)
+            ∂C/∂bˡ  = Σ over rows of δˡ
+        """
+        activations = self._feedforward(x, work.activations)
+        value = self._output_error(y, cost, work)
+        for layer in reversed(range(len(self.weights))):
+            delta = work.deltas[layer]
+            a_in = x if layer == 0 else activations[layer - 1]
+            np.dot(delta.T, a_in, out=self.grad_weights[layer])
+            np.dot(work.ones, delta, out=self.grad_biases[layer])  # 1ᵀ·δ: the sum of rows
+            if layer > 0:
+                below = work.deltas[layer - 1]
+                np.dot(delta, self.weights[layer], out=below)
+                self._f[layer - 1].prime(below, activations[layer - 1], work.scratch[layer - 1])
+        return value
+
+    def backprop(self, x_batch: Any, y_batch: Any, cost: str | Cost = "quadratic") -> Gradients:
+        """The gradient of the mini-batch's cost for every weight and bias.
+
+        Parameters
+        ----------
+        x_batch
+            Inputs, one example a row (``(m, n_in)``).
+        y_batch
+            Integer labels ``(m,)`` or one-hot rows ``(m, n_out)``.
+        cost
+            ``"quadratic"`` (``C = 1/2m Σ‖y − a‖²``), ``"cross-entropy"``
+            (``C = −1/m Σ y·ln a``; needs ``output="softmax"``) or a
+            :class:`steepest.cost.Cost`.
+
+        Returns
+        -------
+        Gradients
+            ``(weights, biases, cost)``: new arrays shaped like :attr:`weights` and
+            :attr:`biases`, and the cost of the mini-batch.
+
+        Examples
+        --------
+        >>> net = Network([2, 3, 2], seed=1)
+        >>> g = net.backprop([[0.0, 1.0], [1.0, 0.0]], [1, 0])
+        >>> [w.shape for w in g.weights], [b.shape for b in g.biases]
+        ([(3, 2), (2, 3)], [(3,), (2,)])
+        """
+        x = self._inputs(x_batch, "backprop")
+        if x.ndim != 2:
+            raise NetworkError(f"backprop: x_batch must be 2-D (m, n_in); got shape {x.shape}")
+        y = _as_targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
+        value = self._backprop(x, y, self._cost(get_cost(cost)), self._workspace(x.shape[0]))
+        grads = self.grads.copy()
+        weights, biases = self._views(grads)
+        return Gradients(weights, biases, float(value))
+
+    # -------------------------------------------------------------- save / load
+    def save(self, path: str | Path) -> Path:
+        """Write the architecture and every parameter to ``path`` (an ``.npz`` file)."""
+        path = Path(path)
+        with path.open("wb") as file:
+            np.savez(
+                file, format=np.str_(FORMAT), version=np.int64(FORMAT_VERSION),
+                sizes=np.array(self.sizes, np.int64), activation=np.str_(self.activation),
+                output=np.str_(self.output), dtype=np.str_(self.dtype.name), params=self.params,
+            )
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Network:
+        """Read a network written by :meth:`save`; anything else is a ``NetworkError``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> net = Network([4, 3, 2], seed=0)
+        >>> file = net.save(pathlib.Path(tempfile.mkdtemp()) / "net.npz")
+        >>> bool((Network.load(file).params == net.params).all())
+        True
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise NetworkError(f"no network file at {path}")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                fields = {name: data[name] for name in data.files}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise NetworkError(
+                f"{path} is not a readable steepest network file (.npz): {error}"
+            ) from None
+        except AttributeError:  # np.load gave a plain array, not an .npz archive
+            fields = {}
+        return cls._from_fields(fields, path)
+
+    @classmethod
+    def _from_fields(cls, fields: dict[str, np.ndarray], path: Path) -> Network:
+        needed = ("format", "version", "sizes", "activation", "output", "dtype", "params")
+        if fields.get("format", np.str_("")).item() != FORMAT:
+            raise NetworkError(f"{path} is not a steepest network file (no '{FORMAT}' marker)")
+        missing = [name for name in needed if name not in fields]
+        if missing:
+            raise NetworkError(f"{path} is incomplete: it lacks {', '.join(missing)}")
+        version = int(fields["version"])
+        if version != FORMAT_VERSION:
+            raise NetworkError(
+                f"{path} has network format version {version}; this steepest reads version "
+                f"{FORMAT_VERSION}. hint: save it again with the steepest that trained it"
+            )
+        try:
+            net = cls(fields["sizes"].tolist(), str(fields["activation"]),
+                      str(fields["output"]), dtype=str(fields["dtype"]))
+        except (NetworkError, TypeError) as error:
+            raise NetworkError(f"{path} describes an unusable network: {error}") from None
+        params = fields["params"]
+        if params.shape != net.params.shape or params.dtype != net.dtype:
+            raise NetworkError(
+                f"{path} holds {params.shape} {params.dtype} parameters; the architecture "
+                f"{list(net.sizes)} needs ({net.params.size},) {net.dtype}"
+            )
+        _check_finite(params, str(path), "params")
+        net.params[...] = params
+        return net
