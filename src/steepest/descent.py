@@ -1,0 +1,587 @@
+"""Gradient descent and ascent: the loop, its stopping rules, and the :class:`Result`.
+
+:func:`minimize` follows the gradient downhill from a start, one optimizer step at a
+time (:mod:`steepest.optim` does the stepping); :func:`maximize` minimizes ``-f`` through
+the very same code and reports the values of ``f``. The function may be equation text,
+an :class:`~steepest.Equation`, a :class:`~steepest.Gradient`, or a Python function of a
+1-D array (with its gradient, or numeric central differences).
+
+A run ends with one ``status`` from a fixed set, and a plain-language ``message``:
+
+``'converged'``
+    The gradient norm fell to ``tol`` or below; or the steps stopped changing both the
+    point and the value (to about 12 digits: see ``_FTOL``, ``_XTOL``); the message says which.
+``'stationary'``
+    The start itself has a gradient norm of at most ``tol``: there is no direction to go.
+``'max_iterations'``
+    ``max_iter`` steps were taken without meeting a stopping rule; also a run stopped by
+    its ``callback`` (a limit imposed from outside, like ``max_iter``; the message says
+    "stopped by the callback").
+``'diverged'``
+    The value or gradient became NaN or infinite, the value grew far above its start
+    (more than ``_GROWTH``·max(1, \\|f(start)\\|)), or the path ran off to infinity while
+    the value kept falling (f unbounded). Never returned silently as an answer.
+
+Many starts, given as the rows of an ``(m, n)`` array, are descended together in one
+vectorised run (one ``(m, n)`` parameter array through the optimizer; a start that stops
+is frozen while the others go on) and give a list of ``m`` results.
+
+This module leaves plotting to :mod:`steepest.plot` and second-order methods (Newton,
+BFGS) to SciPy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from steepest.errors import DescentError
+from steepest.optim import Optimizer, make_optimizer
+
+__all__ = ["STATUSES", "Result", "maximize", "minimize"]
+
+STATUSES = ("converged", "stationary", "max_iterations", "diverged")
+
+# Stopping constants (see the module docstring).
+_GROWTH = 1e6  # diverged when f rises more than this times max(1, |f(start)|) (uphill for ascent)
+_RUNAWAY = 1e12  # unbounded when |x| exceeds this times max(1, |start|) while f keeps falling
+_FTOL = 1e-12  # "no change": |Δf| <= _FTOL·max(1, |f|) ...
+_XTOL = 1e-12  # ... and |Δx| <= _XTOL·max(1, |x|), both in one step
+# Backtracking (Armijo) line search: halve the optimizer's step until
+# f(x + αd) <= f(x) + _ARMIJO·α·∇f·d, at most _HALVINGS times (then do not move).
+_ARMIJO = 1e-4
+_HALVINGS = 50
+
+# Why a run stopped -> (status, message). Fields: see _message.
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "gradient": ("converged", "the gradient norm {gnorm:.3g} fell to tol={tol:g} or below "
+                              "after {k} steps"),
+    "no_change": ("converged", "the steps stopped changing the point and the value "
+                               "(|Δx| = {dx:.2g}, |Δf| = {df:.2g}) after {k} steps; the "
+                               "gradient norm is {gnorm:.3g}"),
+    "stationary": ("stationary", "the start is a stationary point: the gradient norm there "
+                                 "is {gnorm:.3g} <= tol={tol:g}, so there is no {way} "
+                                 "direction to follow"),
+    "max_iter": ("max_iterations", "stopped after max_iter={k} steps with the gradient norm "
+                                   "still {gnorm:.3g} > tol={tol:g}; hint: raise max_iter, "
+                                   "or try another learning_rate or optimizer"),
+    "callback": ("max_iterations", "stopped by the callback after {k} steps (gradient norm "
+                                   "{gnorm:.3g})"),
+    "growth": ("diverged", "the step size {lr:g} is too large for this function: the value "
+                           "{moved} from {v0:.3g} to {vk:.3g} in {k} steps; try {hint:g}"),
+    "not_finite": ("diverged", "the step size {lr:g} is too large for this function: the value "
+                               "became {vk} after {k} steps (from {v0:.3g} at the start); "
+                               "try {hint:g}"),
+    "unbounded": ("diverged", "the path ran off to |x| = {xnorm:.3g} in {k} steps while the "
+                              "value kept {moving} (to {vk:.3g}): f seems to have no {extremum}"),
+    "undefined": ("diverged", "f or its gradient is not a finite number at the start "
+                              "(value {v0}): descent cannot begin there"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, repr=False)
+class Result:
+    """The outcome of one descent (or ascent), with its whole path.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        The final point, shape ``(n,)``.
+    value : float
+        ``f(x)`` (of ``f`` itself, also for an ascent).
+    grad_norm : float
+        The length of the gradient at ``x``.
+    iterations : int
+        Steps taken.
+    path : numpy.ndarray
+        Every point visited, the start first: shape ``(iterations + 1, n)``.
+    values : numpy.ndarray
+        ``f`` at every point of the path, shape ``(iterations + 1,)``.
+    status : str
+        One of ``'converged'``, ``'stationary'``, ``'max_iterations'``, ``'diverged'``.
+    message : str
+        Why the run stopped, in words.
+    maximize : bool
+        True for an ascent.
+    optimizer : str
+        The optimizer's name (``"gd"``, ``"adam"``, ...).
+    learning_rate : float
+        Its step size.
+    names : tuple of str
+        The variable names, in the order of the coordinates.
+    """
+
+    x: np.ndarray
+    value: float
+    grad_norm: float
+    iterations: int
+    path: np.ndarray
+    values: np.ndarray
+    status: str
+    message: str
+    maximize: bool = False
+    optimizer: str = "gd"
+    learning_rate: float = 0.1
+    names: tuple[str, ...] = field(default=())
+
+    @property
+    def success(self) -> bool:
+        """True when the run ended where the gradient vanishes (converged or stationary)."""
+        return self.status in ("converged", "stationary")
+
+    def __repr__(self) -> str:
+        point = ", ".join(f"{c:.6g}" for c in self.x)
+        return (
+            f"Result(status={self.status!r}, x=[{point}], value={self.value:.6g}, "
+            f"grad_norm={self.grad_norm:.3g}, iterations={self.iterations})"
+        )
+
+
+def minimize(
+    f: Any,
+    start: Sequence[float] | np.ndarray | float,
+    *,
+    optimizer: str | Optimizer = "gd",
+    learning_rate: float = 0.1,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+    line_search: bool = False,
+    callback: Callable[[int, np.ndarray, Any, np.ndarray], Any] | None = None,
+    grad: Callable[[np.ndarray], Any] | None = None,
+    **optimizer_options: Any,
+) -> Any:
+    """Descend from ``start`` along the negative gradient of ``f``.
+
+    Parameters
+    ----------
+    f
+        Equation text (``"x^2 + 3y^2"``), an :class:`~steepest.Equation`, a
+        :class:`~steepest.Gradient`, or a Python function of a 1-D array returning a number.
+    start
+        The starting point, shape ``(n,)`` in the equation's variable order; or many
+        starts as the rows of an ``(m, n)`` array, descended together in one vectorised run.
+    optimizer
+        ``"gd"``, ``"momentum"``, ``"nesterov"``, ``"adagrad"``, ``"rmsprop"``, ``"adam"``,
+        or an optimizer object (which keeps its own learning rate; it is reset first).
+    learning_rate
+        The step size η.
+    max_iter
+        The most steps to take.
+    tol
+        Stop when the gradient norm is at most ``tol``.
+    line_search
+        Backtracking (Armijo) line search: the optimizer's step is the first trial and is
+        halved until ``f(x + αd) <= f(x) + 1e-4·α·∇f·d`` (at most 50 halvings, else no
+        move). Only steps that point downhill (``∇f·d < 0``) are searched.
+    callback
+        Called before every step as ``callback(iteration, x, value, grad)`` (values and
+        gradient of ``f``; for many starts, arrays with one row per start). Returning True
+        stops the run, reported as ``'max_iterations'`` with "stopped by the callback".
+    grad
+        For a Python function ``f``: its gradient, a function of a 1-D array returning an
+        array of the same shape. Without it, central differences are used.
+    **optimizer_options
+        Passed to the optimizer: ``momentum``, ``rho``, ``beta1``, ``beta2``, ``eps``,
+        ``schedule``.
+
+    Returns
+    -------
+    Result or list of Result
+        One :class:`Result` for a start of shape ``(n,)``; a list of ``m`` results, in the
+        order of the rows, for starts of shape ``(m, n)``.
+
+    Examples
+    --------
+    >>> r = minimize("x^2 + 3y^2", start=[2, 1], learning_rate=0.1)
+    >>> r.status, r.iterations, bool(abs(r.x).max() < 1e-8)
+    ('converged', 84, True)
+    >>> r.path[:2].tolist()
+    [[2.0, 1.0], [1.6, 0.3999999999999999]]
+    >>> minimize("x^2 + 3y^2", start=[2, 1], learning_rate=0.4).message
+    'the step size 0.4 is too large for this function: the value grew from 7 to 1.79e+07 in 10 steps; try 0.1'
+    """  # noqa: E501
+    return _run(f, start, grad, 1.0, optimizer, learning_rate, max_iter, tol, line_search,
+                callback, optimizer_options)  # fmt: skip
+
+
+def maximize(
+    f: Any,
+    start: Sequence[float] | np.ndarray | float,
+    *,
+    optimizer: str | Optimizer = "gd",
+    learning_rate: float = 0.1,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+    line_search: bool = False,
+    callback: Callable[[int, np.ndarray, Any, np.ndarray], Any] | None = None,
+    grad: Callable[[np.ndarray], Any] | None = None,
+    **optimizer_options: Any,
+) -> Any:
+    """Climb from ``start`` along the gradient of ``f``: :func:`minimize` applied to ``-f``.
+
+    Takes the same arguments as :func:`minimize`. The result reports ``f`` (not ``-f``)
+    and has ``maximize=True``.
+
+    Examples
+    --------
+    >>> r = maximize("-(x-1)^2 - (y+2)^2 + 5", start=[0, 0])
+    >>> r.status, [round(c, 6) for c in r.x], round(r.value, 9)
+    ('converged', [1.0, -2.0], 5.0)
+    """
+    return _run(f, start, grad, -1.0, optimizer, learning_rate, max_iter, tol, line_search,
+                callback, optimizer_options)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ setup
+
+
+def _run(f, start, grad, sign, optimizer, learning_rate, max_iter, tol, line_search,
+         callback, options):  # type: ignore[no-untyped-def]  # fmt: skip
+    points = _check_start(start)
+    objective = _Objective(f, grad, points.shape[-1])
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)):
+        raise TypeError(f"max_iter must be an int, got {type(max_iter).__name__}")
+    if max_iter < 0:
+        raise DescentError(f"max_iter must be 0 or more; got {max_iter}")
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating, np.integer)):
+        raise TypeError(f"tol must be a number, got {type(tol).__name__}")
+    if not (tol >= 0 and math.isfinite(tol)):
+        raise DescentError(f"tol must be a finite number >= 0; got {tol!r}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    opt = make_optimizer(optimizer, learning_rate, **options)
+    opt.reset()
+    run = _Run(objective, opt, sign, int(max_iter), float(tol), bool(line_search), callback)
+    with np.errstate(all="ignore"):  # NaN and overflow are detected and reported instead
+        if points.ndim == 1:
+            return run.one(points)
+        return run.many(points)
+
+
+def _check_start(start: Any) -> np.ndarray:
+    try:
+        points = np.array(start, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"start must be a point (a sequence of numbers) or an (m, n) array of points; "
+            f"got {start!r}"
+        ) from None
+    if points.ndim == 0:
+        points = points.reshape(1)
+    if points.ndim > 2 or points.size == 0:
+        raise DescentError(
+            f"start must have shape (n,) for one start or (m, n) for m starts; got shape "
+            f"{points.shape}"
+        )
+    if not np.isfinite(points).all():
+        raise DescentError(f"start must be finite; got {points.tolist()}")
+    return points
+
+
+def _floor_1(value: float) -> float:
+    """``value`` rounded down to one significant digit (0.167 -> 0.1, 0.048 -> 0.04)."""
+    exponent = math.floor(math.log10(value))
+    return math.floor(value / 10**exponent) * 10**exponent
+
+
+# -------------------------------------------------------------------------- objective
+
+
+class _Objective:
+    """``f`` made ready for descent: value and gradient at one point (fast) or at rows."""
+
+    def __init__(self, f: Any, grad: Callable[[np.ndarray], Any] | None, n: int) -> None:
+        import sympy
+
+        from steepest.equation import Equation
+        from steepest.gradients import Gradient, gradient
+
+        if isinstance(f, (str, Equation, sympy.Expr)):
+            f = gradient(f)
+        self.gradient = f if isinstance(f, Gradient) else None
+        if self.gradient is not None:
+            if grad is not None:
+                raise DescentError("grad= is only for a Python function f; an equation's "
+                                   "gradient is exact already")  # fmt: skip
+            self._check_count(n, f.names, str(f.equation))
+            compiled = f._compile("value_and_grad", [f.equation.expr, *f.components])
+
+            def point(x: np.ndarray) -> tuple[float, np.ndarray]:
+                out = compiled(*x)
+                return float(out[0]), np.array(out[1:], dtype=float)
+
+            self.point, self.rows, self.names = point, f.value_and_grad, f.names
+        elif callable(f):
+            if grad is not None and not callable(grad):
+                raise TypeError(f"grad must be a function of a 1-D array, got {grad!r}")
+            self.function, self.grad = f, grad
+            self.point, self.rows = self._point, self._rows
+            self.names = tuple(f"x{i + 1}" for i in range(n))
+        else:
+            raise TypeError(
+                "f must be equation text, an Equation, a Gradient or a Python function of a "
+                f"1-D array; got {type(f).__name__}"
+            )
+
+    @staticmethod
+    def _check_count(n: int, names: tuple[str, ...], label: str) -> None:
+        if not names:
+            raise DescentError(f"{label} has no variables: there is nothing to descend along")
+        if n != len(names):
+            hint = (" hint: for many starts of a one-variable function, give them as a "
+                    "column, shape (m, 1)" if len(names) == 1 else "")  # fmt: skip
+            raise DescentError(
+                f"the start has {n} coordinates, but {label} has {len(names)} variables "
+                f"({', '.join(names)}), in that order.{hint}"
+            )
+
+    def _point(self, x: np.ndarray) -> tuple[float, np.ndarray]:
+        if not np.isfinite(x).all():
+            return math.nan, np.full(x.shape, math.nan)
+        value = self.function(x.copy())
+        if np.shape(value) not in ((), (1,)):
+            raise DescentError(
+                "descent needs a function that returns a single number; f returned shape "
+                f"{np.shape(value)}"
+            )
+        if self.grad is None:
+            from steepest.gradients import numeric_gradient
+
+            g = numeric_gradient(self.function, x)
+        else:
+            g = np.array(self.grad(x.copy()), dtype=float)
+            if g.shape != x.shape:
+                raise DescentError(f"grad must return an array of shape {x.shape} (one "
+                                   f"entry per coordinate); it returned shape {g.shape}")
+        return float(np.reshape(value, ())), g
+
+    def _rows(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pairs = [self._point(x) for x in X]
+        return np.array([v for v, _ in pairs]), np.array([g for _, g in pairs])
+
+    def hessian_at(self, x: np.ndarray) -> np.ndarray | None:
+        """The Hessian at ``x`` for an equation (exact), else None."""
+        return None if self.gradient is None else self.gradient.hessian_at(x)
+
+
+# ------------------------------------------------------------------------------ loops
+
+
+class _Run:
+    """One descent's settings, and the loops for one start and for many."""
+
+    def __init__(self, objective, opt, sign, max_iter, tol, line_search, callback):  # type: ignore[no-untyped-def]
+        self.objective, self.opt, self.sign = objective, opt, sign
+        self.max_iter, self.tol = max_iter, tol
+        self.line_search, self.callback = line_search, callback
+
+    def one(self, x0: np.ndarray) -> Result:
+        """Descend from one start; bookkeeping in Python floats, so that a step is cheap."""
+        point, sign, tol, max_iter = self.objective.point, self.sign, self.tol, self.max_iter
+        step, callback = self.opt.step, self.callback
+        x = x0.copy()
+        capacity = min(max_iter + 1, 1024)
+        path, values = np.empty((capacity, x.size)), np.empty(capacity)
+        v0 = v_prev = math.nan
+        k = 0
+        while True:
+            value, g = point(x)
+            s = sign * value  # the minimized value
+            gnorm = math.sqrt(g @ g)
+            if k == capacity:
+                capacity = min(2 * capacity, max_iter + 1)
+                path, values = _grow(path, capacity), _grow(values, capacity)
+            path[k] = x
+            values[k] = value
+            if k == 0:
+                v0 = s
+                growth_limit = s + _GROWTH * max(1.0, abs(s))
+                fall_limit = s - _GROWTH * max(1.0, abs(s))
+                runaway = _RUNAWAY * max(1.0, math.sqrt(x @ x))
+            if not (math.isfinite(s) and math.isfinite(gnorm)):
+                reason = "undefined" if k == 0 else "not_finite"
+                if s == -math.inf:
+                    reason = "unbounded"
+                break
+            if gnorm <= tol:
+                reason = "stationary" if k == 0 else "gradient"
+                break
+            if s > growth_limit:
+                reason = "growth"
+                break
+            if s < fall_limit and math.sqrt(x @ x) > runaway:
+                reason = "unbounded"
+                break
+            if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)):
+                dx = path[k] - path[k - 1]
+                if math.sqrt(dx @ dx) <= _XTOL * max(1.0, math.sqrt(x @ x)):
+                    reason = "no_change"
+                    break
+            if k == max_iter:
+                reason = "max_iter"
+                break
+            if callback is not None and callback(k, path[k], value, g):
+                reason = "callback"
+                break
+            if sign < 0:
+                g = -g
+            step([x], [g])
+            if self.line_search:
+                self._search_one(x, path[k], s, g)
+            v_prev = s
+            k += 1
+        return self._result(reason, path[: k + 1].copy(), values[: k + 1].copy(), gnorm, v0)
+
+    def _search_one(self, x: np.ndarray, x_old: np.ndarray, s: float, g: np.ndarray) -> None:
+        d = x - x_old
+        slope = float(g @ d)
+        if not slope < 0:
+            return
+        alpha = 1.0
+        for _ in range(_HALVINGS):
+            trial = self.sign * self.objective.point(x_old + alpha * d)[0]
+            if trial <= s + _ARMIJO * alpha * slope:
+                x[:] = x_old + alpha * d
+                return
+            alpha *= 0.5
+        x[:] = x_old
+
+    def many(self, x0: np.ndarray) -> list[Result]:
+        """Descend from the rows of ``x0`` together; a row that stops is frozen."""
+        rows, sign, tol, max_iter = self.objective.rows, self.sign, self.tol, self.max_iter
+        m, n = x0.shape
+        X = x0.copy()
+        capacity = min(max_iter + 1, 256)
+        path, values = np.empty((capacity, m, n)), np.empty((capacity, m))
+        reason = np.full(m, "", dtype=object)
+        stop = np.zeros(m, dtype=int)
+        gnorm_at_stop = np.zeros(m)
+        active = np.ones(m, dtype=bool)
+        k = 0
+        while True:
+            V, G = rows(X)
+            sv = sign * V
+            gnorm = np.sqrt(np.einsum("ij,ij->i", G, G))
+            if k == capacity:
+                capacity = min(2 * capacity, max_iter + 1)
+                path, values = _grow(path, capacity), _grow(values, capacity)
+            path[k] = X
+            values[k] = V
+            xnorm = np.sqrt(np.einsum("ij,ij->i", X, X))
+            if k == 0:
+                sv0 = sv.copy()
+                growth_limit = sv + _GROWTH * np.maximum(1.0, np.abs(sv))
+                fall_limit = sv - _GROWTH * np.maximum(1.0, np.abs(sv))
+                runaway = _RUNAWAY * np.maximum(1.0, xnorm)
+                sv_prev = np.full(m, np.nan)
+            dx = path[k] - path[k - 1] if k else np.full_like(X, np.nan)
+            small_dx = np.sqrt(np.einsum("ij,ij->i", dx, dx)) <= _XTOL * np.maximum(1.0, xnorm)
+            finite = np.isfinite(sv) & np.isfinite(gnorm)
+            rules = [
+                ("undefined" if k == 0 else "not_finite", ~finite & (sv != -np.inf)),
+                ("unbounded", ~finite & (sv == -np.inf)),
+                ("stationary" if k == 0 else "gradient", gnorm <= tol),
+                ("growth", sv > growth_limit),
+                ("unbounded", (sv < fall_limit) & (xnorm > runaway)),
+                ("no_change", (np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv)))
+                 & small_dx),
+                ("max_iter", np.full(m, k == max_iter)),
+            ]  # fmt: skip
+            for name, hit in rules:
+                hit &= active
+                if hit.any():
+                    reason[hit] = name
+                    stop[hit] = k
+                    gnorm_at_stop[hit] = gnorm[hit]
+                    active &= ~hit
+            if not active.any():
+                break
+            if self.callback is not None and self.callback(k, path[k], V, G):
+                reason[active], stop[active], gnorm_at_stop[active] = "callback", k, gnorm[active]
+                break
+            Gs = -G if sign < 0 else G
+            self.opt.step([X], [Gs])
+            if self.line_search:
+                self._search_many(X, path[k], sv, Gs, active)
+            np.copyto(X, path[k], where=~active[:, None])  # frozen rows stay put
+            sv_prev = sv
+            k += 1
+        return [
+            self._result(reason[i], path[: stop[i] + 1, i].copy(), values[: stop[i] + 1, i].copy(),
+                         float(gnorm_at_stop[i]), float(sv0[i]))
+            for i in range(m)
+        ]  # fmt: skip
+
+    def _search_many(self, X, X_old, sv, G, active):  # type: ignore[no-untyped-def]
+        D = X - X_old
+        slope = np.einsum("ij,ij->i", G, D)
+        todo = active & (slope < 0)
+        alpha = np.ones(len(X))
+        for _ in range(_HALVINGS):
+            if not todo.any():
+                break
+            trial = self.sign * self.objective.rows(X_old[todo] + alpha[todo, None] * D[todo])[0]
+            ok = trial <= sv[todo] + _ARMIJO * alpha[todo] * slope[todo]
+            idx = np.flatnonzero(todo)
+            X[idx[ok]] = X_old[idx[ok]] + alpha[idx[ok], None] * D[idx[ok]]
+            todo[idx[ok]] = False
+            alpha[todo] *= 0.5
+        X[todo] = X_old[todo]
+
+    # -------------------------------------------------------------------- the result
+
+    def _result(self, reason: str, path: np.ndarray, values: np.ndarray, gnorm: float,
+                v0: float) -> Result:  # fmt: skip
+        k = len(path) - 1
+        status, template = _MESSAGES[reason]
+        message = template.format(**self._fields(reason, path, values, gnorm, v0))
+        path.flags.writeable = False
+        values.flags.writeable = False
+        return Result(
+            x=path[-1], value=float(values[-1]), grad_norm=float(gnorm), iterations=k,
+            path=path, values=values, status=status, message=message,
+            maximize=self.sign < 0, optimizer=self.opt.name or type(self.opt).__name__,
+            learning_rate=self.opt.learning_rate, names=self.objective.names,
+        )  # fmt: skip
+
+    def _fields(self, reason, path, values, gnorm, v0):  # type: ignore[no-untyped-def]
+        ascent = self.sign < 0
+        k = len(path) - 1
+        fields = {"k": k, "gnorm": gnorm, "tol": self.tol, "lr": self.opt.learning_rate,
+                  "v0": self.sign * v0, "vk": values[-1], "way": "uphill" if ascent else
+                  "downhill"}  # fmt: skip
+        if reason == "no_change":
+            fields["dx"] = float(np.linalg.norm(path[-1] - path[-2]))
+            fields["df"] = abs(float(values[-1] - values[-2]))
+        elif reason in ("growth", "not_finite"):
+            fields["moved"] = "fell" if ascent else "grew"
+            fields["hint"] = self._suggest(path[0])
+        elif reason == "unbounded":
+            fields["xnorm"] = float(np.linalg.norm(path[-1]))
+            fields["moving"] = "rising" if ascent else "falling"
+            fields["extremum"] = "maximum (it is unbounded above)" if ascent else (
+                "minimum (it is unbounded below)")
+        return fields
+
+    def _suggest(self, x0: np.ndarray) -> float:
+        """A smaller learning rate to try: 1/L from the Hessian at the start for the
+        fixed-step optimizers (plain descent is stable on a quadratic for η < 2/L, L the
+        largest curvature), else a tenth of the current one."""
+        lr = self.opt.learning_rate
+        if self.opt.name in ("gd", "momentum", "nesterov"):
+            hessian = self.objective.hessian_at(x0)
+            if hessian is not None and np.isfinite(hessian).all():
+                curvature = float(np.abs(np.linalg.eigvalsh(hessian)).max())
+                if curvature > 0 and 1 / curvature < lr:
+                    return _floor_1(1 / curvature)
+        return _floor_1(lr / 10)
+
+
+def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
+    bigger = np.empty((capacity, *array.shape[1:]), dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
