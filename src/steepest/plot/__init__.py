@@ -1,0 +1,74 @@
+"""Figures of steepest: graphs, contour maps, gradient fields, descent paths, animations.
+
+Every function returns a :class:`matplotlib.figure.Figure` (built without pyplot, so no
+global state and no GUI backend is touched) that a notebook user can adjust, and
+:func:`save_figure` writes it as PNG, SVG or PDF by extension. Submodules import
+matplotlib; this package's ``__init__`` does not, so ``import steepest.plot`` is cheap and
+matplotlib loads only when a figure is made.
+
+- :func:`contour_map`: filled contours, gradient field, classified stationary points.
+- :func:`surface`: the graph of f(x, y) in 3-D with gradient arrows.
+- :func:`graph`: f of one variable with tangents and its derivative.
+- :func:`plot_gradient`: the right picture for a function (what ``Gradient.plot()`` calls).
+- :func:`plot_paths`, :func:`plot_values`, :func:`plot_result`,
+  :func:`compare_optimizers`: descent paths and value against iteration
+  (``plot_result`` is what ``Result.plot()`` calls).
+- :func:`animate_descent`: the descent stepping across the map, as GIF or MP4.
+
+What it leaves out: finding stationary points (:mod:`steepest.stationary`) and running
+descents (:mod:`steepest.descent`); network figures live with the networks.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY: dict[str, str] = {
+    "animate_descent": "steepest.plot.animate",
+    "compare_optimizers": "steepest.plot.paths",
+    "contour_map": "steepest.plot.contour",
+    "graph": "steepest.plot.graph",
+    "plot_gradient": "steepest.plot.views",
+    "plot_paths": "steepest.plot.paths",
+    "plot_result": "steepest.plot.paths",
+    "plot_values": "steepest.plot.paths",
+    "save_figure": "steepest.plot._common",
+    "surface": "steepest.plot.surface",
+}
+
+__all__ = [
+    "animate_descent",
+    "compare_optimizers",
+    "contour_map",
+    "graph",
+    "plot_gradient",
+    "plot_paths",
+    "plot_result",
+    "plot_values",
+    "save_figure",
+    "surface",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'steepest.plot' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.plot._common import save_figure
+    from steepest.plot.animate import animate_descent
+    from steepest.plot.contour import contour_map
+    from steepest.plot.graph import graph
+    from steepest.plot.paths import compare_optimizers, plot_paths, plot_result, plot_values
+    from steepest.plot.surface import surface
+    from steepest.plot.views import plot_gradient

@@ -1,0 +1,201 @@
+"""What every figure of :mod:`steepest.plot` shares: inputs, ranges, grids, colours, saving.
+
+Figures are built with :class:`matplotlib.figure.Figure` directly, never with pyplot, so
+the library touches no global state and works headless without choosing a backend.
+What it leaves out: the drawing itself (the other modules of this package).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from steepest.errors import SteepestError
+
+Bounds = tuple[tuple[float, float], ...]
+
+#: Output formats by file extension.
+FORMATS: dict[str, str] = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+# One colour per optimizer, the same in every figure (others take the leftovers in turn).
+_OPTIMIZER_COLORS = {
+    "gd": "#1f77b4",
+    "momentum": "#d62728",
+    "nesterov": "#ff7f0e",
+    "adagrad": "#9467bd",
+    "rmsprop": "#8c564b",
+    "adam": "#e377c2",
+}
+_SPARE_COLORS = ("#17becf", "#bcbd22", "#7f7f7f", "#2ca02c", "#000000")
+
+
+def as_gradient(f: Any) -> Any:
+    """A :class:`~steepest.gradients.Gradient` from text, an Equation or a Gradient."""
+    from steepest.equation import Equation
+    from steepest.gradients import Gradient, gradient
+
+    if isinstance(f, Gradient):
+        return f
+    if isinstance(f, (str, Equation)):
+        return gradient(f)
+    raise TypeError(
+        "f must be an equation as text (\"x^2 sin(y)\"), an Equation or a Gradient; "
+        f"got {type(f).__name__}"
+    )
+
+
+def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
+    """The gradient of the slice of f with some variables held at fixed values.
+
+    Examples
+    --------
+    >>> from steepest.plot._common import as_gradient
+    >>> print(fix_variables(as_gradient("x y + z^2"), {"z": 1}).equation)
+    f(x, y) = x·y + 1
+    """
+    if not fix:
+        return g
+    from steepest.equation import Equation
+    from steepest.gradients import Gradient
+
+    unknown = sorted(set(fix) - set(g.names))
+    if unknown:
+        raise SteepestError(
+            f"fix names variables that f does not have: {', '.join(unknown)}; "
+            f"the variables are {', '.join(g.names)}"
+        )
+    eq = g.equation
+    values = {v: float(fix[v.name]) for v in eq.variables if v.name in fix}
+    kept = tuple(v for v in eq.variables if v.name not in fix)
+    if not kept:
+        raise SteepestError("fix holds every variable; leave one or two free to draw")
+    held = ", ".join(f"{v.name} = {x:g}" for v, x in values.items())
+    text = f"{eq.text} with {held}" if eq.text else held
+    return Gradient(Equation(eq.expr.subs(values), kept, text, eq.name))
+
+
+def check_bounds(bounds: Any, n: int) -> Bounds:
+    """Bounds as one ``(low, high)`` float pair per variable, validated."""
+    from steepest.stationary import _check_bounds
+
+    return _check_bounds(bounds, n)
+
+
+def default_bounds(g: Any, points: Any = None) -> Bounds:
+    """A square box around the given points and the stationary points of f.
+
+    With nothing to centre on, the symmetric box ``[-3, 3]`` on every axis.
+    """
+    from steepest import stationary
+
+    n = len(g.variables)
+    known = [np.asarray(points, dtype=float).reshape(-1, n)] if points is not None else []
+    found = stationary.stationary_points(g, [(-10.0, 10.0)] * n, seeds=8, timeout=0.5)
+    if 0 < len(found) <= 9:
+        known.append(np.array([p.point for p in found]))
+    pts = np.concatenate(known) if known else np.empty((0, n))
+    pts = pts[np.all(np.isfinite(pts) & (np.abs(pts) < 1e6), axis=-1)]
+    if len(pts) == 0:
+        return ((-3.0, 3.0),) * n
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    centre = (lo + hi) / 2
+    half = float(np.max(hi - lo)) / 2
+    half = max(1.3 * half, half + 1.0, 2.0)
+    return tuple((float(c - half), float(c + half)) for c in centre)
+
+
+def grid(bounds: Bounds, num: int) -> list[np.ndarray]:
+    """Coordinate arrays (``numpy.meshgrid``, 'xy' indexing) covering the box."""
+    axes = [np.linspace(lo, hi, num) for lo, hi in bounds]
+    return list(np.meshgrid(*axes))
+
+
+def new_figure(width: float = 6.4, height: float = 5.2) -> Figure:
+    """A figure that belongs to no pyplot window (no global state), laid out tightly."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def optimizer_color(name: str, taken: dict[str, str]) -> str:
+    """The colour for an optimizer, stable across figures; ``taken`` records the choices."""
+    if name not in taken:
+        colour = _OPTIMIZER_COLORS.get(name.lower())
+        if colour is None or colour in taken.values():
+            spare = [c for c in _SPARE_COLORS if c not in taken.values()]
+            colour = spare[0] if spare else _SPARE_COLORS[len(taken) % len(_SPARE_COLORS)]
+        taken[name] = colour
+    return taken[name]
+
+
+def output_format(path: str | Path, formats: Mapping[str, str] = FORMATS) -> str:
+    """The format a file name asks for, or a SteepestError naming the ones known."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in formats:
+        known = ", ".join(formats)
+        raise SteepestError(
+            f"cannot tell the format of {str(path)!r} from its extension "
+            f"({suffix or 'none'}); expected one of {known}\n"
+            f"hint: name the file like {Path(path).stem or 'figure'}.png"
+        )
+    return formats[suffix]
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: float = 100) -> Path:
+    """Write a figure as PNG, SVG or PDF, chosen by the file's extension.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    path
+        Where to write it: ``*.png``, ``*.svg`` or ``*.pdf``.
+    dpi
+        Pixels per inch for PNG.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    path = Path(path)
+    fmt = output_format(path)
+    if not path.parent.exists():
+        raise SteepestError(
+            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"
+        )
+    metadata = {"Software": None} if fmt == "png" else None
+    fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+    return path
+
+
+def title_of(g: Any) -> str:
+    """The figure title: the equation as readable maths."""
+    return str(g.equation)
+
+
+def as_points(value: Any, n: int, name: str) -> np.ndarray:
+    """Points given as one point ``(n,)`` or rows ``(m, n)``, as an ``(m, n)`` array."""
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a point or a list of points, not a str")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a point or a list of points; got {value!r}") from None
+    if array.ndim == 0 or array.shape[-1] != n or array.ndim > 2:
+        raise SteepestError(
+            f"{name} must be points with {n} coordinates, shape ({n},) or (m, {n}); "
+            f"got shape {array.shape}"
+        )
+    return array.reshape(-1, n)
+
+
+def first_axes(fig: Figure) -> Any:
+    """The figure's first axes."""
+    return fig.axes[0]
+
+
+def _sequence(value: Any) -> Sequence[Any]:
+    return value if isinstance(value, (list, tuple)) else [value]

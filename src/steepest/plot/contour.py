@@ -1,0 +1,243 @@
+"""The contour map: filled contours with labelled levels, the gradient field, stationary points.
+
+The gradient arrows are drawn in data coordinates on axes of equal aspect, so that they
+visibly cross the contour lines at right angles (the gradient is normal to the level
+curves). Stationary points come from :func:`steepest.stationary.stationary_points` and
+are marked by kind. What it leaves out: descent paths (:mod:`steepest.plot.paths`) and
+the 3-D view (:mod:`steepest.plot.surface`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from steepest.errors import SteepestError
+from steepest.plot import _common
+
+__all__ = ["contour_map", "draw_contours", "draw_gradient_field", "draw_stationary"]
+
+# marker, face colour and size for each kind of stationary point
+STATIONARY_STYLE: dict[str, dict[str, Any]] = {
+    "minimum": {"marker": "o", "color": "#ffffff", "s": 70},
+    "maximum": {"marker": "^", "color": "#ff4040", "s": 80},
+    "saddle": {"marker": "X", "color": "#ffb000", "s": 80},
+    "degenerate": {"marker": "D", "color": "#b0b0b0", "s": 55},
+}
+
+
+def contour_map(
+    f: Any,
+    bounds: Sequence[tuple[float, float]] | None = None,
+    *,
+    levels: int | Sequence[float] | str = "auto",
+    resolution: int = 200,
+    arrows: int = 15,
+    normalize: bool = True,
+    stationary: bool = True,
+    colorbar: bool = True,
+    fix: dict[str, float] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the contour map of f(x, y) with its gradient field and stationary points.
+
+    Parameters
+    ----------
+    f
+        Equation text, an :class:`~steepest.equation.Equation` or a
+        :class:`~steepest.gradients.Gradient`, of two variables (or more, with ``fix``).
+    bounds
+        ``[(x_low, x_high), (y_low, y_high)]``. Default: a square box around the
+        stationary points, else ``[-3, 3]²``.
+    levels
+        The number of contour levels, the levels themselves, or ``"auto"``: 15 evenly
+        spaced levels, spaced geometrically above the minimum instead when most of the
+        map lies in the lowest tenth of the values (as for Rosenbrock's valley).
+    resolution
+        Grid points per axis for the contours.
+    arrows
+        Gradient arrows per axis (0 for none).
+    normalize
+        Draw every arrow the same length (the direction only); with False, lengths are
+        proportional to |∇f|, the longest filling one grid cell.
+    stationary
+        Find, classify and mark the stationary points in the box.
+    colorbar
+        Show the colour scale of f.
+    fix
+        Values for variables to hold fixed, leaving two free: ``{"z": 0}``.
+    ax
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the gradient arrows are its :class:`~matplotlib.quiver.Quiver`
+        (gid ``"gradient"``).
+
+    Examples
+    --------
+    >>> fig = contour_map("x^2 - y^2", [(-2, 2), (-2, 2)], resolution=40, arrows=5)
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
+    ('x', 'y')
+    """
+    g = _common.fix_variables(_common.as_gradient(f), fix)
+    if len(g.variables) != 2:
+        raise SteepestError(
+            f"a contour map needs a function of two variables; {g.equation} has "
+            f"{len(g.variables)}\nhint: hold the others fixed with fix={{'z': 0}}, "
+            "or use graph() for one variable"
+        )
+    box = _common.check_bounds(bounds, 2) if bounds is not None else _common.default_bounds(g)
+    fig, ax = _target(ax)
+    filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
+    if colorbar:
+        fig.colorbar(filled, ax=ax, shrink=0.85, label=g.equation.name)
+    if arrows:
+        draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
+    if stationary:
+        from steepest.stationary import stationary_points
+
+        draw_stationary(ax, stationary_points(g, box), box)
+    finish_axes(ax, g, box)
+    return fig
+
+
+def _target(ax: Axes | None) -> tuple[Figure, Axes]:
+    if ax is None:
+        fig = _common.new_figure()
+        return fig, fig.add_subplot()
+    return ax.figure, ax
+
+
+def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
+    """Limits, labels, title and aspect: equal unless the box is very elongated."""
+    (x0, x1), (y0, y1) = box
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(g.names[0])
+    ax.set_ylabel(g.names[1])
+    if not ax.get_title():
+        ax.set_title(_common.title_of(g), fontsize=11)
+    ratio = (x1 - x0) / (y1 - y0)
+    ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+
+
+def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
+    """The contour levels for values ``z``: see :func:`contour_map`'s ``levels``."""
+    if not isinstance(levels, str):
+        if isinstance(levels, (int, np.integer)) and levels < 2:
+            raise SteepestError(f"levels must be at least 2; got {levels}")
+        return levels
+    if levels != "auto":
+        raise SteepestError(f"levels must be a number, a list or 'auto'; got {levels!r}")
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        raise SteepestError("f is not finite anywhere in the box; choose another range")
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo <= 1e-12 * max(1.0, abs(lo)):
+        return np.array([lo - 0.5, lo + 0.5]) if hi == lo else np.linspace(lo, hi, 3)
+    spread = (float(np.median(finite)) - lo) / (hi - lo)
+    if spread < 0.1:
+        above = finite - lo
+        smallest = float(np.quantile(above[above > 0], 0.02))
+        steps = np.geomspace(smallest, hi - lo, 14)[:-1]
+        return lo + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]])
+    return MaxNLocator(15).tick_values(lo, hi)
+
+
+def draw_contours(
+    ax: Axes,
+    g: Any,
+    box: _common.Bounds,
+    *,
+    levels: int | Sequence[float] | str = "auto",
+    resolution: int = 200,
+    labels: bool = True,
+    cmap: str = "viridis",
+) -> Any:
+    """Filled contours with labelled contour lines; returns the filled ContourSet."""
+    if resolution < 8:
+        raise SteepestError(f"resolution must be at least 8 points per axis; got {resolution}")
+    X, Y = _common.grid(box, resolution)
+    with np.errstate(all="ignore"):
+        Z = np.asarray(g.equation(X, Y), dtype=float) * np.ones_like(X)
+    chosen = contour_levels(Z, levels)
+    Z = np.ma.masked_invalid(Z)
+    norm = None
+    if np.ndim(chosen) == 1 and len(chosen) > 2:
+        # one colour per band, however unevenly the levels are spaced
+        norm = BoundaryNorm(chosen, ncolors=256, extend="both")
+    filled = ax.contourf(X, Y, Z, levels=chosen, cmap=cmap, norm=norm, extend="both")
+    lines = ax.contour(X, Y, Z, levels=filled.levels, colors="k", linewidths=0.6, alpha=0.55)
+    if labels and len(lines.levels):
+        ax.clabel(lines, lines.levels[::2], fmt="%.3g", fontsize=7, inline=True)
+    return filled
+
+
+def draw_gradient_field(
+    ax: Axes,
+    g: Any,
+    box: _common.Bounds,
+    *,
+    arrows: int = 15,
+    normalize: bool = True,
+    color: str = "white",
+) -> Any:
+    """The gradient as arrows at the centres of an ``arrows × arrows`` grid of cells.
+
+    Arrows point along ∇f in data coordinates (``angles="xy"``), so on equal-aspect axes
+    they meet the contour lines at right angles. Returns the Quiver.
+    """
+    if not isinstance(arrows, (int, np.integer)) or arrows < 1:
+        raise SteepestError(f"arrows must be a positive whole number per axis; got {arrows!r}")
+    (x0, x1), (y0, y1) = box
+    dx, dy = (x1 - x0) / arrows, (y1 - y0) / arrows
+    xs = x0 + dx * (np.arange(arrows) + 0.5)
+    ys = y0 + dy * (np.arange(arrows) + 0.5)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        U, V = (np.asarray(c, dtype=float) * np.ones_like(X) for c in g(X, Y))
+        length = np.hypot(U, V)
+        cell = min(dx, dy)
+        if normalize:
+            scale = np.where(length > 0, 0.75 * cell / length, 0.0)
+        else:
+            top = np.nanmax(np.where(np.isfinite(length), length, np.nan))
+            scale = np.full_like(length, 0.9 * cell / top if top > 0 else 0.0)
+        U, V = U * scale, V * scale
+    bad = ~(np.isfinite(U) & np.isfinite(V))
+    quiver = ax.quiver(
+        X, Y, np.ma.masked_array(U, bad), np.ma.masked_array(V, bad),
+        angles="xy", scale_units="xy", scale=1.0, color=color, alpha=0.9,
+        width=0.004, headwidth=3.5, headlength=4, pivot="middle", zorder=3,
+    )
+    quiver.set_gid("gradient")
+    return quiver
+
+
+def draw_stationary(ax: Axes, found: Any, box: _common.Bounds) -> None:
+    """Mark stationary points by kind (one legend entry per kind) and stationary curves."""
+    for kind, style in STATIONARY_STYLE.items():
+        pts = np.array([p.point for p in found if p.kind == kind]).reshape(-1, 2)
+        if len(pts):
+            ax.scatter(pts[:, 0], pts[:, 1], edgecolors="k", linewidths=1.0, zorder=5,
+                       label=kind, gid=f"stationary-{kind}", **style)
+    for k, curve in enumerate(found.curves):
+        pts = curve.sample(box)
+        label = "stationary curve" if k == 0 else None
+        if curve.solution is None:
+            ax.scatter(pts[:, 0], pts[:, 1], s=8, color="#ff00ff", zorder=4, label=label,
+                       gid="stationary-curve")
+        else:
+            ax.plot(pts[:, 0], pts[:, 1], "--", color="#ff00ff", lw=1.8, zorder=4,
+                    label=label, gid="stationary-curve")
