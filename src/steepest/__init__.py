@@ -47,6 +47,11 @@ _LAZY: dict[str, str] = {
     "make_optimizer": "steepest.optim",
     "load_mnist": "steepest.data",
     "load_mnist_sample": "steepest.data",
+    "quadratic_cost": "steepest.cost",
+    "cross_entropy": "steepest.cost",
+    "Network": "steepest.nn",
+    "train": "steepest.nn",
+    "History": "steepest.nn",
 }
 
 __all__ = [
@@ -74,6 +79,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
     from steepest.equation import Equation, parse
     from steepest.gradients import Gradient, gradient, numeric_gradient
+    from steepest.nn import History, Network, train

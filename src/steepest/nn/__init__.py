@@ -6,5 +6,6 @@ history) in :mod:`steepest.nn.train`. Nothing here imports SymPy or matplotlib.
 """
 
 from steepest.nn.network import Gradients, Network
+from steepest.nn.train import History, train
 
-__all__ = ["Gradients", "Network"]
+__all__ = ["Gradients", "History", "Network", "train"]

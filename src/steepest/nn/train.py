@@ -1,0 +1,287 @@
+"""Training a :class:`~steepest.nn.network.Network` by mini-batch gradient descent.
+
+:func:`train` is Nielsen's ``SGD`` loop, with the optimizers of :mod:`steepest.optim`
+(the same objects that descend on a typed equation): each epoch shuffles the
+examples, cuts them into mini-batches, and for each one computes the gradient by
+backpropagation and takes one optimizer step on the whole flat parameter vector.
+It returns a :class:`History` instead of printing; a progress bar (``rich``) or a
+callable is optional.
+
+Left out: early stopping, validation splits, regularisation, and learning-rate
+search; schedules belong to the optimizer (``Optimizer(schedule=...)``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from steepest.cost import Cost, _as_targets, get_cost
+from steepest.errors import NetworkError
+from steepest.nn.network import Network
+from steepest.optim import Optimizer, make_optimizer
+
+__all__ = ["History", "train"]
+
+#: Nielsen's learning rate for plain gradient descent on 784-30-10 (the default for "gd")
+NIELSEN_LEARNING_RATE = 3.0
+
+
+@dataclass
+class History:
+    """What happened during :func:`train`, epoch by epoch.
+
+    Attributes
+    ----------
+    cost
+        The mean training cost of each epoch (the mean of its mini-batch costs,
+        taken while the weights were moving; no extra pass over the data).
+    test_cost, test_accuracy
+        Cost and accuracy (fraction right) on the ``test`` data after each epoch;
+        empty without ``test``.
+    seconds
+        Training time of each epoch (shuffling, backprop and steps; evaluation on
+        ``test`` not included).
+    batch_costs
+        One array per epoch begun: the cost of each of its mini-batches, in order.
+    interrupted
+        True if training was stopped by Ctrl-C (KeyboardInterrupt); the network
+        keeps the weights of the last step taken.
+    diverged
+        True if a cost became NaN or infinite, which stops training.
+    settings
+        The settings ``train`` ran with (optimizer, learning rate, batch size, ...).
+    """
+
+    cost: list[float] = field(default_factory=list)
+    test_cost: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    batch_costs: list[np.ndarray] = field(default_factory=list, repr=False)
+    interrupted: bool = False
+    diverged: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> int:
+        """The number of epochs completed."""
+        return len(self.cost)
+
+    @property
+    def batch_cost(self) -> np.ndarray:
+        """Every mini-batch cost, all epochs in order, as one array."""
+        return np.concatenate(self.batch_costs) if self.batch_costs else np.empty(0)
+
+    @property
+    def best_accuracy(self) -> float | None:
+        """The best test accuracy of any epoch (``None`` without test data)."""
+        return max(self.test_accuracy) if self.test_accuracy else None
+
+    def line(self, epoch: int | None = None) -> str:
+        """One line about an epoch (the last by default), as the progress shows it."""
+        i = len(self.cost) - 1 if epoch is None else epoch
+        text = f"epoch {i + 1}: cost {self.cost[i]:.4f}"
+        if i < len(self.test_accuracy):
+            text += f", test cost {self.test_cost[i]:.4f}, accuracy {self.test_accuracy[i]:.2%}"
+        return text + f" ({self.seconds[i]:.2f} s)"
+
+
+def _check_int(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
+    if value < low:
+        raise NetworkError(f"{name} must be at least {low}; got {value}")
+    return int(value)
+
+
+def _dataset(network: Network, data: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` checked once: x contiguous in the network's dtype, y one-hot rows."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"{name} must be a pair (x, y); got {type(data).__name__}")
+    x = network._inputs(data[0], f"train: {name}")
+    if x.ndim != 2:
+        raise NetworkError(f"train: {name} x must be 2-D (examples, inputs); got {x.shape}")
+    y = _as_targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
+    return x, np.ascontiguousarray(y, dtype=network.dtype)
+
+
+class _Reporter:
+    """Progress: a rich bar on a terminal, plain lines otherwise, or a callable."""
+
+    def __init__(self, progress: bool | Callable[[History], Any], epochs: int, batches: int):
+        self.callback = progress if callable(progress) else None
+        self.plain = progress is True and not sys.stderr.isatty()
+        self.bar = None
+        if progress is True and not self.plain:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                console=Console(stderr=True),
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("epoch 1", total=batches, status="")
+        self.epochs = epochs
+
+    def batches(self, done: int, cost: float) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, status=f"cost {cost:.4f}")
+
+    def epoch(self, history: History) -> None:
+        if self.bar is not None:
+            self.bar.console.print(history.line())
+            self.bar.reset(self.task, description=f"epoch {history.epochs + 1}", status="")
+        elif self.plain:
+            print(history.line(), file=sys.stderr, flush=True)
+        if self.callback is not None:
+            self.callback(history)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def train(
+    network: Network,
+    data: tuple[Any, Any],
+    *,
+    epochs: int = 30,
+    batch_size: int = 10,
+    learning_rate: float | None = None,
+    optimizer: str | Optimizer = "gd",
+    cost: str | Cost = "quadratic",
+    test: tuple[Any, Any] | None = None,
+    seed: int | np.random.Generator | None = None,
+    progress: bool | Callable[[History], Any] = False,
+) -> History:
+    """Train ``network`` in place by mini-batch gradient descent; return its history.
+
+    Parameters
+    ----------
+    network
+        The network to train; its weights are updated in place.
+    data
+        ``(x, y)``: inputs one example a row, and integer labels or one-hot rows.
+    epochs
+        Passes over the training data.
+    batch_size
+        Examples per gradient step (the last mini-batch of an epoch may be smaller).
+    learning_rate
+        The step size η. ``None``: 3.0 for ``"gd"`` (Nielsen's value for
+        784-30-10), otherwise the optimizer's own default. Ignored when
+        ``optimizer`` is an object, which keeps its own.
+    optimizer
+        A name from :mod:`steepest.optim` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
+        or an optimizer object; it steps the network's one flat parameter vector.
+    cost
+        ``"quadratic"`` (``C = 1/2m Σ‖y − a‖²``) or ``"cross-entropy"`` (needs
+        ``output="softmax"``), or a :class:`steepest.cost.Cost`.
+    test
+        ``(x, y)`` evaluated after every epoch (cost and accuracy), or ``None``.
+    seed
+        An int or a :class:`numpy.random.Generator` for the shuffling; the same seed
+        (and the same initial network) gives the same weights.
+    progress
+        ``False`` (quiet), ``True`` (a rich progress bar on a terminal, one plain
+        line per epoch on stderr otherwise), or a callable given the
+        :class:`History` after each epoch.
+
+    Returns
+    -------
+    History
+        Per-epoch cost, test cost and accuracy, seconds, and every mini-batch cost.
+        Ctrl-C stops training cleanly (``interrupted=True``), keeping the weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(200, 2)); y = (x[:, 0] > x[:, 1]).astype(int)
+    >>> net = Network([2, 8, 2], seed=0)
+    >>> history = train(net, (x, y), epochs=5, batch_size=10, test=(x, y), seed=0)
+    >>> history.cost[-1] < history.cost[0], history.test_accuracy[-1] > 0.9
+    (True, True)
+    """
+    epochs = _check_int(epochs, "epochs", 1)
+    batch_size = _check_int(batch_size, "batch_size", 1)
+    cost = network._cost(get_cost(cost))
+    x, y = _dataset(network, data, "data")
+    if batch_size > x.shape[0]:
+        raise NetworkError(
+            f"batch_size ({batch_size}) is larger than the number of examples ({x.shape[0]})"
+        )
+    test_set = None if test is None else _dataset(network, test, "test")
+    if learning_rate is None and optimizer == "gd":
+        learning_rate = NIELSEN_LEARNING_RATE
+    opt = make_optimizer(optimizer, learning_rate)
+    rng = np.random.default_rng(seed)
+    n_batches = -(-x.shape[0] // batch_size)
+    history = History(settings={
+        "epochs": epochs, "batch_size": batch_size, "optimizer": repr(opt),
+        "cost": cost.name, "network": repr(network),
+    })
+    reporter = _Reporter(progress, epochs, n_batches)
+    try:
+        for _ in range(epochs):
+            costs = np.full(n_batches, np.nan)
+            history.batch_costs.append(costs)
+            start = time.perf_counter()
+            _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost, opt, costs,
+                   reporter)
+            history.seconds.append(time.perf_counter() - start)
+            history.cost.append(float(costs.mean()))
+            if test_set is not None:
+                value, accuracy = _evaluate(network, *test_set, cost)
+                history.test_cost.append(value)
+                history.test_accuracy.append(accuracy)
+            reporter.epoch(history)
+            if not np.isfinite(history.cost[-1]):
+                history.diverged = True
+                break
+    except KeyboardInterrupt:
+        history.interrupted = True
+    finally:
+        reporter.close()
+    return history
+
+
+def _epoch(
+    network: Network, x: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
+    cost: Cost, optimizer: Optimizer, costs: np.ndarray, reporter: _Reporter,
+) -> None:
+    """One pass over the data in the given order; each mini-batch's cost goes in ``costs``."""
+    params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
+    backprop, step, workspace = network._backprop, optimizer.step, network._workspace
+    every = max(1, len(costs) // 100)  # progress updates: about 100 an epoch
+    for b in range(len(costs)):
+        batch = order[b * batch_size : (b + 1) * batch_size]  # gather by index, no copy of x
+        costs[b] = backprop(x.take(batch, axis=0), y.take(batch, axis=0), cost,
+                            workspace(batch.size))
+        step(params, grads)
+        if b % every == 0:
+            reporter.batches(b + 1, costs[b])
+    reporter.batches(len(costs), costs[-1])
+
+
+def _evaluate(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
+    """Cost and accuracy on checked data (``y`` one-hot), in chunks to bound memory."""
+    outputs = np.empty_like(y)
+    for start in range(0, x.shape[0], 4096):
+        chunk = x[start : start + 4096]
+        buffers = [np.empty((chunk.shape[0], n), network.dtype) for n in network.sizes[1:]]
+        outputs[start : start + 4096] = network._feedforward(chunk, buffers)[-1]
+    right = outputs.argmax(axis=1) == y.argmax(axis=1)
+    return float(cost.value(y, outputs)), float(right.mean())
