@@ -10,6 +10,7 @@ import functools
 import gzip
 import hashlib
 import http.server
+import socket
 import struct
 import threading
 from importlib import resources
@@ -233,11 +234,15 @@ def test_wrong_checksum_is_a_data_error_and_leaves_nothing(tmp_path, server, mon
 
 def test_every_mirror_failing_lists_each(tmp_path, server, monkeypatch):
     url, _, _ = server
-    monkeypatch.setattr(mnist, "_MIRRORS", (f"{url}/a/", f"{url}/b/"))
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    monkeypatch.setattr(mnist, "_MIRRORS", (f"{url}/a/", f"{closed}/b/"))
     with pytest.raises(DataError) as info:
         load_mnist(cache_dir=tmp_path)
     message = str(info.value)
-    assert f"{url}/a/{FILES[0]}: 404" in message and f"{url}/b/{FILES[0]}: 404" in message
+    assert f"{url}/a/{FILES[0]}: 404 File not found" in message
+    assert f"{closed}/b/{FILES[0]}: could not connect" in message
     assert "--data-dir" in message
 
 

@@ -165,7 +165,8 @@ def load_mnist(
     paths = {name: _find(folder, name) for name in _SHA256}
     missing = [name for name, path in paths.items() if path is None]
     if missing and (given_as or not download):
-        raise DataError(_missing_message(folder, missing, given_as))
+        how = f"given as {given_as}" if given_as else "the cache; downloading is off"
+        raise DataError(_missing_message(folder, missing, how))
     if missing:
         paths.update(_download(folder, missing))
     train = _split(paths[_TRAIN[0]], paths[_TRAIN[1]])
@@ -235,8 +236,8 @@ def _find(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _missing_message(folder: Path, missing: list[str], given_as: str | None) -> str:
-    how = f"given as {given_as}" if given_as else "the cache; downloading is off"
+def _missing_message(folder: Path, missing: list[str], how: str) -> str:
+    """Which files are missing from ``folder``, and where the user can put them."""
     files = "".join(f"\n  {name}  ({_MIRRORS[0]}{name})" for name in missing)
     return (
         f"MNIST files missing from {folder} ({how}):{files}\n"
@@ -264,8 +265,7 @@ def _download(folder: Path, names: list[str]) -> dict[str, Path]:
                     progressbar=progressbar,
                 )
             except (OSError, ValueError) as error:  # network, HTTP status, disk, checksum
-                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-                failures.append(f"\n  {mirror}{name}: {reason}")
+                failures.append(f"\n  {mirror}{name}: {_reason(error)}")
                 continue
             paths[name] = Path(path)
             break
@@ -274,9 +274,22 @@ def _download(folder: Path, names: list[str]) -> dict[str, Path]:
                 f"could not download {name} into {folder}; every mirror failed:"
                 + "".join(failures)
                 + "\n"
-                + _missing_message(folder, [n for n in names if n not in paths], None)
+                + _missing_message(folder, [n for n in names if n not in paths], "the cache")
             )
     return paths
+
+
+def _reason(error: Exception) -> str:
+    """A one-line reason for a failed download."""
+    import requests  # already imported by pooch
+
+    if isinstance(error, requests.HTTPError) and error.response is not None:
+        return f"{error.response.status_code} {error.response.reason}"
+    if isinstance(error, requests.ConnectionError):
+        return "could not connect (offline, or the server is unreachable)"
+    if isinstance(error, requests.Timeout):
+        return "timed out"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _split(images_path: Path, labels_path: Path) -> Split:
