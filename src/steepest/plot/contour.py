@@ -128,7 +128,9 @@ def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
     ratio = (x1 - x0) / (y1 - y0)
     ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
     handles, _ = ax.get_legend_handles_labels()
-    if handles:
+    if len(handles) > 3:  # many entries (paths): below the map, not over it
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)
+    elif handles:
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
 
 

@@ -1,0 +1,318 @@
+"""Descent paths on the contour map, and the value of f against iteration.
+
+Reads :class:`steepest.descent.Result` objects (anything with ``path``, ``values``,
+``status``, ``optimizer`` and ``maximize`` will do): one colour per optimizer, the start
+and the end marked, one legend entry per optimizer. :func:`compare_optimizers` runs
+several optimizers from the same start and draws both views side by side. What it leaves
+out: running descents beyond that comparison (:mod:`steepest.descent`), animation
+(:mod:`steepest.plot.animate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from steepest.errors import SteepestError
+from steepest.plot import _common
+
+__all__ = ["compare_optimizers", "draw_paths", "plot_paths", "plot_result", "plot_values"]
+
+
+def as_results(results: Any) -> list[tuple[str, Any]]:
+    """``(label, result)`` pairs from a Result, a list of them, or a mapping label -> Results."""
+    if isinstance(results, Mapping):
+        pairs = []
+        for label, value in results.items():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            pairs.extend((str(label), r) for r in items)
+    else:
+        items = results if isinstance(results, (list, tuple)) else [results]
+        pairs = [
+            item if _is_pair(item) else (str(getattr(item, "optimizer", "descent")), item)
+            for item in items
+        ]
+    if not pairs:
+        raise SteepestError("results is empty; give at least one descent Result")
+    for _, r in pairs:
+        if not hasattr(r, "path") or not hasattr(r, "values"):
+            raise TypeError(
+                f"expected descent Results (with .path and .values); got {type(r).__name__}"
+            )
+    return pairs
+
+
+def _is_pair(item: Any) -> bool:
+    return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+
+
+def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) -> list[Any]:
+    """Draw each result's path (first two coordinates) with its start and end marked.
+
+    Returns the path lines (gid ``"path"``), whose data are the points of ``Result.path``.
+    """
+    colors = {} if colors is None else colors
+    lines = []
+    seen: set[str] = set()
+    for label, r in as_results(results):
+        path = np.asarray(r.path, dtype=float)
+        colour = _common.optimizer_color(label, colors)
+        xs, ys = (path[:, 0], path[:, 1]) if path.shape[1] > 1 else (path[:, 0], r.values)
+        legend = None if label in seen else f"{label} ({_summary(r)})"
+        seen.add(label)
+        (line,) = ax.plot(xs, ys, "-", color=colour, lw=1.8, marker=".", ms=3.5,
+                          label=legend, zorder=6, gid="path")
+        lines.append(line)
+        ax.plot(xs[:1], ys[:1], "o", ms=8, mfc="none", mec=colour, mew=2, zorder=7,
+                gid="path-start")
+        end_marker = "X" if r.status == "diverged" else "*"
+        ok = np.isfinite(xs) & np.isfinite(ys)
+        if ok.any():
+            last = np.flatnonzero(ok)[-1]
+            ax.plot(xs[last], ys[last], end_marker, ms=13, color=colour, mec="k", mew=0.8,
+                    zorder=8, gid="path-end")
+    return lines
+
+
+def _summary(r: Any) -> str:
+    steps = getattr(r, "iterations", len(r.path) - 1)
+    return f"{r.status.replace('_', ' ')}, {steps} steps"
+
+
+def plot_paths(
+    f: Any,
+    results: Any,
+    bounds: Sequence[tuple[float, float]] | None = None,
+    *,
+    ax: Axes | None = None,
+    **options: Any,
+) -> Figure:
+    """Descent paths drawn on the contour map of f.
+
+    Parameters
+    ----------
+    f
+        The function the descents ran on (text, Equation or Gradient), two variables.
+    results
+        A Result, a list of Results (one colour per optimizer), or a mapping
+        ``label -> Result or list of Results``.
+    bounds
+        The box; default: around the paths and the stationary points.
+    ax
+        Draw into these axes instead of a new figure.
+    **options
+        Passed to :func:`~steepest.plot.contour_map` (``levels``, ``arrows``, ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from steepest.plot.contour import contour_map, finish_axes
+
+    g = _common.fix_variables(_common.as_gradient(f), options.pop("fix", None))
+    pairs = as_results(results)
+    box = _box(g, pairs, bounds)
+    fig = contour_map(g, box, ax=ax, **options)
+    target = ax if ax is not None else fig.axes[0]
+    draw_paths(target, pairs)
+    finish_axes(target, g, box)
+    return fig
+
+
+def _box(g: Any, pairs: list[tuple[str, Any]], bounds: Any) -> _common.Bounds:
+    n = len(g.variables)
+    if bounds is not None:
+        return _common.check_bounds(bounds, n)
+    for _, r in pairs:
+        if np.shape(r.path)[-1] != n:
+            raise SteepestError(
+                f"a path has {np.shape(r.path)[-1]} coordinates but f has {n} variables"
+            )
+    # centre on where the paths start and end; a diverged path is not allowed to stretch it
+    points = [np.asarray(r.path, dtype=float)[[0, -1]] for _, r in pairs if r.status != "diverged"]
+    points += [np.asarray(r.path, dtype=float)[:1] for _, r in pairs if r.status == "diverged"]
+    return _common.default_bounds(g, np.concatenate(points))
+
+
+def plot_values(
+    results: Any,
+    *,
+    f_min: float | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The value of f against iteration, one line per result.
+
+    Parameters
+    ----------
+    results
+        As for :func:`plot_paths`.
+    f_min
+        The known minimum: the plot shows |f − f_min| on a log scale. Without it, f
+        itself, on a log scale when every value is positive.
+    ax
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if ax is None:
+        fig = _common.new_figure(6.0, 4.0)
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    pairs = as_results(results)
+    colors: dict[str, str] = {}
+    curves = []
+    for _label, r in pairs:
+        values = np.asarray(r.values, dtype=float)
+        if f_min is not None:
+            values = np.abs(values - f_min)
+            values[values == 0] = np.nan  # exactly at the minimum: off the log scale
+        curves.append(values)
+    finite = np.concatenate([c[np.isfinite(c)] for c in curves])
+    log = finite.size > 0 and bool(np.all(finite > 0))
+    seen: set[str] = set()
+    for (label, _r), c in zip(pairs, curves, strict=True):
+        colour = _common.optimizer_color(label, colors)
+        ax.plot(np.arange(len(c)), c, color=colour, lw=1.6, gid="values",
+                label=None if label in seen else label)
+        seen.add(label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("f" if f_min is None else f"|f − f_min|  (f_min = {f_min:.4g})")
+    ax.grid(True, alpha=0.3, which="both" if log else "major")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_result(
+    result: Any,
+    f: Any = None,
+    bounds: Sequence[tuple[float, float]] | None = None,
+    *,
+    f_min: float | None = None,
+    **options: Any,
+) -> Figure:
+    """A descent at a glance: its path on the contour map (or graph) and its values.
+
+    This is what ``Result.plot()`` draws. Without ``f`` (or for more than two
+    variables) only the value against iteration is shown.
+
+    Parameters
+    ----------
+    result
+        A Result or several (see :func:`plot_paths`).
+    f
+        The function the descent ran on, to draw the map or graph under the path.
+    bounds
+        The box for the map.
+    f_min
+        The known minimum, for the value plot.
+    **options
+        Passed to the map (:func:`~steepest.plot.contour_map`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    pairs = as_results(result)
+    n = np.shape(pairs[0][1].path)[-1]
+    if f is None or n > 2:
+        return plot_values(pairs_to_mapping(pairs), f_min=f_min)
+    fig = _common.new_figure(11.5, 4.8)
+    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    mapping = pairs_to_mapping(pairs)
+    if n == 2:
+        plot_paths(f, mapping, bounds, ax=left, **options)
+    else:
+        from steepest.plot.graph import graph
+
+        graph(f, bounds, ax=left, derivative=False, tangent_at=())
+        draw_paths(left, mapping)
+    plot_values(mapping, f_min=f_min, ax=right)
+    right.set_title("value against iteration", fontsize=11)
+    return fig
+
+
+def pairs_to_mapping(pairs: list[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """``(label, result)`` pairs grouped by label, keeping order."""
+    grouped: dict[str, list[Any]] = {}
+    for label, r in pairs:
+        grouped.setdefault(label, []).append(r)
+    return grouped
+
+
+def compare_optimizers(
+    f: Any,
+    start: Sequence[float],
+    optimizers: Sequence[str] = ("gd", "momentum", "nesterov", "adam"),
+    *,
+    learning_rate: float | Mapping[str, float] = 0.05,
+    max_iter: int = 200,
+    bounds: Sequence[tuple[float, float]] | None = None,
+    f_min: float | str | None = "auto",
+    **options: Any,
+) -> Figure:
+    """Run several optimizers from the same start and draw their paths and values.
+
+    Parameters
+    ----------
+    f
+        The function (text, Equation or Gradient) of one or two variables.
+    start
+        The common starting point.
+    optimizers
+        Optimizer names (see :func:`steepest.optim.make_optimizer`).
+    learning_rate
+        One step size for all, or a mapping name -> step size.
+    max_iter
+        Steps at most, per optimizer.
+    bounds
+        The box for the map.
+    f_min
+        The known minimum for the value plot; ``"auto"`` uses the value of the lowest
+        stationary minimum in the box when every run ends next to it, else plain f.
+    **options
+        Passed to the map.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from steepest.descent import minimize
+
+    g = _common.as_gradient(f)
+    if isinstance(optimizers, str) or not optimizers:
+        raise SteepestError(
+            f"optimizers must be a non-empty list of names; got {optimizers!r}\n"
+            "hint: optimizers=['gd', 'momentum', 'adam']"
+        )
+    results = {}
+    for name in optimizers:
+        rate = learning_rate[name] if isinstance(learning_rate, Mapping) else learning_rate
+        results[name] = minimize(g, start, optimizer=name, learning_rate=rate, max_iter=max_iter)
+    if f_min == "auto":
+        f_min = _known_minimum(g, list(results.values()), bounds)
+    fig = plot_result(results, g, bounds, f_min=f_min, **options)
+    fig.suptitle(f"{len(results)} optimizers from the same start", fontsize=12)
+    return fig
+
+
+def _known_minimum(g: Any, results: list[Any], bounds: Any) -> float | None:
+    from steepest.stationary import stationary_points
+
+    box = _box(g, [("", r) for r in results], bounds)
+    minima = stationary_points(g, box).of_kind("minimum")
+    if not minima:
+        return None
+    lowest = min(minima, key=lambda p: p.value)
+    reach = 1e-2 * float(np.linalg.norm([hi - lo for lo, hi in box]))
+    if all(np.linalg.norm(np.asarray(r.x) - lowest.point) <= reach for r in results):
+        return float(lowest.value)
+    return None
