@@ -19,6 +19,7 @@ from steepest.errors import SteepestError
 # command modules, in the order `steepest --help` lists them
 COMMANDS: tuple[str, ...] = (
     "grad",
+    "plot",
 )
 
 

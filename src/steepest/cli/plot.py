@@ -1,0 +1,256 @@
+"""``steepest plot``: draw an equation (graph, contour map, surface) and descents on it.
+
+Parses the arguments and calls :mod:`steepest.plot`; matplotlib is imported only inside
+:func:`run`. What it leaves out: everything the library does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+HELP = "draw an equation: contour map with gradient field, surface, graph, descent paths"
+
+EPILOG = """examples:
+  steepest plot "x^2 sin(y)" --range -3:3,-3:3 --out f.png
+  steepest plot "x^2 - y^2" --kind both --out saddle.svg
+  steepest plot "(1-x)^2 + 100(y-x^2)^2" --descend --from -1.2,1 --optimizer gd,momentum,adam \\
+      --lr 0.001,0.001,0.05 --max-iter 2000 --out rosenbrock.png
+  steepest plot "x^2 + 3y^2" --descend --from 2,1 --animate descent.gif
+  steepest plot "x^3 - 3x" --out cubic.png                 (one variable: graph and derivative)
+  steepest plot "x y z" --fix z=1 --out slice.png           (more: hold some fixed)
+
+Ranges: -3:3 for every axis, or one low:high per variable: -3:3,-2:2. Default: around
+the start and the stationary points, else -3:3. Formats by extension: .png .svg .pdf;
+animations .gif (or .mp4 when ffmpeg is installed).
+"""
+
+# "-3:3,-3:3" and "-1,2" start with a minus sign but are values, not options.
+_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|pi|e\b)")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``plot`` command."""
+    parser = subparsers.add_parser(
+        "plot", help=HELP, epilog=EPILOG,
+        description="Draw an equation and its gradient, and descents on it, to a file.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    # let values such as -3:3 follow an option (argparse would take them for options)
+    if hasattr(parser, "_negative_number_matcher"):
+        parser._negative_number_matcher = _NEGATIVE_VALUE
+    parser.add_argument("equation", help='the equation, e.g. "x^2 sin(y)" (quote it)')
+    parser.add_argument("--range", metavar="LO:HI[,LO:HI]", help="the box to draw, per variable")
+    parser.add_argument("--out", "-o", default="plot.png", metavar="FILE",
+                        help="the picture to write: .png, .svg or .pdf (default: plot.png)")
+    parser.add_argument("--kind", choices=("contour", "surface", "both"), default="contour",
+                        help="for two variables: contour map, 3-D surface, or both")
+    parser.add_argument("--vars", metavar="NAMES", help="the variables and their order: x,y")
+    parser.add_argument("--fix", metavar="NAME=VALUE,...",
+                        help="hold variables fixed to draw a slice: --fix z=0")
+    descent = parser.add_argument_group("descent")
+    descent.add_argument("--descend", action="store_true", help="run gradient descent and draw it")
+    descent.add_argument("--ascend", action="store_true", help="run gradient ascent instead")
+    descent.add_argument("--from", dest="start", action="append", metavar="POINT",
+                         help="a start: 1,1 (repeat for several)")
+    descent.add_argument("--optimizer", default="gd", metavar="NAMES",
+                         help="optimizers to compare: gd,momentum,nesterov,adagrad,rmsprop,adam")
+    descent.add_argument("--lr", default="0.1", metavar="RATE[,RATE]",
+                         help="learning rate, or one per optimizer (default 0.1)")
+    descent.add_argument("--max-iter", type=int, default=500, metavar="N",
+                         help="steps at most (default 500)")
+    descent.add_argument("--animate", metavar="FILE",
+                         help="also write an animation of the descent: .gif or .mp4")
+    look = parser.add_argument_group("appearance")
+    look.add_argument("--levels", type=int, metavar="N", help="number of contour levels")
+    look.add_argument("--arrows", type=int, default=15, metavar="N",
+                      help="gradient arrows per axis (0 for none)")
+    look.add_argument("--no-stationary", action="store_true",
+                      help="do not find and mark stationary points")
+    look.add_argument("--dpi", type=int, default=100, help="pixels per inch for PNG")
+    look.add_argument("--fps", type=int, default=12, help="frames per second of an animation")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``steepest plot``."""
+    from steepest.cli import UsageError
+    from steepest.gradients import gradient
+    from steepest.plot import _common
+
+    _common.output_format(args.out)
+    if args.animate:
+        from steepest.plot.animate import ANIMATION_FORMATS
+
+        _common.output_format(args.animate, ANIMATION_FORMATS)
+    g = gradient(args.equation, _names(args.vars))
+    g = _common.fix_variables(g, _assignments(args.fix, "--fix"))
+    n = len(g.variables)
+    if n > 2:
+        fixed = ",".join(f"{v}=0" for v in g.names[2:])
+        raise UsageError(
+            f"{g.equation} has {n} variables; a picture shows one or two"
+            f"\nhint: hold the others fixed: --fix {fixed}"
+        )
+    bounds = _range(args.range, g.names) if args.range else None
+    descend = args.descend or args.ascend or bool(args.animate) or bool(args.start)
+    options: dict[str, Any] = {}
+    if n == 2:
+        options = {"arrows": args.arrows, "stationary": not args.no_stationary}
+        if args.levels is not None:
+            options["levels"] = args.levels
+    if not descend:
+        return _draw(g, bounds, args, options)
+    if n == 2 and args.kind != "contour":
+        raise UsageError("descent paths are drawn on the contour map\nhint: drop --kind "
+                         f"{args.kind} (or draw the {args.kind} in a second run without --descend)")
+    return _descend(g, bounds, args, options)
+
+
+def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
+    from steepest.plot import _common, plot_gradient
+    from steepest.stationary import stationary_points
+
+    if len(g.variables) == 2:
+        options["kind"] = args.kind
+        if args.kind == "surface":
+            options = {"kind": "surface"}
+    box = bounds if bounds is not None else _common.default_bounds(g)
+    fig = plot_gradient(g, box, **options)
+    path = _common.save_figure(fig, args.out, dpi=args.dpi)
+    print(f"wrote {path}")
+    if not args.no_stationary:
+        for p in stationary_points(g, box):
+            print(f"  {p}")
+    return 0
+
+
+def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
+    from steepest.descent import maximize, minimize
+    from steepest.plot import _common, animate_descent, plot_result
+
+    names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
+    rates = _numbers(args.lr, "--lr")
+    if len(rates) not in (1, len(names)):
+        from steepest.cli import UsageError
+
+        raise UsageError(f"--lr has {len(rates)} values for {len(names)} optimizers"
+                         "\nhint: give one rate for all, or one per optimizer, in order")
+    rates = rates * len(names) if len(rates) == 1 else rates
+    box = bounds
+    if args.start:
+        starts = [_point(text, g.names) for text in args.start]
+    else:
+        box = box if box is not None else _common.default_bounds(g)
+        starts = [[lo + 0.8 * (hi - lo) for lo, hi in box]]
+        print("no --from given: starting at (" + ", ".join(f"{c:.3g}" for c in starts[0]) + ")")
+    run_one = maximize if args.ascend else minimize
+    results: dict[str, list[Any]] = {}
+    for name, rate in zip(names, rates, strict=True):
+        for start in starts:
+            r = run_one(g, start, optimizer=name, learning_rate=rate, max_iter=args.max_iter)
+            results.setdefault(name, []).append(r)
+            where = ", ".join(f"{c:.4g}" for c in r.x)
+            print(f"{name} (lr {rate:g}) from ({', '.join(f'{c:g}' for c in start)}): "
+                  f"{r.status.replace('_', ' ')} after {r.iterations} steps at ({where}), "
+                  f"{g.equation.name} = {r.value:.6g}")
+    fig = plot_result(results, g, box, **options)
+    print(f"wrote {_common.save_figure(fig, args.out, dpi=args.dpi)}")
+    if args.animate:
+        if len(g.variables) != 2:
+            from steepest.cli import UsageError
+
+            raise UsageError("--animate draws on the contour map: it needs two variables")
+        print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
+    return 0
+
+
+# -- argument parsing ------------------------------------------------------------------
+
+
+def _names(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _number(text: str, option: str) -> float:
+    """A finite real number, written as a number or with constants: 2, -1.5, pi/2."""
+    from steepest.cli import UsageError
+    from steepest.equation import parse
+    from steepest.errors import SteepestError
+
+    try:
+        value = complex(parse(text, variables=[]).expr.evalf())
+    except (SteepestError, TypeError):
+        value = complex("nan")
+    if value.imag != 0 or not value.real == value.real or abs(value.real) == float("inf"):
+        raise UsageError(f"{option}: {text!r} is not a finite real number\nhint: write 2, -1.5 "
+                         "or pi/2")
+    return value.real
+
+
+def _numbers(text: str, option: str) -> list[float]:
+    parts = [p.strip() for p in text.split(",")]
+    if not all(parts):
+        from steepest.cli import UsageError
+
+        raise UsageError(f"{option} {text!r} has an empty value")
+    return [_number(p, option) for p in parts]
+
+
+def _point(text: str, names: tuple[str, ...]) -> list[float]:
+    from steepest.cli import UsageError
+
+    if "=" in text:
+        given = _assignments(text, "--from")
+        if sorted(given) != sorted(names):
+            raise UsageError(f"--from {text!r} does not match the variables ({', '.join(names)})"
+                             f"\nhint: --from {','.join(n + '=1' for n in names)}")
+        return [given[n] for n in names]
+    values = _numbers(text, "--from")
+    if len(values) != len(names):
+        raise UsageError(
+            f"--from {text!r} has {len(values)} coordinates but the equation has "
+            f"{len(names)} variables ({', '.join(names)})"
+            f"\nhint: --from {','.join('1' * len(names))}"
+        )
+    return values
+
+
+def _assignments(text: str | None, option: str) -> dict[str, float]:
+    if not text:
+        return {}
+    from steepest.cli import UsageError
+
+    result = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"{option} {text!r}: expected NAME=VALUE pairs\nhint: {option} z=0")
+        result[name.strip()] = _number(value.strip(), option)
+    return result
+
+
+def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
+    from steepest.cli import UsageError
+
+    pieces = [p.strip() for p in text.split(",")]
+    if len(pieces) == 1:
+        pieces = pieces * len(names)
+    if len(pieces) != len(names):
+        raise UsageError(
+            f"--range {text!r} has {len(pieces)} ranges for {len(names)} variables "
+            f"({', '.join(names)})\nhint: --range " + ",".join(["-3:3"] * len(names))
+        )
+    box = []
+    for piece in pieces:
+        lo, sep, hi = piece.partition(":")
+        if not sep:
+            raise UsageError(f"--range {text!r}: each range is LOW:HIGH\nhint: --range -3:3")
+        low, high = _number(lo, "--range"), _number(hi, "--range")
+        if not low < high:
+            raise UsageError(f"--range {piece!r}: the low end must be below the high end")
+        box.append((low, high))
+    return box
