@@ -52,6 +52,7 @@ _LAZY: dict[str, str] = {
     "Network": "steepest.nn",
     "train": "steepest.nn",
     "History": "steepest.nn",
+    "stationary_points": "steepest.stationary",
 }
 
 __all__ = [
@@ -84,3 +85,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.equation import Equation, parse
     from steepest.gradients import Gradient, gradient, numeric_gradient
     from steepest.nn import History, Network, train
+    from steepest.stationary import stationary_points
