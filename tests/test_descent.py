@@ -1,0 +1,302 @@
+"""Tests of steepest.descent: answers checked against analytic minima and maxima."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from steepest import gradient, maximize, minimize, parse
+from steepest.descent import STATUSES, Result
+from steepest.errors import DescentError
+from steepest.optim import Adam
+from steepest.testfunctions import SURFACES, surface
+
+# Settings with which each optimizer must solve every convex quadratic below (tol 1e-6).
+# RMSProp and Adam take steps of about η·sign(g) near the bottom, so RMSProp gets a decaying
+# schedule; without one it circles the minimum at a distance of about η.
+QUADRATIC = {
+    "gd": {"learning_rate": 0.03, "max_iter": 2000},
+    "momentum": {"learning_rate": 0.01, "max_iter": 2000},
+    "nesterov": {"learning_rate": 0.01, "max_iter": 2000},
+    "adagrad": {"learning_rate": 1.0, "max_iter": 2000},
+    "rmsprop": {"learning_rate": 0.1, "max_iter": 2000, "schedule": "inverse_time"},
+    "adam": {"learning_rate": 0.1, "max_iter": 3000},
+}
+BOWLS = ["bowl", "ellipse", "narrow", "tilted", "booth"]
+
+
+def distance_to_minimum(name, x):
+    return min(np.linalg.norm(x - np.array(m)) for m in surface(name).minima)
+
+
+@pytest.mark.parametrize("name", BOWLS)
+@pytest.mark.parametrize("optimizer", list(QUADRATIC))
+def test_every_optimizer_solves_convex_quadratics(name, optimizer):
+    s = surface(name)
+    r = minimize(s.text, s.start, optimizer=optimizer, tol=1e-6, **QUADRATIC[optimizer])
+    assert r.status == "converged", r.message
+    assert distance_to_minimum(name, r.x) < 1e-5
+    assert r.value == pytest.approx(s.min_value, abs=1e-9)
+    assert r.grad_norm <= 1e-6 and r.success
+
+
+@pytest.mark.parametrize("optimizer", list(QUADRATIC))
+def test_ascent_finds_the_analytic_maximum(optimizer):
+    # the maximum of -(x-1)² - 2(y+2)² + xy/2 + 5: solve ∇f = 0 by hand
+    text = "-(x-1)^2 - 2(y+2)^2 + x*y/2 + 5"
+    peak = np.linalg.solve([[-2, 0.5], [0.5, -4]], [-2, 8])
+    r = maximize(text, [0, 0], optimizer=optimizer, tol=1e-7, **QUADRATIC[optimizer])
+    assert r.status == "converged" and r.maximize, r.message
+    np.testing.assert_allclose(r.x, peak, atol=1e-6)
+    assert r.value == pytest.approx(float(parse(text)(*peak)), abs=1e-10)
+    assert r.values[-1] >= r.values[0]  # values are those of f, not -f
+
+
+# (surface, optimizer, learning rate, max_iter, options): standard start, tol 1e-6
+CLASSIC = [
+    ("rosenbrock", "gd", 1e-3, 60_000, {}),
+    ("rosenbrock", "gd", 1.0, 30_000, {"line_search": True}),
+    ("rosenbrock", "momentum", 3e-3, 3000, {}),
+    ("rosenbrock", "nesterov", 1e-3, 6000, {}),
+    ("rosenbrock", "adagrad", 1.0, 30_000, {}),
+    ("rosenbrock", "adam", 0.3, 3000, {}),
+    ("beale", "gd", 0.03, 3000, {}),
+    ("beale", "momentum", 0.01, 1000, {}),
+    ("beale", "adam", 1.0, 1000, {}),
+    ("beale", "rmsprop", 0.03, 3000, {"schedule": "exponential"}),
+    ("matyas", "gd", 1.0, 1000, {}),
+    ("matyas", "nesterov", 1.0, 500, {}),
+    ("matyas", "adam", 0.1, 1000, {}),
+    ("booth", "gd", 0.1, 500, {}),
+    ("booth", "adam", 1.0, 1000, {}),
+    *[("himmelblau", o, lr, 1000, {}) for o, lr in
+      [("gd", 0.01), ("momentum", 0.01), ("nesterov", 0.01), ("adagrad", 1.0), ("adam", 1.0)]],
+    ("himmelblau", "rmsprop", 0.1, 1000, {"schedule": "inverse_time"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "optimizer", "lr", "budget", "options"), CLASSIC)
+def test_classic_surfaces_reach_a_known_minimum(name, optimizer, lr, budget, options):
+    s = surface(name)
+    r = minimize(s.text, s.start, optimizer=optimizer, learning_rate=lr, max_iter=budget,
+                 tol=1e-6, **options)  # fmt: skip
+    assert r.status == "converged", r.message
+    assert distance_to_minimum(name, r.x) < 1e-3
+    assert r.value == pytest.approx(s.min_value, abs=1e-8)
+
+
+def test_himmelblau_from_the_origin_finds_the_minimum_at_3_2():
+    r = minimize(surface("himmelblau").text, [0, 0], learning_rate=0.01)
+    np.testing.assert_allclose(r.x, [3, 2], atol=1e-8)
+
+
+@pytest.mark.parametrize("s", SURFACES.values(), ids=list(SURFACES))
+def test_the_listed_minima_are_stationary_points(s):
+    g = gradient(s.text)
+    for m in s.minima:
+        assert np.abs(g.at(m)).max() < 2e-4
+        assert float(s.equation(*m)) == pytest.approx(s.min_value, abs=1e-9)
+
+
+def test_too_large_a_step_diverges_with_a_message_and_a_suggestion():
+    r = minimize("x^2 + 3y^2", start=[2, 1], learning_rate=1.2)
+    assert r.status == "diverged" and not r.success
+    assert r.message.startswith("the step size 1.2 is too large for this function: the value "
+                                "grew from 7 to ")  # fmt: skip
+    assert r.message.endswith("; try 0.1")  # 1/L with L = 6, rounded down
+    assert r.values[-1] > 1e6 * 7
+    # the suggestion works
+    assert minimize("x^2 + 3y^2", start=[2, 1], learning_rate=0.1).status == "converged"
+    # without a Hessian (a Python function) the suggestion is a tenth
+    r = minimize(lambda p: p[0] ** 2 + 3 * p[1] ** 2, [2, 1], learning_rate=0.5)
+    assert r.status == "diverged" and r.message.endswith("try 0.05")
+
+
+def test_overflow_to_infinity_is_diverged_not_an_answer():
+    r = minimize("exp(x^2)", start=[1.0], learning_rate=10.0)
+    assert r.status == "diverged" and "became inf" in r.message
+
+
+def test_unbounded_functions_are_reported():
+    r = minimize("-(x^2) - y^2", start=[1, 0.5])
+    assert r.status == "diverged" and "unbounded below" in r.message
+    r = maximize("x^2 + y^2", start=[1, 0.5])
+    assert r.status == "diverged" and "unbounded above" in r.message
+
+
+def test_start_at_a_stationary_point():
+    for text, start in [("x^2 + 3y^2", [0, 0]), ("x^2 - y^2", [0, 0]), ("tilted", None)]:
+        if text == "tilted":
+            text, start = SURFACES["tilted"].text, SURFACES["tilted"].minima[0]
+        r = minimize(text, start)
+        assert r.status == "stationary" and r.success and r.iterations == 0
+        assert r.path.shape == (1, 2) and "stationary point" in r.message
+    r = maximize("x^2 + y^2", [0, 0])
+    assert r.status == "stationary" and "no uphill direction" in r.message
+
+
+def test_path_starts_at_the_start_and_values_match_f():
+    eq = parse("(1 - x)^2 + 100(y - x^2)^2")
+    r = minimize(eq, [-1.2, 1.0], optimizer="momentum", learning_rate=1e-3, max_iter=200)
+    assert r.status == "max_iterations" and "max_iter=200" in r.message
+    assert r.iterations == 200 and r.path.shape == (201, 2) and r.values.shape == (201,)
+    np.testing.assert_array_equal(r.path[0], [-1.2, 1.0])
+    np.testing.assert_allclose(r.values, eq(*r.path.T), rtol=1e-13)
+    np.testing.assert_array_equal(r.x, r.path[-1])
+    assert r.value == r.values[-1]
+    assert r.grad_norm == pytest.approx(np.linalg.norm(gradient(eq).at(r.x)), rel=1e-12)
+    assert not r.path.flags.writeable
+    assert r.status in STATUSES and (r.optimizer, r.learning_rate, r.names) == (
+        "momentum", 1e-3, ("x", "y"))
+
+
+def test_plain_descent_follows_the_formula():
+    r = minimize("x^2 + 3y^2", [2, 1], learning_rate=0.1, max_iter=3)
+    # x ← x − 0.1·2x = 0.8x, y ← y − 0.1·6y = 0.4y
+    np.testing.assert_allclose(r.path, [[2, 1], [1.6, 0.4], [1.28, 0.16], [1.024, 0.064]])
+
+
+def test_python_functions_with_and_without_gradient():
+    def f(p):
+        return (p[0] - 1) ** 2 + 2 * (p[1] + 0.5) ** 2
+
+    def grad(p):
+        return np.array([2 * (p[0] - 1), 4 * (p[1] + 0.5)])
+
+    exact = minimize(f, [0, 0], grad=grad, learning_rate=0.1)
+    numeric = minimize(f, [0, 0], learning_rate=0.1, tol=1e-6)
+    for r in (exact, numeric):
+        assert r.status == "converged"
+        np.testing.assert_allclose(r.x, [1, -0.5], atol=1e-6)
+    assert exact.names == ("x1", "x2")
+    with pytest.raises(DescentError, match="single number"):
+        minimize(lambda p: p, [1.0, 2.0])
+    with pytest.raises(DescentError, match=r"grad must return an array of shape \(2,\)"):
+        minimize(f, [0, 0], grad=lambda p: np.zeros(3))
+    with pytest.raises(DescentError, match="only for a Python function"):
+        minimize("x^2", [1.0], grad=lambda p: 2 * p)
+
+
+def test_no_change_in_point_and_value_counts_as_converged():
+    # a gradient so small that the steps no longer move the point: stop, and say why
+    r = minimize(lambda p: float(p @ p), [1.0, 1.0], grad=lambda p: 1e-14 * p, tol=0)
+    assert r.status == "converged" and r.iterations == 1
+    assert r.message.startswith("the steps stopped changing the point and the value")
+
+
+def test_callback_sees_f_and_can_stop_the_run():
+    seen = []
+
+    def callback(k, x, value, grad):
+        seen.append((k, x.copy(), value, grad.copy()))
+        return k == 5
+
+    r = maximize("-(x^2) - y^2 + 1", [1, 1], callback=callback)
+    assert r.status == "max_iterations" and r.iterations == 5
+    assert r.message.startswith("stopped by the callback after 5 steps")
+    assert [k for k, *_ in seen] == list(range(6))
+    _, x, value, grad = seen[2]
+    np.testing.assert_array_equal(x, r.path[2])
+    assert value == r.values[2] == pytest.approx(1 - x @ x)
+    np.testing.assert_allclose(grad, -2 * x)  # ∇f, not ∇(−f)
+
+
+def test_line_search_rescues_a_step_that_is_too_large():
+    assert minimize("x^2 + 3y^2", [2, 1], learning_rate=1.0).status == "diverged"
+    r = minimize("x^2 + 3y^2", [2, 1], learning_rate=1.0, line_search=True)
+    assert r.status == "converged"
+    assert np.all(np.diff(r.values) <= 0)  # Armijo: every accepted step lowers f
+
+
+def test_optimizer_object_keeps_its_learning_rate_and_is_reset():
+    opt = Adam(0.1)
+    first = minimize("x^2 + 3y^2", [2, 1], optimizer=opt, learning_rate=123.0, max_iter=50)
+    assert first.learning_rate == 0.1 and first.optimizer == "adam"
+    second = minimize("x^2 + 3y^2", [2, 1], optimizer=opt, max_iter=50)
+    np.testing.assert_array_equal(first.path, second.path)
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "options"),
+    [("gd", {}), ("momentum", {}), ("adam", {}), ("gd", {"line_search": True})],
+)
+def test_many_starts_at_once_equal_separate_runs(optimizer, options):
+    text = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"  # Himmelblau: starts end in different minima
+    starts = np.array([[0, 0], [-1, 3], [-3, -3], [3, -1], [-0.27, -0.92], [3, 2], [8, 8]])
+    lr = 0.01 if optimizer != "adam" else 0.1
+    results = minimize(text, starts, optimizer=optimizer, learning_rate=lr, max_iter=1000,
+                       **options)  # fmt: skip
+    assert isinstance(results, list) and len(results) == len(starts)
+    for start, together in zip(starts, results, strict=True):
+        alone = minimize(text, start, optimizer=optimizer, learning_rate=lr, max_iter=1000,
+                         **options)  # fmt: skip
+        assert (together.status, together.iterations) == (alone.status, alone.iterations)
+        assert together.message == alone.message
+        np.testing.assert_allclose(together.path, alone.path, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(together.values, alone.values, rtol=1e-12, atol=1e-12)
+    statuses = {r.status for r in results}
+    assert {"converged", "stationary"} <= statuses
+    assert ("diverged" in statuses) == (optimizer in ("gd", "momentum") and not options)
+
+
+def test_many_starts_with_some_diverging_and_a_python_function():
+    starts = np.array([[2.0, 1.0], [0.0, 0.0], [1e-3, 0.0]])
+    results = minimize(lambda p: p[0] ** 2 + 3 * p[1] ** 2, starts, learning_rate=0.34,
+                       max_iter=500)  # fmt: skip
+    assert [r.status for r in results] == ["diverged", "stationary", "converged"]
+    np.testing.assert_array_equal(results[1].path, [[0.0, 0.0]])  # frozen at once
+
+
+def test_maximize_many_starts_reports_f():
+    results = maximize("-(x-1)^2 - (y+2)^2 + 5", [[0, 0], [3, 3]])
+    for r in results:
+        assert r.status == "converged" and r.value == pytest.approx(5)
+        np.testing.assert_allclose(r.x, [1, -2], atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"start": [1, 2, 3]}, DescentError, r"3 coordinates, but f\(x, y\) = .* 2 variables"),
+        ({"start": [[[1, 2]]]}, DescentError, r"shape \(n,\) for one start"),
+        ({"start": [1, math.nan]}, DescentError, "finite"),
+        ({"start": "here"}, TypeError, "start must be a point"),
+        ({"max_iter": -1}, DescentError, "max_iter must be 0 or more"),
+        ({"max_iter": 10.5}, TypeError, "max_iter must be an int"),
+        ({"tol": -1e-3}, DescentError, "tol must be a finite number >= 0"),
+        ({"optimizer": "sgd"}, DescentError, "unknown optimizer 'sgd'"),
+        ({"learning_rate": 0}, DescentError, "'learning_rate' parameter"),
+        ({"beta1": 0.9}, DescentError, "does not take"),
+        ({"callback": 3}, TypeError, "callback must be callable"),
+    ],
+)
+def test_bad_arguments_are_explained(kwargs, error, match):
+    args = {"start": [1, 2], **kwargs}
+    with pytest.raises(error, match=match):
+        minimize("x^2 + y^2", **args)
+
+
+def test_one_variable_starts_and_max_iter_zero():
+    r = minimize("(x - 3)^2", 0.0, learning_rate=0.5)  # one exact step
+    assert r.status == "converged" and r.x.tolist() == [3.0]
+    with pytest.raises(DescentError, match=r"shape \(m, 1\)"):
+        minimize("(x - 3)^2", [0.0, 1.0])
+    results = minimize("(x - 3)^2", [[0.0], [1.0]], learning_rate=0.5)
+    assert [r.x.tolist() for r in results] == [[3.0], [3.0]]
+    r = minimize("x^2", [1.0], max_iter=0)
+    assert r.status == "max_iterations" and r.iterations == 0
+
+
+def test_undefined_start_is_reported():
+    r = minimize("log(x)", [-1.0])
+    assert r.status == "diverged" and "not a finite number at the start" in r.message
+
+
+def test_result_is_frozen():
+    r = minimize("x^2", [1.0])
+    assert isinstance(r, Result)
+    with pytest.raises(AttributeError):
+        r.status = "converged"  # type: ignore[misc]
+    assert repr(r).startswith("Result(status='converged', x=[")
