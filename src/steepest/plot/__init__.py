@@ -14,9 +14,11 @@ matplotlib loads only when a figure is made.
   :func:`compare_optimizers`: descent paths and value against iteration
   (``plot_result`` is what ``Result.plot()`` calls).
 - :func:`animate_descent`: the descent stepping across the map, as GIF or MP4.
+- :func:`plot_history`, :func:`plot_digits`, :func:`plot_confusion`, :func:`plot_weights`:
+  the digit classifier's learning curves, answers, mistakes and first-layer weights.
 
 What it leaves out: finding stationary points (:mod:`steepest.stationary`) and running
-descents (:mod:`steepest.descent`); network figures live with the networks.
+descents (:mod:`steepest.descent`); training networks (:mod:`steepest.nn`).
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ _LAZY: dict[str, str] = {
     "compare_optimizers": "steepest.plot.paths",
     "contour_map": "steepest.plot.contour",
     "graph": "steepest.plot.graph",
+    "plot_confusion": "steepest.plot.digits",
+    "plot_digits": "steepest.plot.digits",
     "plot_gradient": "steepest.plot.views",
+    "plot_history": "steepest.plot.digits",
     "plot_paths": "steepest.plot.paths",
+    "plot_weights": "steepest.plot.digits",
     "plot_result": "steepest.plot.paths",
     "plot_values": "steepest.plot.paths",
     "save_figure": "steepest.plot._common",
@@ -42,10 +48,14 @@ __all__ = [
     "compare_optimizers",
     "contour_map",
     "graph",
+    "plot_confusion",
+    "plot_digits",
     "plot_gradient",
+    "plot_history",
     "plot_paths",
     "plot_result",
     "plot_values",
+    "plot_weights",
     "save_figure",
     "surface",
 ]
@@ -68,6 +78,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.plot._common import save_figure
     from steepest.plot.animate import animate_descent
     from steepest.plot.contour import contour_map
+    from steepest.plot.digits import plot_confusion, plot_digits, plot_history, plot_weights
     from steepest.plot.graph import graph
     from steepest.plot.paths import compare_optimizers, plot_paths, plot_result, plot_values
     from steepest.plot.surface import surface
