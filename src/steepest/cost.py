@@ -290,7 +290,7 @@ def cross_entropy(expected: Any, predicted: Any, *, reduce: Reduce = "sum") -> A
     """
     y, a = _targets(expected, predicted, "cross_entropy")
     _probabilities(y, a, "cross_entropy")
-    per_example = -(y * np.log(_clipped(a.astype(np.float64)))).sum(axis=-1)
+    per_example = -(y * np.log(_clipped(a).astype(np.float64))).sum(axis=-1)
     return _reduce(per_example, reduce, "cross_entropy")
 
 

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, _as_targets, _check_finite, get_cost
-from steepest.errors import NetworkError
+from steepest.errors import NetworkError, SteepestError
 
 __all__ = ["FORMAT_VERSION", "Gradients", "Network"]
 
@@ -113,6 +113,14 @@ class Gradients(NamedTuple):
     weights: list[np.ndarray]
     biases: list[np.ndarray]
     cost: float
+
+
+def _targets(y: Any, n_out: int, m: int, where: str) -> np.ndarray:
+    """Labels or one-hot rows as one-hot rows; a bad value is a ``NetworkError``."""
+    try:
+        return _as_targets(y, n_out, m, where)
+    except SteepestError as error:
+        raise NetworkError(str(error)) from None
 
 
 class _Workspace:
@@ -254,7 +262,10 @@ class Network:
                 f"{where}: x must have shape ({self.sizes[0]},) for one example or "
                 f"(m, {self.sizes[0]}) for m examples; got shape {array.shape}"
             )
-        _check_finite(array, where, "x")
+        try:
+            _check_finite(array, where, "x")
+        except SteepestError as error:
+            raise NetworkError(str(error)) from None
         return np.ascontiguousarray(array, dtype=self.dtype)
 
     def forward(self, x: Any) -> np.ndarray:
@@ -290,7 +301,7 @@ class Network:
         ``y`` is integer labels or one-hot rows.
         """
         outputs = self.forward(np.atleast_2d(x))
-        targets = _as_targets(y, outputs.shape[1], outputs.shape[0], "evaluate")
+        targets = _targets(y, outputs.shape[1], outputs.shape[0], "evaluate")
         value = self._cost(get_cost(cost)).value(targets, outputs)
         right = outputs.argmax(axis=1) == targets.argmax(axis=1)
         return float(value), float(right.mean())
@@ -385,7 +396,7 @@ class Network:
         x = self._inputs(x_batch, "backprop")
         if x.ndim != 2:
             raise NetworkError(f"backprop: x_batch must be 2-D (m, n_in); got shape {x.shape}")
-        y = _as_targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
+        y = _targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
         value = self._backprop(x, y, self._cost(get_cost(cost)), self._workspace(x.shape[0]))
         grads = self.grads.copy()
         weights, biases = self._views(grads)
@@ -418,6 +429,8 @@ class Network:
         path = Path(path)
         if not path.is_file():
             raise NetworkError(f"no network file at {path}")
+        if not zipfile.is_zipfile(path):
+            raise NetworkError(f"{path} is not a steepest network file (not an .npz archive)")
         try:
             with np.load(path, allow_pickle=False) as data:
                 fields = {name: data[name] for name in data.files}
@@ -425,8 +438,6 @@ class Network:
             raise NetworkError(
                 f"{path} is not a readable steepest network file (.npz): {error}"
             ) from None
-        except AttributeError:  # np.load gave a plain array, not an .npz archive
-            fields = {}
         return cls._from_fields(fields, path)
 
     @classmethod
@@ -454,6 +465,7 @@ class Network:
                 f"{path} holds {params.shape} {params.dtype} parameters; the architecture "
                 f"{list(net.sizes)} needs ({net.params.size},) {net.dtype}"
             )
-        _check_finite(params, str(path), "params")
+        if not np.isfinite(params).all():
+            raise NetworkError(f"{path} holds parameters that are not finite (NaN or inf)")
         net.params[...] = params
         return net

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from steepest.cost import Cost, _as_targets, get_cost
+from steepest.cost import Cost, get_cost
 from steepest.errors import NetworkError
-from steepest.nn.network import Network
+from steepest.nn.network import Network, _targets
 from steepest.optim import Optimizer, make_optimizer
 
 __all__ = ["History", "train"]
@@ -106,7 +106,7 @@ def _dataset(network: Network, data: Any, name: str) -> tuple[np.ndarray, np.nda
     x = network._inputs(data[0], f"train: {name}")
     if x.ndim != 2:
         raise NetworkError(f"train: {name} x must be 2-D (examples, inputs); got {x.shape}")
-    y = _as_targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
+    y = _targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
     return x, np.ascontiguousarray(y, dtype=network.dtype)
 
 
@@ -239,8 +239,9 @@ def train(
             costs = np.full(n_batches, np.nan)
             history.batch_costs.append(costs)
             start = time.perf_counter()
-            _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost, opt, costs,
-                   reporter)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost, opt,
+                       costs, reporter)
             history.seconds.append(time.perf_counter() - start)
             history.cost.append(float(costs.mean()))
             if test_set is not None:

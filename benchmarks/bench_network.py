@@ -1,0 +1,204 @@
+"""Benchmark: Nielsen's MNIST network (784-30-10) trained by steepest, beside its baselines.
+
+The setup is Nielsen's chapter 1: sigmoid layers, quadratic cost
+``C = 1/2m Σ‖y − a‖²``, plain gradient descent, mini-batch 10, learning rate 3.0,
+the first 50,000 training images, accuracy on the 10,000 test images. Printed:
+
+- seconds per epoch (median of the epochs after the first) and the best test
+  accuracy over the epochs, per seed and as a median over the seeds;
+- the same network and settings in PyTorch on the CPU, when torch is importable
+  (it is optional: ``pip install torch==2.13.0``), and the ratio of the two;
+- the floor that the machine's float32 GEMM rate, measured in this run, gives for
+  one epoch's arithmetic, and the share of that rate reached at mini-batch 128;
+- peak resident memory of the steepest runs.
+
+The files come from ``--data-dir`` (default ``../shared/data/mnist`` beside the
+repository). If OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE are set, the script runs itself
+again without them (its own process only) so that OpenBLAS picks its kernel for this
+CPU, and says so.
+
+Quick run: ``python benchmarks/bench_network.py --epochs 3 --seeds 0 --torch-epochs 2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+SIZES = [784, 30, 10]
+FORCED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+REEXEC = "STEEPEST_BENCH_REEXEC"
+
+
+def reexec_without_forced_openblas() -> None:
+    """Run this script again with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset."""
+    forced = {name: os.environ[name] for name in FORCED if name in os.environ}
+    if forced and REEXEC not in os.environ:
+        env = {k: v for k, v in os.environ.items() if k not in FORCED}
+        env[REEXEC] = ", ".join(f"{k}={v}" for k, v in forced.items())
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
+def blas_report() -> str:
+    if os.environ.get(REEXEC):
+        note = f"unset for this benchmark process only: {os.environ[REEXEC]}"
+    else:
+        note = "OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE not set"
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return f"BLAS: {note}; threadpoolctl not installed (kernel unknown)"
+    pools = [
+        f"{p.get('internal_api')} {p.get('version')} kernel={p.get('architecture')} "
+        f"threads={p.get('num_threads')}"
+        for p in threadpool_info()
+        if p.get("user_api") == "blas"
+    ]
+    return f"BLAS: {'; '.join(pools) or 'none found'} ({note})"
+
+
+def gemm_rate(n: int = 2048, repeats: int = 5) -> float:
+    """The machine's float32 GEMM rate (FLOP/s), best of a few n×n products."""
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n), dtype=np.float32)
+    b = rng.random((n, n), dtype=np.float32)
+    out = np.empty((n, n), np.float32)
+    np.dot(a, b, out=out)
+    best = min(_timed(lambda: np.dot(a, b, out=out)) for _ in range(repeats))
+    return 2.0 * n**3 / best
+
+
+def _timed(function) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def epoch_flops(n: int, sizes: list[int]) -> float:
+    """FLOPs of one epoch's matrix products: forward, weight gradients, deltas below."""
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    hidden = sum(a * b for a, b in zip(sizes[1:-1], sizes[2:], strict=True))
+    return 2.0 * n * (2 * weights + hidden)
+
+
+def median_after_first(seconds: list[float]) -> float:
+    return statistics.median(seconds[1:] if len(seconds) > 1 else seconds)
+
+
+def run_steepest(train_set, test_set, epochs: int, batch_size: int, seed: int):  # type: ignore[no-untyped-def]
+    from steepest import Network, train
+
+    net = Network(SIZES, activation="sigmoid", seed=seed)
+    history = train(net, train_set, epochs=epochs, batch_size=batch_size, learning_rate=3.0,
+                    optimizer="gd", cost="quadratic", test=test_set, seed=seed)
+    return history
+
+
+def run_torch(train_set, test_set, epochs: int, seed: int) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    import torch
+
+    torch.manual_seed(seed)
+    x = torch.from_numpy(train_set[0])
+    y = torch.nn.functional.one_hot(torch.from_numpy(train_set[1]), 10).float()
+    xt, yt = torch.from_numpy(test_set[0]), torch.from_numpy(test_set[1])
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 30), torch.nn.Sigmoid(), torch.nn.Linear(30, 10), torch.nn.Sigmoid()
+    )
+    opt = torch.optim.SGD(model.parameters(), lr=3.0)
+    seconds, best = [], 0.0
+    for _ in range(epochs):
+        start = time.perf_counter()
+        order = torch.randperm(x.shape[0])
+        for i in range(0, x.shape[0], 10):
+            batch = order[i : i + 10]
+            a = model(x[batch])
+            loss = 0.5 * ((a - y[batch]) ** 2).sum(dim=1).mean()  # C = 1/2m Σ‖y − a‖²
+            opt.zero_grad(set_to_none=False)
+            loss.backward()
+            opt.step()
+        seconds.append(time.perf_counter() - start)
+        with torch.no_grad():
+            best = max(best, (model(xt).argmax(dim=1) == yt).float().mean().item())
+    return seconds, best
+
+
+def main(argv: list[str] | None = None) -> int:
+    here = Path(__file__).resolve().parents[1]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=here.parent / "shared/data/mnist")
+    parser.add_argument("--epochs", type=int, default=30, help="epochs per seed (default 30)")
+    parser.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
+    parser.add_argument("--torch-epochs", type=int, default=3, help="0 skips PyTorch")
+    parser.add_argument("--epochs-128", type=int, default=3, help="epochs at mini-batch 128")
+    args = parser.parse_args(argv)
+    seeds = [int(s) for s in args.seeds.split(",")]
+
+    from steepest.data import load_mnist
+
+    print(blas_report())
+    data = load_mnist(args.data_dir, download=False)
+    (x, y), test_set = data.train, data.test
+    train_set = (x[:50_000], y[:50_000])
+    n = train_set[0].shape[0]
+    print(f"MNIST from {args.data_dir}: {n} training images (Nielsen's 50,000), "
+          f"{test_set[0].shape[0]} test; network {SIZES}, sigmoid, quadratic cost, "
+          f"plain gradient descent, learning rate 3.0")
+
+    # --- Nielsen's setup, mini-batch 10
+    per_epoch, accuracies = [], []
+    for seed in seeds:
+        history = run_steepest(train_set, test_set, args.epochs, 10, seed)
+        per_epoch.append(median_after_first(history.seconds))
+        accuracies.append(history.best_accuracy)
+        print(f"  steepest seed {seed}: {per_epoch[-1]:.3f} s/epoch "
+              f"({per_epoch[-1] / (n / 10) * 1e6:.1f} µs a step), best test accuracy "
+              f"{history.best_accuracy:.2%} at epoch "
+              f"{history.test_accuracy.index(history.best_accuracy) + 1} of {args.epochs}")
+    ours = statistics.median(per_epoch)
+    print(f"steepest, mini-batch 10: {ours:.3f} s/epoch (median over seeds {seeds}); "
+          f"best-epoch test accuracy median {statistics.median(accuracies):.2%} "
+          f"(target ≥ 95.00% within 30 epochs; Nielsen reports 95.42%)")
+
+    # --- the GEMM floor and mini-batch 128
+    rate = gemm_rate()
+    flops = epoch_flops(n, SIZES)
+    floor = flops / rate
+    print(f"float32 GEMM rate measured now (2048³, best of 5): {rate / 1e9:.1f} GFLOP/s; "
+          f"an epoch's products are {flops / 1e9:.2f} GFLOP -> floor {floor:.3f} s/epoch")
+    if args.epochs_128:
+        history = run_steepest(train_set, test_set, args.epochs_128, 128, seeds[0])
+        t128 = median_after_first(history.seconds)
+        print(f"steepest, mini-batch 128: {t128:.3f} s/epoch = {floor / t128:.0%} of the GEMM "
+              f"rate (target ≥ 40%); mini-batch 10 reaches {floor / ours:.0%}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory so far (steepest runs, before any torch import): {peak:.0f} MB "
+          f"(target < 600 MB)")
+
+    # --- PyTorch CPU, same network and settings
+    if args.torch_epochs:
+        try:
+            import torch
+        except ImportError:
+            print("PyTorch is not installed: no PyTorch baseline "
+                  "(pip install torch==2.13.0 to add it)")
+            return 0
+        seconds, best = run_torch(train_set, test_set, args.torch_epochs, seeds[0])
+        theirs = median_after_first(seconds)
+        print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} threads), "
+              f"mini-batch 10: {theirs:.3f} s/epoch, best test accuracy {best:.2%} in "
+              f"{args.torch_epochs} epochs")
+        print(f"ratio: steepest is {theirs / ours:.1f}× faster than PyTorch CPU "
+              f"(target ≥ 10×)")
+    return 0
+
+
+if __name__ == "__main__":
+    reexec_without_forced_openblas()
+    sys.exit(main())
