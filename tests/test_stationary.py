@@ -1,0 +1,165 @@
+"""Stationary points: found where ∇f = 0, classified by the Hessian, checked against theory."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+import sympy
+
+from steepest import SteepestError, gradient
+from steepest.stationary import classify, stationary_points
+
+BOX = [(-3.0, 3.0), (-3.0, 3.0)]
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+HIMMELBLAU_MINIMA = [
+    (3.0, 2.0),
+    (-2.805118, 3.131312),
+    (-3.779310, -3.283186),
+    (3.584428, -1.848126),
+]
+
+
+def kinds(found):
+    return sorted(p.kind for p in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("x^2 - y^2", "saddle"), ("-x^2 - y^2", "maximum"), ("x^2 + y^2", "minimum"),
+     ("x^2 + 3 x y + y^2", "saddle"), ("2x^2 + x y + y^2", "minimum")],
+)
+def test_quadratics_have_one_point_at_the_origin_of_the_right_kind(text, kind):
+    found = stationary_points(text, BOX)
+    assert [p.kind for p in found] == [kind]
+    np.testing.assert_allclose(found[0].point, [0.0, 0.0], atol=1e-12)
+    assert found[0].value == pytest.approx(0.0, abs=1e-12)
+    assert found.complete and found.method == "symbolic"
+
+
+def test_saddle_of_x2_minus_y2_has_eigenvalues_of_both_signs():
+    (point,) = stationary_points("x^2 - y^2", BOX)
+    np.testing.assert_allclose(point.eigenvalues, [-2.0, 2.0])
+    assert point.exact == (0, 0)
+    assert str(point) == "saddle at (0, 0), value 0"
+
+
+def test_himmelblau_has_four_minima_one_maximum_four_saddles_in_range():
+    found = stationary_points(HIMMELBLAU, [(-5, 5), (-5, 5)])
+    assert kinds(found) == ["maximum"] + ["minimum"] * 4 + ["saddle"] * 4
+    minima = np.array([p.point for p in found.of_kind("minimum")])
+    for known in HIMMELBLAU_MINIMA:
+        assert np.min(np.linalg.norm(minima - known, axis=1)) < 1e-5
+    for p in found.of_kind("minimum"):
+        assert p.value == pytest.approx(0.0, abs=1e-10)
+    (top,) = found.of_kind("maximum")
+    np.testing.assert_allclose(top.point, [-0.270845, -0.923039], atol=1e-5)
+    assert top.value == pytest.approx(181.617, rel=1e-5)
+
+
+def test_every_point_found_has_zero_gradient_and_the_hessian_it_reports():
+    text = "x y exp(-x^2 - y^2) + x^3/10"
+    g = gradient(text)
+    found = stationary_points(g, [(-2, 2), (-2, 2)])
+    assert len(found) >= 3
+    for p in found:
+        np.testing.assert_allclose(g.at(p.point), [0.0, 0.0], atol=1e-8)
+        # Hessian by central differences of the exact gradient: an independent reference
+        h = 1e-5
+        cols = [(g.at(p.point + h * e) - g.at(p.point - h * e)) / (2 * h) for e in np.eye(2)]
+        reference = np.linalg.eigvalsh(np.array(cols))
+        np.testing.assert_allclose(p.eigenvalues, reference, atol=1e-5)
+        assert p.kind == classify(np.array(cols))
+
+
+def test_symbolic_and_numeric_searches_agree():
+    text = "x y exp(-x^2 - y^2)"
+    both = stationary_points(text, [(-2, 2), (-2, 2)])
+    numeric = stationary_points(text, [(-2, 2), (-2, 2)], method="numeric")
+    assert numeric.method == "numeric"
+    assert kinds(both) == kinds(numeric) == ["maximum"] * 2 + ["minimum"] * 2 + ["saddle"]
+    for p in both:
+        assert min(np.linalg.norm(p.point - q.point) for q in numeric) < 1e-8
+    r = math.sqrt(0.5)
+    assert {tuple(np.round(np.abs(p.point), 6)) for p in both} == {(0, 0), (round(r, 6),) * 2}
+
+
+def test_a_solve_that_runs_out_of_time_falls_back_to_the_numeric_search(monkeypatch):
+    def slow_solve(*args, **kwargs):
+        time.sleep(0.3)
+        return []
+
+    monkeypatch.setattr(sympy, "solve", slow_solve)
+    found = stationary_points("x^2 - y^2", BOX, timeout=0.01)
+    assert found.method == "numeric" and not found.complete
+    assert kinds(found) == ["saddle"]
+    np.testing.assert_allclose(found[0].point, [0, 0], atol=1e-9)
+
+
+def test_periodic_function_points_all_found_in_the_box():
+    found = stationary_points("sin(x) cos(y)", BOX)
+    half = math.pi / 2
+    expected = {"minimum": [(-half, 0)], "maximum": [(half, 0)],
+                "saddle": [(0, -half), (0, half)]}
+    assert kinds(found) == ["maximum", "minimum", "saddle", "saddle"]
+    for kind, points in expected.items():
+        got = sorted(tuple(p.point) for p in found.of_kind(kind))
+        np.testing.assert_allclose(got, points, atol=1e-9)
+
+
+def test_points_outside_the_box_are_left_out():
+    assert len(stationary_points("(x - 5)^2 + y^2", BOX)) == 0
+    assert len(stationary_points("(x - 5)^2 + y^2", [(4, 6), (-1, 1)])) == 1
+
+
+def test_degenerate_points_are_called_degenerate():
+    assert kinds(stationary_points("x^4 + y^4", BOX)) == ["degenerate"]
+    assert kinds(stationary_points("x^3 - 3 x y^2", BOX)) == ["degenerate"]  # monkey saddle
+
+
+def test_a_line_of_stationary_points_is_a_curve_not_many_points():
+    found = stationary_points("x^2 sin(y)", BOX)
+    assert len(found) == 0
+    (curve,) = found.curves
+    assert str(curve) == "stationary everywhere on x = 0"
+    samples = curve.sample(BOX, 50)
+    np.testing.assert_allclose(samples[:, 0], 0.0)
+    np.testing.assert_allclose(samples[:, 1], np.linspace(-3, 3, 50))
+
+
+def test_one_variable():
+    found = stationary_points("x^3 - 3x", [(-2, 2)])
+    assert [(p.kind, float(p.point[0])) for p in found] == [("minimum", 1.0), ("maximum", -1.0)]
+
+
+def test_classify():
+    assert classify([[1, 0], [0, 3]]) == "minimum"
+    assert classify([[-1, 0], [0, -3]]) == "maximum"
+    assert classify([[0, 1], [1, 0]]) == "saddle"
+    assert classify([[1e-12, 0], [0, 1]]) == "degenerate"
+    with pytest.raises(SteepestError, match="square"):
+        classify([1, 2, 3])
+
+
+@pytest.mark.parametrize(
+    ("bounds", "match"),
+    [([(-1, 1)], "one \\(low, high\\) pair for each of the 2"),
+     ([(1, -1), (0, 1)], "low < high"),
+     ([(0, float("inf")), (0, 1)], "finite"),
+     ("wide", "one \\(low, high\\) pair per variable")],
+)
+def test_bad_bounds_are_explained(bounds, match):
+    with pytest.raises(SteepestError, match=match):
+        stationary_points("x y", bounds)
+
+
+def test_bad_method_and_bad_types():
+    with pytest.raises(SteepestError, match="method must be"):
+        stationary_points("x y", BOX, method="guess")
+    with pytest.raises(TypeError, match="equation as text"):
+        stationary_points(42, BOX)
+    with pytest.raises(SteepestError, match="kind must be one of"):
+        stationary_points("x y", BOX).of_kind("peak")
