@@ -19,7 +19,11 @@ from steepest.errors import SteepestError
 # command modules, in the order `steepest --help` lists them
 COMMANDS: tuple[str, ...] = (
     "grad",
+    "descend",  # registers both `descend` and `ascend`
     "plot",
+    "train",
+    "evaluate",
+    "predict",
 )
 
 
