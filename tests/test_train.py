@@ -1,0 +1,189 @@
+"""Tests for steepest.nn.train: learning, reproducibility, history, progress, interruption."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from steepest.errors import NetworkError, SteepestError
+from steepest.nn import History, Network, train
+from steepest.optim import Adam, GradientDescent
+
+
+def _blobs(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Three Gaussian blobs in the plane, one per class: learnable, not trivially."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 2.0], [-2.0, -1.0], [2.0, -1.0]])
+    labels = rng.integers(0, 3, n)
+    return centres[labels] + rng.normal(scale=0.7, size=(n, 2)), labels
+
+
+def _xor(n: int = 400, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (n, 2))
+    return x, ((x[:, 0] > 0) ^ (x[:, 1] > 0)).astype(int)
+
+
+def test_training_on_blobs_lowers_the_cost_and_raises_the_accuracy() -> None:
+    x, y = _blobs()
+    test = _blobs(200, seed=1)
+    net = Network([2, 8, 3], seed=0)
+    before_cost, before_accuracy = net.evaluate(*test)
+    history = train(net, (x, y), epochs=10, batch_size=10, test=test, seed=0)
+    assert history.epochs == 10
+    assert history.cost[-1] < 0.5 * history.cost[0]
+    assert history.test_cost[-1] < 0.5 * before_cost
+    assert history.test_accuracy[-1] > 0.9 > before_accuracy
+    assert net.params.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("activation", "output", "cost", "optimizer", "learning_rate"),
+    [("tanh", "sigmoid", "quadratic", "gd", 3.0),
+     ("relu", "softmax", "cross-entropy", "adam", 0.01),
+     ("sigmoid", "softmax", "cross-entropy", "momentum", 0.5)],
+)
+def test_xor_is_learned(activation, output, cost, optimizer, learning_rate) -> None:
+    x, y = _xor()
+    net = Network([2, 16, 2], activation, output, seed=0)
+    history = train(net, (x, y), epochs=40, batch_size=10, learning_rate=learning_rate,
+                    optimizer=optimizer, cost=cost, test=_xor(200, seed=2), seed=0)
+    assert history.test_accuracy[-1] > 0.9
+    assert history.cost[-1] < history.cost[0]
+
+
+def test_same_seed_gives_the_same_weights_and_labels_equal_one_hot() -> None:
+    x, y = _blobs()
+    nets = [Network([2, 5, 3], seed=1) for _ in range(4)]
+    train(nets[0], (x, y), epochs=3, seed=5)
+    train(nets[1], (x, y), epochs=3, seed=5)
+    train(nets[2], (x, np.eye(3)[y]), epochs=3, seed=5)
+    train(nets[3], (x, y), epochs=3, seed=6)
+    np.testing.assert_array_equal(nets[0].params, nets[1].params)
+    np.testing.assert_array_equal(nets[0].params, nets[2].params)
+    assert not np.array_equal(nets[0].params, nets[3].params)
+
+
+def test_history_records_every_batch_and_a_short_last_batch() -> None:
+    x, y = _blobs(95)
+    history = train(Network([2, 4, 3], seed=0), (x, y), epochs=2, batch_size=10, seed=0)
+    assert isinstance(history, History)
+    assert [len(c) for c in history.batch_costs] == [10, 10]  # 9 of 10 and one of 5
+    assert history.batch_cost.shape == (20,)
+    assert np.isfinite(history.batch_cost).all()
+    assert history.cost[0] == pytest.approx(history.batch_costs[0].mean())
+    assert len(history.seconds) == 2 and min(history.seconds) > 0
+    assert history.test_accuracy == [] and history.best_accuracy is None
+    assert not history.interrupted and not history.diverged
+    assert history.settings["batch_size"] == 10
+    assert "GradientDescent(learning_rate=3.0)" in history.settings["optimizer"]
+
+
+def test_batch_costs_are_the_costs_of_the_batches() -> None:
+    x, y = _blobs(40)
+    net = Network([2, 3, 3], seed=0, dtype=np.float64)
+    start = net.params.copy()
+    history = train(net, (x, y), epochs=1, batch_size=40, seed=0)  # one batch: the whole set
+    net.params[...] = start
+    assert history.batch_cost[0] == pytest.approx(net.evaluate(x, y)[0])
+
+
+def test_an_optimizer_object_is_used_as_given() -> None:
+    x, y = _blobs()
+    adam = Adam(0.01)
+    net = Network([2, 6, 3], seed=0)
+    train(net, (x, y), epochs=2, optimizer=adam, learning_rate=99.0, seed=0)
+    assert adam.t == 2 * 30  # 300 examples / batch 10, two epochs
+    assert adam.learning_rate == 0.01
+    assert adam.state[0]["m"].shape == net.params.shape  # one flat parameter vector
+    assert adam.state[0]["m"].dtype == np.float32
+
+
+def test_progress_callable_and_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    x, y = _blobs(100)
+    seen: list[int] = []
+    train(Network([2, 4, 3], seed=0), (x, y), epochs=3, test=(x, y),
+          progress=lambda h: seen.append(h.epochs))
+    assert seen == [1, 2, 3]
+    assert capsys.readouterr().err == ""
+    train(Network([2, 4, 3], seed=0), (x, y), epochs=2, test=(x, y), progress=True)
+    lines = capsys.readouterr().err.splitlines()  # stderr is not a terminal here: plain
+    assert len(lines) == 2
+    assert lines[1].startswith("epoch 2: cost ") and "accuracy" in lines[1]
+
+
+def test_ctrl_c_between_epochs_keeps_the_weights() -> None:
+    x, y = _blobs(100)
+    net = Network([2, 4, 3], seed=0)
+    snapshots: list[np.ndarray] = []
+
+    def stop_after_two(history: History) -> None:
+        snapshots.append(net.params.copy())
+        if history.epochs == 2:
+            raise KeyboardInterrupt
+
+    history = train(net, (x, y), epochs=10, progress=stop_after_two)
+    assert history.interrupted and history.epochs == 2
+    np.testing.assert_array_equal(net.params, snapshots[-1])
+
+
+def test_ctrl_c_inside_an_epoch_keeps_the_steps_taken() -> None:
+    class StopAt(GradientDescent):
+        def step(self, params, grads):  # type: ignore[no-untyped-def]
+            if self.t == 15:
+                raise KeyboardInterrupt
+            return super().step(params, grads)
+
+    x, y = _blobs(100)
+    net = Network([2, 4, 3], seed=0)
+    start = net.params.copy()
+    history = train(net, (x, y), epochs=5, optimizer=StopAt(1.0), seed=0)
+    assert history.interrupted and history.epochs == 1  # 10 steps an epoch: stopped in the 2nd
+    assert not np.array_equal(net.params, start)
+    assert np.isnan(history.batch_costs[1][6:]).all()  # batches never run stay NaN
+
+
+def test_divergence_stops_training() -> None:
+    x, y = _blobs()
+    net = Network([2, 8, 3], "relu", seed=0)
+    history = train(net, (x * 1e3, y), epochs=5, learning_rate=1e30, seed=0)
+    assert history.diverged and history.epochs < 5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"epochs": 0}, NetworkError, "epochs must be at least 1"),
+        ({"batch_size": 1000}, NetworkError, "larger than the number of examples"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be an int"),
+        ({"cost": "cross-entropy"}, NetworkError, "softmax"),
+        ({"optimizer": "sgdd"}, SteepestError, "unknown optimizer"),
+        ({"test": ([[0.0, 0.0]], [7])}, NetworkError, "test"),
+    ],
+)
+def test_bad_settings_are_refused(kwargs, error, words: str) -> None:
+    x, y = _blobs(50)
+    with pytest.raises(error, match=words):
+        train(Network([2, 3, 3], seed=0), (x, y), **kwargs)
+
+
+def test_bad_data_is_refused() -> None:
+    net = Network([2, 3, 3], seed=0)
+    x, y = _blobs(50)
+    with pytest.raises(NetworkError, match=r"50 integer labels.*got shape \(49,\)"):
+        train(net, (x, y[:49]))
+    with pytest.raises(NetworkError, match=r"shape \(2,\)"):
+        train(net, (x[:, :1], y))
+    with pytest.raises(TypeError, match="pair"):
+        train(net, x)  # type: ignore[arg-type]
+
+
+def test_rich_progress_on_a_terminal(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    x, y = _blobs(100)
+    history = train(Network([2, 4, 3], seed=0), (x, y), epochs=2, test=(x, y), progress=True)
+    err = capsys.readouterr().err
+    assert "epoch 1: cost" in err and "epoch 2: cost" in err
+    assert history.epochs == 2
