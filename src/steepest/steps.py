@@ -253,7 +253,7 @@ def derive(
     partial = bool(others - {variable})
     derivative, steps, summarised = walk(expr, variable, partial=partial, max_steps=max_steps)
     reference = sympy.diff(expr, variable)
-    if not _equal(derivative, reference):
+    if not _equal(derivative, reference, domain=expr):
         raise RuntimeError(
             f"internal error in steepest.steps: the derivation of d/d{variable} ({expr}) "
             f"ends at {derivative}, but SymPy's derivative is {reference}; "
@@ -282,32 +282,70 @@ def derive_all(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> list[Deri
     return [derive(expr, variable, variables) for variable in variables]
 
 
-def _equal(a: sympy.Expr, b: sympy.Expr, *, points: int = 6, seed: int = 0) -> bool:
+def _equal(
+    a: sympy.Expr,
+    b: sympy.Expr,
+    *,
+    domain: sympy.Expr | None = None,
+    symbolic: bool = True,
+    points: int = 6,
+    seed: int = 0,
+) -> bool:
     """Whether ``a`` and ``b`` are the same function: symbolically, else at random points.
 
-    The numeric check compares values (complex where the expressions leave the reals)
-    at ``points`` random real points where both are finite, to a relative 1e-9.
+    The symbolic check (skipped when ``symbolic`` is false) expands, then simplifies the
+    difference. The numeric check compares values at ``points`` random real points, to a
+    relative 1e-9: points where ``domain`` (the function differentiated) is real and
+    finite, as only there is the derivative wanted; failing any such point, points where
+    both are finite, comparing complex values.
     """
     difference = a - b
     if difference == 0:
         return True
-    if _size(difference) <= _SIMPLIFY_MAX_NODES and sympy.simplify(difference) == 0:
+    small = _size(difference) <= _SIMPLIFY_MAX_NODES
+    if symbolic and small and (sympy.expand(difference) == 0 or sympy.simplify(difference) == 0):
         return True
-    symbols = sorted(difference.free_symbols, key=lambda s: s.name)
-    rng = random.Random(seed)
+    symbols = set(difference.free_symbols)
+    if domain is not None:
+        symbols |= domain.free_symbols
+    order = sorted(symbols, key=lambda s: s.name)
+    for where in (domain, None):
+        checked = _compare(a, b, where, order, points, random.Random(seed))
+        if checked is not None:
+            return checked
+    return False
+
+
+def _compare(
+    a: sympy.Expr,
+    b: sympy.Expr,
+    domain: sympy.Expr | None,
+    symbols: list[sympy.Symbol],
+    points: int,
+    rng: random.Random,
+) -> bool | None:
+    """Compare at random points where ``domain`` is real; None if no such point was found."""
+    # the function is real at a point when every function and root in it is
+    parts = [] if domain is None else [
+        node
+        for node in sympy.preorder_traversal(domain)
+        if isinstance(node, sympy.Function) or (node.is_Pow and not node.exp.is_integer)
+    ] + [domain]  # fmt: skip
     checked = 0
     for _ in range(20 * points):
         scale = rng.choice((0.5, 2.0, 5.0))
         at = {s: sympy.Float(rng.uniform(-scale, scale), 30) for s in symbols}
-        va, vb = (_value(e, at) for e in (a, b))
+        if not all((value := _value(part, at)) is not None and value.imag == 0 for part in parts):
+            continue
+        va, vb = _value(a, at), _value(b, at)
         if va is None or vb is None:
             continue
         if abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
             return False
         checked += 1
         if checked == points:
-            return True
-    return checked > 0
+            break
+    return True if checked else None
 
 
 def _value(expr: sympy.Expr, at: dict[sympy.Symbol, sympy.Float]) -> complex | None:
