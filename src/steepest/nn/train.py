@@ -130,7 +130,7 @@ class _Reporter:
             self.bar = Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-                console=Console(stderr=True),
+                console=Console(stderr=True), transient=True,
             )
             self.bar.start()
             self.task = self.bar.add_task("epoch 1", total=batches, status="")
@@ -142,8 +142,9 @@ class _Reporter:
 
     def epoch(self, history: History) -> None:
         if self.bar is not None:
-            self.bar.console.print(history.line())
-            self.bar.reset(self.task, description=f"epoch {history.epochs + 1}", status="")
+            self.bar.console.print(history.line(), highlight=False, markup=False)
+            if history.epochs < self.epochs:
+                self.bar.reset(self.task, description=f"epoch {history.epochs + 1}", status="")
         elif self.plain:
             print(history.line(), file=sys.stderr, flush=True)
         if self.callback is not None:
