@@ -137,7 +137,7 @@ def _rows(iterations: int, every: int | None) -> list[int]:
 def _nice(step: float) -> int:
     """``step`` rounded up to 1, 2 or 5 times a power of ten."""
     power = 10 ** math.floor(math.log10(step))
-    return int(next(m * power for m in (1, 2, 5, 10) if m * power >= step))
+    return max(1, int(next(m * power for m in (1, 2, 5, 10) if m * power >= step)))
 
 
 def _ordinal(k: int) -> str:

@@ -1,0 +1,128 @@
+"""Tests of ``steepest descend`` and ``steepest ascend``, in-process and as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from steepest import minimize
+from steepest.cli import main
+from steepest.cli.descend import _nice, _rows
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_descend_prints_the_path_and_the_answer(capsys):
+    code, out, err = run(capsys, "descend", "x^2 + 3y^2", "--from", "2,1", "--lr", "0.1")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "gradient descent on f(x, y) = x² + 3·y² from (2, 1)"
+    assert lines[1] == "optimizer gd, learning rate 0.1"
+    assert lines[3].split() == ["step", "x", "y", "f", "|∇f|"]
+    assert lines[4].split() == ["0", "2", "1", "7", "7.2111"]
+    assert lines[5].split() == ["1", "1.6", "0.4", "3.04", "4"]
+    assert "status         converged: the gradient norm" in out
+    assert "steps          89" in out
+    assert "every 10th step" in out
+
+
+def test_table_rows():
+    assert _rows(5, None) == [0, 1, 2, 3, 4, 5]
+    assert _rows(89, None) == [0, 1, 2, 10, 20, 30, 40, 50, 60, 70, 80, 87, 88, 89]
+    assert _rows(89, 40) == [0, 1, 2, 40, 80, 87, 88, 89]
+    assert [_nice(x) for x in (0.3, 1, 3, 8.9, 11, 450)] == [1, 1, 5, 10, 20, 500]
+
+
+def test_ascend_with_adam_finds_the_maximum(capsys):
+    code, out, _ = run(capsys, "ascend", "-(x-1)^2 - (y+2)^2 + 5", "--from", "0,0",
+                       "--optimizer", "adam", "--lr", "0.1", "--steps", "500")  # fmt: skip
+    assert code == 0
+    assert out.startswith("gradient ascent on ")
+    assert "final point    x = 1, y = -2" in out and "value          f = 5" in out
+
+
+def test_json_gives_the_full_path(capsys):
+    code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "y=1,x=2", "--steps", "3",
+                       "--json")  # fmt: skip
+    data = json.loads(out)
+    assert code == 1  # stopped at --steps: ran, but did not converge
+    assert data["status"] == "max_iterations" and data["iterations"] == 3
+    expected = minimize("x^2 + 3y^2", [2, 1], max_iter=3)
+    np.testing.assert_allclose(data["path"], expected.path)
+    np.testing.assert_allclose(data["values"], expected.values)
+    assert data["variables"] == ["x", "y"] and data["maximize"] is False
+
+
+def test_diverged_run_exits_1_with_the_message(capsys):
+    code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "2,1", "--lr", "1.2")
+    assert code == 1
+    assert "diverged: the step size 1.2 is too large for this function" in out
+    assert out.rstrip().endswith("try 0.1")
+
+
+def test_diverged_json_has_no_nan(capsys):
+    code, out, _ = run(capsys, "descend", "exp(x^2)", "--from", "1", "--lr", "10", "--json")
+    data = json.loads(out)  # strict JSON: infinities became null
+    assert code == 1 and data["status"] == "diverged" and data["value"] is None
+
+
+def test_options_reach_the_library(capsys):
+    code, out, _ = run(capsys, "descend", "(1 - x)^2 + 100(y - x^2)^2", "--from=-1.2,1",
+                       "--lr", "1", "--line-search", "--steps", "30000", "--tol", "1e-6",
+                       "--every", "5000")  # fmt: skip
+    assert code == 0 and "line search" in out and "status         converged" in out
+    code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "2,1", "--optimizer",
+                       "momentum", "--schedule", "inverse_time", "--steps", "5")  # fmt: skip
+    assert "optimizer momentum, learning rate 0.1, schedule inverse_time" in out
+    code, out, _ = run(capsys, "descend", "x^2 + 3y", "--vars", "y,x", "--from", "1,2",
+                       "--steps", "1")  # fmt: skip
+    assert out.startswith("gradient descent on f(y, x) = ")
+
+
+def test_stationary_start_exits_0(capsys):
+    code, out, _ = run(capsys, "descend", "x^2 - y^2", "--from", "0,0")
+    assert code == 0 and "stationary: the start is a stationary point" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--from", "2"], "--from '2' is not a point of f(x, y): give 2 numbers"),
+        (["--from", "x=1,z=2"], "does not name the variables (x, y)"),
+        (["--from", "1,"], "is not a point"),
+        (["--from", "1,2", "--steps", "-1"], "--steps must be 0 or more"),
+        (["--from", "1,2", "--every", "0"], "--every must be 1 or more"),
+        (["--from", "1,2", "--lr", "0"], "'learning_rate' parameter"),
+        (["--from", "1,2", "--optimizer", "sgd"], "invalid choice: 'sgd'"),
+        (["--from", "1,2", "--tol", "-1"], "tol must be a finite number >= 0"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, "descend", "x^2 + 3y^2", *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("steepest: error: ") and message in err
+
+
+def test_through_a_subprocess():
+    done = subprocess.run(
+        [sys.executable, "-m", "steepest", "ascend", "-(x-1)^2 - (y+2)^2 + 5", "--from", "0,0",
+         "--json"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["status"] == "converged" and data["maximize"] is True
+    np.testing.assert_allclose(data["x"], [1, -2], atol=1e-8)
+    done = subprocess.run(
+        [sys.executable, "-m", "steepest", "descend", "x^2", "--from", "1,2"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stderr.count("\n") <= 2
