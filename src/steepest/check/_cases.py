@@ -116,10 +116,10 @@ def _explain(result: CaseResult) -> list[str]:
     about = f" ({case.about})" if case.about else ""
     lines = [f"First wrong case: {case.name}{about}", "  inputs:"]
     lines += [f"    {name} = {show(value)}" for name, value in case.inputs.items()]
-    lines.append(f"  expected: {show(case.expected)}")
+    lines.append(f"  right answer: {show(case.expected)}")
     outcome = result.outcome
     if outcome.returned:
-        lines.append(f"  received: {show(outcome.value)}")
+        lines.append(f"  yours:        {show(outcome.value)}")
     lines.append(f"  {result.problem}")
     if outcome.error:
         lines.append("  your code raised:")
@@ -136,20 +136,28 @@ def show(value: Any) -> str:
     'array([0.5, 0.333333])'
     >>> show(0.1 + 0.2)
     '0.3'
+    >>> show(np.array([0.0, 1.0]))
+    'array([0., 1.])'
     """
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return show(value.item())
         text = np.array2string(
             value, separator=", ", max_line_width=10_000, threshold=200,
-            formatter={"float_kind": lambda v: f"{v:.6g}"},
+            formatter={"float_kind": _number},
         )
         return f"array({' '.join(text.split())})"
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return _number(value)
     if isinstance(value, Unusual):
         return str(value)
     return repr(value)
+
+
+def _number(value: float) -> str:
+    """A float with 6 significant digits that still reads as a float: ``1.``, ``0.25``."""
+    text = f"{value:.6g}"
+    return text if any(c in text for c in ".ein") else text + "."
 
 
 def run_battery(

@@ -188,12 +188,15 @@ def _load(target: Target) -> Callable[..., Any]:
             and getattr(v, "__module__", None) == module.__name__
         )
         known = f"; it defines {', '.join(found)}" if found else "; it defines no functions"
-        close = difflib.get_close_matches(target.name, found, n=1) or found[:1] or [target.name]
         named = target.spec.rpartition(":")
         where = named[0] if named[2].strip() == target.name else target.spec
+        close = difflib.get_close_matches(target.name, found, n=1)
+        hint = (f"did you mean {where}:{close[0]}?" if close else
+                "put the function's name after the colon" + (f", e.g. {where}:{found[0]}"
+                                                             if found else ""))
         raise _UnusableError(
             f"{target}: there is no function {target.name!r} in {target.path or target.module}"
-            f"{known}\nhint: name the function after the colon, e.g. {where}:{close[0]}"
+            f"{known}\nhint: {hint}"
         )
     if not callable(function):
         kind = type(function).__name__

@@ -1,0 +1,376 @@
+"""Exercise 1: check a gradient computed by hand, one partial derivative at a time.
+
+:func:`check_gradient` reads the learner's answer (the forms are listed in
+:mod:`steepest.check._answer`), and decides for each partial derivative whether it equals
+steepest's. Never by comparing text: ``sin(y)*2*x`` and ``2x sin(y)`` are the same
+answer. The decision is made in this order:
+
+1. the two expressions are identical once SymPy has read them: right;
+2. their values are compared at a few exact points (small numbers such as ``(1, 2)``
+   first, then random ones), with 30 significant digits: the first point where they
+   differ by more than a relative 1e-9 makes the answer wrong, and is shown;
+3. if they agree at every point, ``sympy.simplify`` of the difference (when it has at
+   most a few hundred nodes, so that it stays quick) proves it right; if it cannot,
+   agreement at all the points is taken as right (the report says "checked numerically").
+
+A wrong partial derivative is matched against common slips: the wrong sign, the
+derivative with respect to another variable (or the components swapped), the function
+itself, a constant factor, a missing or extra factor. The hint is the first step of its
+derivation (:mod:`steepest.steps`); the full derivations are one call away. Left out:
+partial credit, and answers with constants other than the equation's own.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from steepest._printing import plain
+from steepest.check._answer import read_answer
+from steepest.equation import Equation, parse
+from steepest.gradients import Gradient, gradient
+
+__all__ = ["ComponentCheck", "GradientCheck", "check_gradient"]
+
+#: points at which two expressions must agree to be taken as equal
+_POINTS = 10
+#: differences with more nodes than this are not passed to sympy.simplify
+_SIMPLIFY_MAX_NODES = 200
+#: coordinates tried first, so that a point shown to a learner is easy to check by hand
+_NICE = (1, 2, -1, 3, sympy.Rational(1, 2), -2, sympy.Rational(3, 2), sympy.Rational(-1, 2))
+
+
+@dataclass(frozen=True)
+class ComponentCheck:
+    """The verdict on one partial derivative.
+
+    Attributes
+    ----------
+    variable
+        The variable it is taken with respect to.
+    expected, given
+        steepest's partial derivative, and the learner's.
+    correct
+        Whether they are the same function.
+    method
+        How that was decided: ``"symbolic"`` (the difference simplifies to 0, or the
+        expressions are identical) or ``"numeric"`` (values compared at points).
+    point
+        For a wrong answer, a point where the two differ (exact coordinates, in variable
+        order); None otherwise.
+    expected_value, given_value
+        Their values at ``point`` (``given_value`` is None where the learner's expression
+        is not a finite real number there).
+    diagnosis
+        The common slip the wrong answer matches, in words, or None.
+    hint
+        The first step of the derivation, as text, or None.
+    """
+
+    variable: str
+    expected: sympy.Expr
+    given: sympy.Expr
+    correct: bool
+    method: str
+    point: tuple[sympy.Expr, ...] | None = None
+    expected_value: float | None = None
+    given_value: float | None = None
+    diagnosis: str | None = None
+    hint: str | None = None
+
+    @property
+    def difference(self) -> float | None:
+        """How much the learner's value differs at ``point`` (theirs minus the right one)."""
+        if self.given_value is None or self.expected_value is None:
+            return None
+        return self.given_value - self.expected_value
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """The report of :func:`check_gradient`: one :class:`ComponentCheck` per variable."""
+
+    gradient: Gradient
+    components: tuple[ComponentCheck, ...]
+
+    @property
+    def equation(self) -> Equation:
+        """The equation whose gradient was asked for."""
+        return self.gradient.equation
+
+    @property
+    def correct(self) -> bool:
+        """True when every partial derivative is right."""
+        return all(c.correct for c in self.components)
+
+    @property
+    def wrong(self) -> tuple[ComponentCheck, ...]:
+        """The partial derivatives that are wrong."""
+        return tuple(c for c in self.components if not c.correct)
+
+    def derivations(self) -> list[Any]:
+        """The step-by-step derivation of every partial derivative (:mod:`steepest.steps`)."""
+        return self.gradient.steps()
+
+    def text(self, show_steps: bool = False) -> str:
+        """The report as plain text; with ``show_steps``, every full derivation after it."""
+        name = self.equation.name
+        names = ", ".join(plain(v) for v in self.equation.variables)
+        lines = [str(self.equation)]
+        for c in self.components:
+            d = f"∂{name}/∂{plain(sympy.Symbol(c.variable))}"
+            if c.correct:
+                how = "" if c.method == "symbolic" else "  (checked numerically, at points)"
+                lines.append(f"  ✓ {d} = {plain(c.given)}{how}")
+                continue
+            lines.append(f"  ✗ {d}: you gave {plain(c.given)}")
+            lines.append(f"      the right one is {plain(c.expected)}")
+            if c.point is not None:
+                at = ", ".join(plain(p) for p in c.point)
+                at = f"({names}) = ({at})" if len(c.point) > 1 else f"{names} = {at}"
+                yours = "undefined" if c.given_value is None else f"{c.given_value:.6g}"
+                off = "" if c.difference is None else f" (off by {c.difference:.6g})"
+                lines.append(f"      at {at}: right {c.expected_value:.6g}, "
+                             f"yours {yours}{off}")
+            if c.diagnosis:
+                lines.append(f"      {c.diagnosis}")
+            if c.hint and not show_steps:
+                lines.append("      hint, the first step:")
+                lines += ["        " + line for line in c.hint.splitlines()]
+        right = sum(c.correct for c in self.components)
+        total = len(self.components)
+        if right == total:
+            lines.append("All right.")
+        else:
+            lines.append("Not right." if total == 1 else f"{right} of {total} partial "
+                         "derivatives right.")
+        if show_steps:
+            for derivation in self.derivations():
+                lines += ["", derivation.text(name)]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        marks = " ".join(("✓" if c.correct else "✗") + c.variable for c in self.components)
+        return f"<GradientCheck {self.equation}: {marks}>"
+
+
+def check_gradient(
+    equation: str | Equation,
+    answer: str | Sequence[Any] | dict[str, Any],
+    *,
+    variables: Sequence[str] | None = None,
+    seed: int = 0,
+) -> GradientCheck:
+    """Check a gradient computed by hand.
+
+    Parameters
+    ----------
+    equation
+        The function, as text (``"x^2 sin(y)"``) or an :class:`~steepest.Equation`.
+    answer
+        The learner's partial derivatives, in variable order: ``"2x sin(y), x^2 cos(y)"``,
+        ``"(…, …)"``, ``"∂f/∂x = …; ∂f/∂y = …"``, a list of texts, or a dict from
+        variable name to text (see :mod:`steepest.check._answer`).
+    variables
+        The variables and their order, when ``equation`` is text (default: as declared
+        in it, else alphabetical).
+    seed
+        Seed of the random points of the numeric comparison.
+
+    Returns
+    -------
+    GradientCheck
+        ``.correct``, ``.components`` (one verdict per variable) and ``str()``, the report.
+
+    Raises
+    ------
+    EquationError
+        If the equation or a part of the answer cannot be read.
+    SteepestError
+        If the answer has the wrong number of parts or names other variables.
+
+    Examples
+    --------
+    >>> check_gradient("x^2 sin(y)", "sin(y)*2*x, x^2 cos(y)").correct
+    True
+    >>> report = check_gradient("x^2 sin(y)", "2x sin(y), -x^2 cos(y)")
+    >>> [c.correct for c in report.components]
+    [True, False]
+    >>> report.components[1].diagnosis
+    'the sign is wrong'
+    """
+    eq = equation if isinstance(equation, Equation) else parse(equation, variables)
+    g = gradient(eq)
+    given = read_answer(answer, eq)
+    points = _points(eq, g.components, seed)
+    verdicts = [
+        _verdict(i, g, expr, given, points) for i, expr in enumerate(given)
+    ]
+    return GradientCheck(g, tuple(verdicts))
+
+
+# ----------------------------------------------------------------------------- deciding
+Point = dict[sympy.Symbol, sympy.Expr]
+
+
+def _verdict(
+    i: int, g: Gradient, given: sympy.Expr, answer: list[sympy.Expr], points: list[Point]
+) -> ComponentCheck:
+    variable = g.names[i]
+    expected = g.components[i]
+    same = _same(expected, given, points)
+    if same is None:
+        return ComponentCheck(variable, expected, given, True, "symbolic")
+    if same is True:
+        if _proven(expected, given):
+            return ComponentCheck(variable, expected, given, True, "symbolic")
+        if points:
+            return ComponentCheck(variable, expected, given, True, "numeric")
+        return ComponentCheck(  # no point to compare at, and no proof: not shown to be right
+            variable, expected, given, False, "numeric",
+            diagnosis="could not be checked: SymPy cannot simplify the difference to 0, and "
+            "no point was found where the function and its derivatives are real numbers",
+        )
+    point = same
+    return ComponentCheck(
+        variable, expected, given, False, "numeric",
+        point=tuple(point[v] for v in g.variables),
+        expected_value=_real(expected, point),
+        given_value=_real(given, point),
+        diagnosis=_diagnose(i, g, given, answer, points),
+        hint=_first_step(g, i),
+    )
+
+
+def _same(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool | Point | None:
+    """None if identical; True if equal at every point; else a point where they differ.
+
+    The point shown is the first where ``b`` is undefined or differs by at least 10 %
+    (so that the difference is plain to see), else the one with the largest difference.
+    """
+    if a == b or (_size(a) + _size(b) < 60 and sympy.expand(a - b) == 0):
+        return None
+    worst, largest = None, 0.0
+    for point in points:
+        va, vb = _real(a, point), _real(b, point)
+        if va is None:
+            continue  # only points where the right answer is defined were chosen
+        if vb is None:
+            return point
+        relative = abs(va - vb) / max(1.0, abs(va), abs(vb))
+        if relative >= 0.1:
+            return point
+        if relative > 1e-9 and relative > largest:
+            worst, largest = point, relative
+    return True if worst is None else worst
+
+
+def _proven(a: sympy.Expr, b: sympy.Expr) -> bool:
+    difference = a - b
+    return _size(difference) <= _SIMPLIFY_MAX_NODES and sympy.simplify(difference) == 0
+
+
+def _equal(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool:
+    return _same(a, b, points) in (True, None)
+
+
+def _diagnose(
+    i: int, g: Gradient, given: sympy.Expr, answer: list[sympy.Expr], points: list[Point]
+) -> str | None:
+    """Which common slip ``given`` (the learner's ∂f/∂xᵢ) matches, in words."""
+    name, expected = g.equation.name, g.components[i]
+    if _equal(-expected, given, points):
+        return "the sign is wrong"
+    for j, other in enumerate(g.components):
+        if j != i and _equal(other, given, points):
+            d = f"∂{name}/∂{plain(g.variables[j])}"
+            if _equal(g.components[i], answer[j], points):
+                return f"this is {d}: the two partial derivatives are swapped"
+            return f"this is {d}, the derivative with respect to {plain(g.variables[j])}"
+    if _equal(g.equation.expr, given, points):
+        return f"this is {name} itself, not its derivative"
+    return _factor(expected, given, points)
+
+
+def _factor(expected: sympy.Expr, given: sympy.Expr, points: list[Point]) -> str | None:
+    """A constant factor, or a simple missing or extra factor, between the two."""
+    if given == 0 or expected == 0:
+        return None
+    if _size(expected) + _size(given) > _SIMPLIFY_MAX_NODES:
+        return None
+    ratio = sympy.simplify(given / expected)
+    if ratio.is_number:
+        if ratio.is_real and ratio != 1:
+            return f"yours is {plain(ratio)} times the right one: a constant factor is off"
+        return None
+    extra, missing = sympy.fraction(ratio)  # given = expected · extra / missing
+    for factor, words in ((missing, "a factor {} is missing"), (extra, "there is an extra "
+                                                                       "factor {}")):
+        other = extra if factor is missing else missing
+        if other.is_number and not factor.is_number and sympy.count_ops(factor) <= 4:
+            factor = factor / other if factor is missing else factor * other
+            return words.format(plain(factor))
+    return None
+
+
+def _first_step(g: Gradient, i: int) -> str | None:
+    """The first rule of the derivation of ∂f/∂xᵢ: heading, start, rule, result."""
+    from steepest.steps import derive
+
+    try:
+        derivation = derive(g.equation.expr, g.variables[i], g.variables)
+    except Exception:  # a hint is a courtesy; never let it hide the verdict
+        return None
+    lines = derivation.text(g.equation.name).splitlines()
+    return "\n".join(lines[:4]) if len(lines) > 2 else None
+
+
+# ------------------------------------------------------------------------------ points
+def _points(eq: Equation, components: Sequence[sympy.Expr], seed: int) -> list[Point]:
+    """Up to ``_POINTS`` exact points where f and every partial derivative are finite reals.
+
+    Small round coordinates come first, then random ones with two decimals in [-3, 3]
+    and, for functions defined only for positive values, in (0, 10].
+    """
+    rng = random.Random(seed)
+    variables = eq.variables
+    exprs = [eq.expr, *components]
+    found: list[Point] = []
+    for attempt in range(40 * _POINTS):
+        if attempt < 12:
+            coords = [sympy.sympify(rng.choice(_NICE)) for _ in variables]
+        elif attempt % 2:
+            coords = [sympy.Rational(rng.randint(-300, 300), 100) for _ in variables]
+        else:
+            coords = [sympy.Rational(rng.randint(1, 1000), 100) for _ in variables]
+        point = dict(zip(variables, coords, strict=True))
+        if point in found or any(_real(e, point) is None for e in exprs):
+            continue
+        found.append(point)
+        if len(found) == _POINTS:
+            break
+    return found
+
+
+def _real(expr: sympy.Expr, point: Point) -> float | None:
+    """``expr`` at ``point`` as a float, or None where it is not a finite real number."""
+    try:
+        value = complex(expr.evalf(30, subs=point))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if value != value or abs(value) == float("inf"):
+        return None
+    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
+        return None
+    return value.real
+
+
+def _size(expr: sympy.Expr) -> int:
+    return sum(1 for _ in sympy.preorder_traversal(expr))

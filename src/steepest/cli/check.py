@@ -1,0 +1,115 @@
+"""``steepest check``: is a learner's answer to an exercise right, and if not, where not.
+
+Exit codes: 0 when everything is right, 1 when something is wrong (the report says what),
+2 when the input is unusable (an equation that cannot be read, a missing file or
+function), so that a teacher can script it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+HELP = "check your answer to an exercise (see 'steepest exercises')"
+
+EPILOG = """examples:
+  steepest check gradient "x^2 sin(y)" --answer "2x sin(y), x^2 cos(y)"
+  steepest check gradient "x^2 sin(y)" --answer "∂f/∂x = 2x sin(y); ∂f/∂y = x^2 cos(y)"
+  steepest check gradient-function answer.py:gradient
+  steepest check cost answer.py:cost --batch --labels
+  steepest check descent answer.py:step --loop answer.py:descend
+
+Checking a function imports your file and runs your own code, on your own machine,
+in a separate Python process that is stopped after --timeout seconds per call.
+exit status: 0 all right, 1 something is wrong, 2 unusable input.
+"""
+
+_RUNS_CODE = (
+    "This imports FILE and runs your own code on your own machine (in a separate Python "
+    "process, stopped after --timeout seconds per call)."
+)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``check`` command and its four exercises."""
+    parser = subparsers.add_parser(
+        "check",
+        help=HELP,
+        description="Check an answer to one of the exercises listed by 'steepest exercises'.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    kinds = parser.add_subparsers(dest="exercise", metavar="EXERCISE", required=True)
+
+    p = kinds.add_parser(
+        "gradient", help="1. a gradient computed by hand",
+        description="Check partial derivatives computed by hand. Any form equal to the right "
+        "one is right (2x sin(y) = sin(y)*2*x); a wrong one is shown at a point where it "
+        "differs, with the first step of its derivation.",
+    )
+    p.add_argument("equation", help='the function, e.g. "x^2 sin(y)" (quote it)')
+    p.add_argument(
+        "--answer", required=True, metavar="TEXT",
+        help='your partial derivatives in variable order: "2x sin(y), x^2 cos(y)", or '
+        'labelled: "∂f/∂x = ...; ∂f/∂y = ..." (df/dx and f_x work too)',
+    )
+    p.add_argument("--vars", metavar="NAMES", help="the variables and their order: x,y")
+    p.add_argument("--show-steps", action="store_true", help="show every derivation in full")
+
+    p = kinds.add_parser(
+        "gradient-function", help="2. your function gradient(f, point)",
+        description="Check gradient(f, point) -> list of numbers on functions of 1 to 3 "
+        "variables. " + _RUNS_CODE,
+    )
+    _target(p, "gradient")
+
+    p = kinds.add_parser(
+        "cost", help="3. your cost(expected, predicted)",
+        description="Check cost(expected, predicted) = Σ (expected − predicted)² against "
+        "steepest's quadratic_cost. " + _RUNS_CODE,
+    )
+    _target(p, "cost")
+    p.add_argument("--batch", action="store_true",
+                   help="also a batch: 2-D arrays, one example a row, the cost summed")
+    p.add_argument("--labels", action="store_true",
+                   help="also expected given as a digit label (an int) instead of one-hot")
+
+    p = kinds.add_parser(
+        "descent", help="4. your step(x, grad, learning_rate), and descend(...)",
+        description="Check step(x, grad, learning_rate) -> new x against steepest's gradient "
+        "descent on quadratic bowls; with --loop, also descend(grad_f, start, learning_rate, "
+        "steps) -> x. " + _RUNS_CODE,
+    )
+    _target(p, "step")
+    p.add_argument("--loop", metavar="FILE:FUNCTION",
+                   help="your loop too, e.g. answer.py:descend (the name defaults to descend)")
+    return parser
+
+
+def _target(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument(
+        "target", metavar="FILE:FUNCTION",
+        help=f"your function: answer.py:{name}, or module:{name} (the name defaults to {name})",
+    )
+    parser.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                        help="time allowed for each call of your function (default 5)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``steepest check``."""
+    from steepest import check
+
+    if args.exercise == "gradient":
+        variables = None if args.vars is None else [v.strip() for v in args.vars.split(",")]
+        report = check.check_gradient(args.equation, args.answer, variables=variables)
+        print(report.text(show_steps=args.show_steps))
+        return 0 if report.correct else 1
+    if args.exercise == "gradient-function":
+        result = check.check_gradient_function(args.target, timeout=args.timeout)
+    elif args.exercise == "cost":
+        result = check.check_cost(args.target, batch=args.batch, labels=args.labels,
+                                  timeout=args.timeout)
+    else:
+        result = check.check_descent(args.target, loop=args.loop, timeout=args.timeout)
+    print(result)
+    return 0 if result.correct else 1
