@@ -53,6 +53,10 @@ _LAZY: dict[str, str] = {
     "train": "steepest.nn",
     "History": "steepest.nn",
     "stationary_points": "steepest.stationary",
+    "check_gradient": "steepest.check",
+    "check_gradient_function": "steepest.check",
+    "check_cost": "steepest.check",
+    "check_descent": "steepest.check",
 }
 
 __all__ = [
@@ -80,6 +84,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
     from steepest.equation import Equation, parse

@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "train",
     "evaluate",
     "predict",
+    "exercises",
+    "check",
 )
 
 
