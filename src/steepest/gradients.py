@@ -10,6 +10,7 @@ step-by-step derivations in :mod:`steepest.steps`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +24,7 @@ from steepest import _printing
 from steepest.equation import Equation, parse
 from steepest.errors import SteepestError
 
-__all__ = ["Gradient", "gradient", "numeric_gradient"]
+__all__ = ["Gradient", "GradientAt", "gradient", "numeric_gradient"]
 
 # Grids with at least this many points are split into slices evaluated in parallel
 # threads (NumPy's ufuncs release the GIL on large arrays).
@@ -51,8 +52,8 @@ class Gradient:
     [0.0, 1.0]
     >>> g.at([[1, 0], [2, 0]]).tolist()
     [[0.0, 1.0], [0.0, 4.0]]
-    >>> g.latex()
-    '\\\\left( 2 x \\\\sin{\\\\left(y \\\\right)}, \\\\  x^{2} \\\\cos{\\\\left(y \\\\right)}\\\\right)'
+    >>> print(g.latex())
+    \\left( 2 x \\sin{\\left(y \\right)}, \\  x^{2} \\cos{\\left(y \\right)}\\right)
     """
 
     def __init__(self, equation: Equation) -> None:
@@ -76,7 +77,7 @@ class Gradient:
     def __len__(self) -> int:
         return len(self.components)
 
-    def __iter__(self):  # noqa: ANN204 - an iterator of SymPy expressions
+    def __iter__(self):
         return iter(self.components)
 
     def __getitem__(self, key: int | str) -> sympy.Expr:
@@ -115,7 +116,8 @@ class Gradient:
         length = sympy.sqrt(sum(c**2 for c in vector))
         if length == 0:
             raise SteepestError("the direction u is the zero vector; a direction needs a length")
-        return sympy.simplify(sum(c * d for c, d in zip(self.components, vector)) / length)
+        along = sum(c * d for c, d in zip(self.components, vector, strict=True))
+        return sympy.simplify(along / length)
 
     # -- printing -----------------------------------------------------------------
     def __str__(self) -> str:
@@ -162,12 +164,102 @@ class Gradient:
         stacked = _evaluate(self._compile("value_and_grad", exprs), columns, len(exprs))
         return stacked[0], np.moveaxis(stacked[1:], 0, -1)
 
+    def explain_at(self, point: Sequence[Any]) -> GradientAt:
+        """The gradient at one point, exactly and in numbers, with its length and direction.
+
+        Examples
+        --------
+        >>> print(gradient("x^2 + y^2").explain_at([3, 4]).text())
+        at (x, y) = (3, 4):
+          f = 25
+          ∂f/∂x = 6
+          ∂f/∂y = 8
+          |∇f| = 10
+          steepest ascent along (0.6, 0.8); steepest descent the opposite way
+        """
+        n = len(self.variables)
+        if isinstance(point, str) or len(point) != n:
+            raise SteepestError(
+                f"expected a point with {n} coordinates ({', '.join(self.names)}); got {point!r}"
+            )
+        exact_point = tuple(
+            sympy.nsimplify(p) if isinstance(p, float) else sympy.sympify(p) for p in point
+        )
+        where = dict(zip(self.variables, exact_point, strict=True))
+        exact = tuple(c.subs(where) for c in self.components)
+        values = []
+        for name, value in zip(self.names, exact, strict=True):
+            number = complex(value.evalf(15))
+            if number.imag != 0 or not math.isfinite(number.real):
+                raise SteepestError(
+                    f"∂{self.equation.name}/∂{name} is not a finite real number at this "
+                    f"point ({_printing.plain(value)})"
+                    "\nhint: the point may be outside the function's domain"
+                )
+            values.append(number.real)
+        f = complex(self.equation.expr.subs(where).evalf(15))
+        return GradientAt(self, exact_point, exact, np.array(values),
+                          f.real if f.imag == 0 and math.isfinite(f.real) else None)
+
     def _compile(self, key: str, exprs: list[sympy.Expr]) -> Callable[..., Any]:
         function = self._compiled.get(key)
         if function is None:
             function = _lambdify(exprs, self.variables)
             self._compiled[key] = function
         return function
+
+
+class GradientAt:
+    """The gradient at one point: exact values, numbers, length and direction of ascent."""
+
+    def __init__(self, gradient: Gradient, point: tuple[sympy.Expr, ...],
+                 exact: tuple[sympy.Expr, ...], values: np.ndarray, value: float | None) -> None:
+        self.gradient = gradient
+        self.point = point
+        self.exact = exact
+        self.values = values
+        self.value = value
+        self.norm = float(np.sqrt(np.sum(values**2)))
+        self.direction = values / self.norm if self.norm > 0 else None
+
+    def text(self) -> str:
+        """The values as lines of text, exact where SymPy gives a short exact form."""
+        g, name = self.gradient, self.gradient.equation.name
+        names = ", ".join(_printing.plain(v) for v in g.variables)
+        where = ", ".join(_printing.plain(p) for p in self.point)
+        lines = [f"at ({names}) = ({where}):"]
+        if self.value is not None:
+            lines.append(f"  {name} = {_number(self.value)}")
+        for var, exact, number in zip(g.variables, self.exact, self.values, strict=True):
+            shown, approx = _printing.plain(exact), _number(number)
+            text = shown if shown == approx else f"{shown} ≈ {approx}"
+            lines.append(f"  ∂{name}/∂{_printing.plain(var)} = {text}")
+        norm = _number(self.norm)
+        exact_norm = math.isclose(self.norm, round(self.norm)) and float(norm).is_integer()
+        lines.append(f"  |∇{name}| {'=' if exact_norm else '≈'} {norm}")
+        if self.direction is None:
+            lines.append("  the gradient is zero here: a stationary point, with no direction "
+                         "of steepest ascent")
+        else:
+            direction = ", ".join(_number(d) for d in self.direction)
+            lines.append(f"  steepest ascent along ({direction}); steepest descent the "
+                         "opposite way")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The values as plain JSON-ready data."""
+        return {
+            "at": {n: float(p) for n, p in zip(self.gradient.names, self.point, strict=True)},
+            "value": self.value,
+            "gradient_at": self.values.tolist(),
+            "gradient_at_exact": [str(e) for e in self.exact],
+            "norm": self.norm,
+            "ascent_direction": None if self.direction is None else self.direction.tolist(),
+        }
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}"
 
 
 def gradient(
@@ -353,7 +445,7 @@ def _evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="steepest-eval")
-    for future in [_pool.submit(work, lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:])]:
+    for future in [_pool.submit(work, lo, hi) for lo, hi in itertools.pairwise(bounds)]:
         future.result()
     return out
 

@@ -18,6 +18,7 @@ from steepest.errors import SteepestError
 
 # command modules, in the order `steepest --help` lists them
 COMMANDS: tuple[str, ...] = (
+    "tour",
     "grad",
     "descend",  # registers both `descend` and `ascend`
     "plot",

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     g = gradient(args.equation, _names(args.vars))
     point = _parse_point(args.at, g.names) if args.at is not None else None
-    evaluated = _evaluate(g, point) if point is not None else None
+    evaluated = g.explain_at(point) if point is not None else None
 
     if args.json:
         print(json.dumps(_as_json(g, point, evaluated), ensure_ascii=False, indent=2))
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     name = g.equation.name
     print(g)
     if len(g) > 1:
-        for var, component in zip(g.variables, g.components):
+        for var, component in zip(g.variables, g.components, strict=True):
             print(f"  ∂{name}/∂{plain(var)} = {plain(component)}")
     if args.steps:
         for derivation in g.steps():
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             print(derivation.text())
     if evaluated is not None:
         print()
-        _print_point(g, point, evaluated)
+        print(evaluated.text())
     return 0
 
 
@@ -90,7 +90,8 @@ def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
     named = all("=" in part for part in parts)
     if any("=" in part for part in parts) and not named:
         raise UsageError(
-            f"--at {text!r} mixes named and unnamed coordinates\nhint: write --at 1,2 or --at x=1,y=2"
+            f"--at {text!r} mixes named and unnamed coordinates"
+            "\nhint: write --at 1,2 or --at x=1,y=2"
         )
     if named:
         pairs = dict(part.split("=", 1) for part in parts)
@@ -118,55 +119,7 @@ def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
     return values
 
 
-def _evaluate(g: Any, point: list[Any]) -> dict[str, Any]:
-    """Exact and numeric values of the gradient, its norm and direction at ``point``."""
-    from steepest.errors import SteepestError
-
-    where = dict(zip(g.variables, point))
-    exact = [c.subs(where) for c in g.components]
-    numbers = []
-    for var, value in zip(g.names, exact):
-        number = complex(value.evalf(15))
-        if number.imag != 0 or not all(map(_finite, (number.real,))):
-            raise SteepestError(
-                f"∂f/∂{var} is not a finite real number at this point ({value})"
-                "\nhint: the point may be outside the function's domain"
-            )
-        numbers.append(number.real)
-    norm = sum(v * v for v in numbers) ** 0.5
-    direction = [v / norm for v in numbers] if norm > 0 else None
-    value = complex(g.equation.expr.subs(where).evalf(15))
-    return {"exact": exact, "values": numbers, "norm": norm, "direction": direction,
-            "f": value.real if value.imag == 0 else None}
-
-
-def _finite(value: float) -> bool:
-    return value == value and abs(value) != float("inf")
-
-
-def _print_point(g: Any, point: list[Any], evaluated: dict[str, Any]) -> None:
-    from steepest._printing import plain
-
-    name = g.equation.name
-    names = ", ".join(plain(v) for v in g.variables)
-    coordinates = ", ".join(plain(p) for p in point)
-    print(f"at ({names}) = ({coordinates}):")
-    if evaluated["f"] is not None:
-        print(f"  {name} = {evaluated['f']:.6g}")
-    for var, exact, number in zip(g.variables, evaluated["exact"], evaluated["values"]):
-        shown = plain(exact)
-        approx = f"{number:.6g}"
-        text = shown if shown == approx else f"{shown} ≈ {approx}"
-        print(f"  ∂{name}/∂{plain(var)} = {text}")
-    print(f"  |∇{name}| ≈ {evaluated['norm']:.6g}")
-    if evaluated["direction"] is None:
-        print("  the gradient is zero here: a stationary point, with no direction of steepest ascent")
-    else:
-        direction = ", ".join(f"{d:.6g}" for d in evaluated["direction"])
-        print(f"  steepest ascent along ({direction}); steepest descent the opposite way")
-
-
-def _as_json(g: Any, point: list[Any] | None, evaluated: dict[str, Any] | None) -> dict[str, Any]:
+def _as_json(g: Any, point: list[Any] | None, evaluated: Any) -> dict[str, Any]:
     import sympy
 
     from steepest._printing import plain
@@ -179,11 +132,6 @@ def _as_json(g: Any, point: list[Any] | None, evaluated: dict[str, Any] | None) 
         "gradient_plain": [plain(c) for c in g.components],
         "gradient_latex": [sympy.latex(c) for c in g.components],
     }
-    if point is not None and evaluated is not None:
-        result["at"] = {n: float(p) for n, p in zip(g.names, point)}
-        result["value"] = evaluated["f"]
-        result["gradient_at"] = evaluated["values"]
-        result["gradient_at_exact"] = [str(e) for e in evaluated["exact"]]
-        result["norm"] = evaluated["norm"]
-        result["ascent_direction"] = evaluated["direction"]
+    if evaluated is not None:
+        result.update(evaluated.as_dict())
     return result
