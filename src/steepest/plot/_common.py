@@ -59,6 +59,8 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
     """
     if not fix:
         return g
+    import sympy
+
     from steepest.equation import Equation
     from steepest.gradients import Gradient
 
@@ -69,11 +71,13 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
             f"the variables are {', '.join(g.names)}"
         )
     eq = g.equation
-    values = {v: float(fix[v.name]) for v in eq.variables if v.name in fix}
+    # exact numbers where the value is a short decimal: z = 2 gives 2·x·y, not 2.0·x·y
+    values = {v: sympy.nsimplify(float(fix[v.name]), rational=True)
+              for v in eq.variables if v.name in fix}
     kept = tuple(v for v in eq.variables if v.name not in fix)
     if not kept:
         raise SteepestError("fix holds every variable; leave one or two free to draw")
-    held = ", ".join(f"{v.name} = {x:g}" for v, x in values.items())
+    held = ", ".join(f"{v.name} = {x}" for v, x in values.items())
     text = f"{eq.text} with {held}" if eq.text else held
     return Gradient(Equation(eq.expr.subs(values), kept, text, eq.name))
 

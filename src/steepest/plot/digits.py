@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from steepest.errors import SteepestError
 from steepest.plot._common import new_figure
@@ -73,6 +74,7 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     if history.test_cost:
         ax.plot(epochs, history.test_cost, "s-", color=WRONG, ms=3, label="test cost")
     ax.set(xlabel="epoch", ylabel="cost", yscale="log", xlim=(0, history.epochs + 0.5))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     if has_test:
@@ -85,6 +87,7 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
                     ha="center", fontsize="small")
         ax.plot([best + 1], [accuracy[best]], "*", color=WRONG, ms=12)
         ax.set(xlabel="epoch", ylabel="test accuracy (%)", xlim=(0.5, history.epochs + 0.5))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
     settings = history.settings
     default = " · ".join(str(settings[k]) for k in ("network", "optimizer") if k in settings)
@@ -255,6 +258,6 @@ def plot_weights(network: Any, *, count: int | None = None, columns: int = 10) -
             ax.imshow(w, cmap="RdBu_r", vmin=-limit, vmax=limit)
     for ax in fig.axes[count:]:
         fig.delaxes(ax)
-    fig.suptitle(f"what each neuron looks for: the weights of the first {count} hidden "
-                 f"neurons (red +, blue −)", fontsize="medium")
+    fig.suptitle(f"what each neuron looks for: the input weights of the first {count} "
+                 f"neurons of the first layer (red +, blue −)", fontsize="medium")
     return fig

@@ -59,7 +59,7 @@ def graph(
     --------
     >>> fig = graph("x^3 - 3x", (-2.5, 2.5), tangent_at=[0.5], resolution=50)
     >>> [a.get_ylabel() for a in fig.axes]
-    ['f(x)', "f′(x)"]
+    ['f(x)', 'f′(x)']
     """
     g = _common.as_gradient(f)
     if len(g.variables) != 1:
