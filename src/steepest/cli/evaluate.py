@@ -1,0 +1,90 @@
+"""``steepest evaluate``: how well a saved digit classifier reads MNIST.
+
+Prints the accuracy, the accuracy on each digit and the confusion matrix as text;
+``--plot DIR`` also writes pictures of them. Left out: comparing several models at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+HELP = "score a saved digit classifier: accuracy, per digit, confusion matrix"
+
+EPILOG = """pictures written by --plot DIR:
+  confusion.png  the confusion matrix
+  digits.png     the first 40 images with the network's answers (wrong ones marked)
+  mistakes.png   the first 40 images it gets wrong
+  weights.png    the first layer's weights as 28 x 28 pictures
+
+examples:
+  steepest evaluate model.npz
+  steepest evaluate model.npz --sample --plot figures
+"""
+
+GRID = 40  # digits per picture
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``evaluate`` command."""
+    from steepest.cli.train import add_data_arguments
+
+    parser = subparsers.add_parser(
+        "evaluate", help=HELP, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Score a network saved by 'steepest train' on the MNIST digits.",
+    )
+    parser.add_argument("model", help="a network file written by 'steepest train' (.npz)")
+    add_data_arguments(parser)
+    parser.add_argument("--split", choices=("test", "train"), default="test",
+                        help="which images to score (default: test)")
+    parser.add_argument("--plot", metavar="DIR",
+                        help="write confusion.png, digits.png, mistakes.png, weights.png there")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``steepest evaluate``."""
+    from steepest.cli.train import load_data
+    from steepest.digits import evaluate
+    from steepest.nn import Network
+
+    network = Network.load(args.model)
+    data = load_data(args)
+    images, labels = data.test if args.split == "test" else data.train
+    result = evaluate(network, images, labels)
+    source = "the sample bundled with steepest" if data.source == "sample" else data.source
+    print(f"model: {args.model}: {network!r}")
+    print(f"data: {len(labels):,} {args.split} images from {source}")
+    print()
+    print(result.report())
+    if args.plot is not None:
+        written = _pictures(network, images, result, Path(args.plot))
+        print()
+        print(f"pictures written to {args.plot}: {', '.join(written)}")
+    return 0
+
+
+def _pictures(network: Any, images: Any, result: Any, folder: Path) -> list[str]:
+    """Write the evaluation's pictures into ``folder`` (made if needed); their names."""
+    from steepest.plot import save_figure
+    from steepest.plot.digits import plot_confusion, plot_digits, plot_weights
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {"confusion.png": plot_confusion(result.confusion)}
+    shown = slice(0, GRID)
+    figures["digits.png"] = plot_digits(images[shown], result.predictions[shown],
+                                        result.labels[shown])
+    wrong = result.wrong[:GRID]
+    if wrong.size:
+        figures["mistakes.png"] = plot_digits(
+            images[wrong], result.predictions[wrong], result.labels[wrong],
+            title=f"the first {wrong.size} of {result.wrong.size:,} mistakes "
+                  "(answer, and the true digit)",
+        )
+    if network.sizes[0] == 784:
+        figures["weights.png"] = plot_weights(network)
+    for name, figure in figures.items():
+        save_figure(figure, folder / name)
+    return list(figures)
