@@ -1,0 +1,108 @@
+"""``steepest plot``: files written, exit codes, messages; a few runs through a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from steepest.cli import main
+
+
+def steepest(*args, cwd=None):
+    """Run the real command in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "steepest", *args],
+        capture_output=True, text=True, cwd=cwd, env={**os.environ, "MPLBACKEND": "Agg"},
+        check=False, timeout=120,
+    )
+
+
+def test_contour_map_to_png_through_the_command(tmp_path):
+    out = tmp_path / "f.png"
+    done = steepest("plot", "x^2 - y^2", "--range", "-3:3,-3:3", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert f"wrote {out}" in done.stdout
+    assert "saddle at (0, 0), value 0" in done.stdout
+
+
+def test_unknown_extension_exits_2_with_a_hint(tmp_path):
+    done = steepest("plot", "x y", "--out", str(tmp_path / "f.jpg"))
+    assert done.returncode == 2
+    assert "expected one of .png, .svg, .pdf" in done.stderr
+    assert "hint: name the file like f.png" in done.stderr
+    assert not (tmp_path / "f.jpg").exists()
+
+
+def test_descent_with_two_optimizers_and_an_animation(tmp_path):
+    out, gif = tmp_path / "d.png", tmp_path / "d.gif"
+    done = steepest("plot", "x^2 + 3y^2", "--from", "-1.5,1", "--optimizer", "gd,momentum",
+                    "--lr", "0.1,0.05", "--max-iter", "20", "--out", str(out),
+                    "--animate", str(gif))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert gif.read_bytes().startswith(b"GIF89a")
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("gd (lr 0.1) from (-1.5, 1): ")
+    assert lines[1].startswith("momentum (lr 0.05) from (-1.5, 1): ")
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<?xml"), (".pdf", b"%PDF")])
+def test_vector_formats(tmp_path, capsys, suffix, magic):
+    out = tmp_path / f"f{suffix}"
+    assert main(["plot", "x^2 sin(y)", "--range", "-2:2", "--out", str(out), "--arrows", "5"]) == 0
+    assert out.read_bytes().startswith(magic)
+    assert "stationary everywhere on x = 0" in capsys.readouterr().out
+
+
+def test_surface_and_both(tmp_path):
+    for kind in ("surface", "both"):
+        out = tmp_path / f"{kind}.png"
+        assert main(["plot", "x^2 - y^2", "--kind", kind, "--out", str(out)]) == 0
+        assert out.stat().st_size > 10_000
+
+
+def test_one_variable_graph_and_its_descent(tmp_path, capsys):
+    assert main(["plot", "x^3 - 3x", "--out", str(tmp_path / "g.png")]) == 0
+    assert "minimum at (1), value -2" in capsys.readouterr().out
+    assert main(["plot", "x^4 - x", "--descend", "--from", "1.5", "--lr", "0.05",
+                 "--out", str(tmp_path / "d.png")]) == 0
+    assert "gd (lr 0.05) from (1.5): converged" in capsys.readouterr().out
+
+
+def test_more_variables_need_fix(tmp_path, capsys):
+    assert main(["plot", "x y z", "--out", str(tmp_path / "s.png")]) == 2
+    assert "hint: hold the others fixed: --fix z=0" in capsys.readouterr().err
+    assert main(["plot", "x y z", "--fix", "z=2", "--out", str(tmp_path / "s.png")]) == 0
+    assert (tmp_path / "s.png").exists()
+
+
+def test_default_start_and_named_start(tmp_path, capsys):
+    assert main(["plot", "x^2 + y^2", "--descend", "--out", str(tmp_path / "a.png")]) == 0
+    assert "no --from given: starting at" in capsys.readouterr().out
+    assert main(["plot", "x^2 + y^2", "--from", "y=-1,x=pi/4", "--max-iter", "5",
+                 "--out", str(tmp_path / "b.png")]) == 0
+    assert "from (0.785398, -1)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--range", "3:-3"], "low end must be below"),
+     (["--range", "-3:3,-3:3,-3:3"], "3 ranges for 2 variables"),
+     (["--range", "-3"], "LOW:HIGH"),
+     (["--range", "a:b"], "not a finite real number"),
+     (["--from", "1,2,3"], "has 3 coordinates"),
+     (["--from", "1,1", "--optimizer", "gd,adam", "--lr", "0.1,0.2,0.3"], "3 values for 2"),
+     (["--from", "1,1", "--kind", "surface"], "drawn on the contour map"),
+     (["--from", "1,1", "--optimizer", "sgdd"], "sgdd"),
+     (["--fix", "q=1"], "fix names variables that f does not have"),
+     (["--animate", "a.avi"], ".gif")],
+)
+def test_bad_arguments_exit_2_with_a_reason(tmp_path, capsys, args, message):
+    assert main(["plot", "x^2 + y^2", "--out", str(tmp_path / "f.png"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("steepest: error: ") and message in err
+    assert not (tmp_path / "f.png").exists()
