@@ -101,8 +101,9 @@ def surface(
         norm = _arrows(ax, g, p, floor, 1.8 * length, "#d62728", "steepest-ascent")[0]
         z = float(g.equation(*p[0]))
         ax.scatter(p[:, 0], p[:, 1], [z], color="#d62728", s=40, depthshade=False, zorder=6)
-        ax.text(p[0, 0], p[0, 1], z, f"  steepest ascent\n  |∇{g.equation.name}| = {norm:.3g}",
-                color="#d62728", fontsize=8)
+        where = ", ".join(f"{c:.3g}" for c in p[0])
+        ax.text2D(0.0, 0.98, f"red: steepest ascent at ({where}), |∇{g.equation.name}| = "
+                  f"{norm:.3g}", transform=ax.transAxes, color="#d62728", fontsize=9)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_zlim(floor, float(finite.max()))
