@@ -311,13 +311,25 @@ def _factor(expected: sympy.Expr, given: sympy.Expr, points: list[Point]) -> str
             return f"yours is {plain(ratio)} times the right one: a constant factor is off"
         return None
     extra, missing = sympy.fraction(ratio)  # given = expected · extra / missing
-    for factor, words in ((missing, "a factor {} is missing"), (extra, "there is an extra "
-                                                                       "factor {}")):
-        other = extra if factor is missing else missing
-        if other.is_number and not factor.is_number and sympy.count_ops(factor) <= 4:
-            factor = factor / other if factor is missing else factor * other
-            return words.format(plain(factor))
+    if extra.is_number and _divides(missing, expected):
+        return f"a factor {plain(missing / extra)} is missing"
+    if missing.is_number and _divides(extra, given):
+        return f"there is an extra factor {plain(extra / missing)}"
     return None
+
+
+def _divides(factor: sympy.Expr, expr: sympy.Expr) -> bool:
+    """Whether ``factor`` is a product of some of the factors ``expr`` is written with."""
+    if factor.is_number or sympy.count_ops(factor) > 6:
+        return False
+    available = list(sympy.Mul.make_args(sympy.factor_terms(expr)))
+    for part in sympy.Mul.make_args(factor):
+        if part.is_number:
+            continue
+        if part not in available:
+            return False
+        available.remove(part)
+    return True
 
 
 def _first_step(g: Gradient, i: int) -> str | None:
