@@ -319,13 +319,23 @@ def test_cli_grad_steps(capsys: pytest.CaptureFixture[str]) -> None:
 
 # -- random expressions ------------------------------------------------------------------
 _UNARY = (
-    sympy.sin, sympy.cos, sympy.exp, sympy.log, sympy.sqrt, sympy.atan, sympy.tanh,
-    sympy.Abs, sympy.asinh, lambda u: -u, lambda u: u**2, lambda u: 1 / u,
+    sympy.sin, sympy.cos, sympy.sec, sympy.exp, sympy.log, sympy.sqrt, sympy.atan, sympy.asin,
+    sympy.tanh, sympy.cosh, sympy.asinh, sympy.Abs, sympy.sign, sympy.erf,
+    lambda u: -u, lambda u: u**2, lambda u: 1 / u, lambda u: 2**u, lambda u: sympy.log(u, 3),
 )  # fmt: skip
 _BINARY = (
     lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / b,
-    lambda a, b: a**3 * b,
+    lambda a, b: a**3 * b, lambda a, b: a**b, lambda a, b: _max(a, b), sympy.atan2,
 )  # fmt: skip
+
+
+def _max(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    try:
+        return sympy.Max(a, b)
+    except ValueError:  # SymPy refuses Max of a number that is not real
+        return a + b
+
+
 _LEAVES = st.sampled_from([x, y, sympy.Integer(2), sympy.Rational(1, 2), 3 * x, x + 1])
 
 

@@ -170,7 +170,7 @@ class _Walker:
             return self.sum(expr)
         if expr.is_Mul:
             return self.mul(expr)
-        if expr.is_Pow:
+        if expr.is_Pow and not expr.base.is_zero:  # 0^u has no derivative: left to "other"
             return self.pow(expr)
         if isinstance(expr, sympy.Function) and len(expr.args) == 1:
             u = sympy.Dummy("u", real=True)
@@ -181,6 +181,8 @@ class _Walker:
                 return self.composite(expr, expr.args[0], outer, slope, u, rule)
         derivative = sympy.diff(expr, x)
         text = f"from the table of derivatives: {d} {plain(expr)} = {plain(derivative)}"
+        if len(text) > 100:
+            text = f"from the table of derivatives, for {plain(expr.func(*expr.args))}"
         return _leaf("other", text, derivative)
 
     def sum(self, expr: sympy.Add) -> _Plan:

@@ -34,10 +34,11 @@ __all__ = ["MAX_STEPS", "RULES", "Derivation", "Step", "derive", "derive_all"]
 #: differentiated in one go, each shown as a single step (see :func:`derive`).
 MAX_STEPS = 40
 
-# Expressions with more nodes than this are not passed to sympy.simplify (which can take
-# a long time on large expressions): the result is SymPy's derivative as it comes, and
-# checks fall back to numbers.
+# Expressions with more nodes than this, or with any of the functions below, are not
+# passed to sympy.simplify (which can take a long time on them, a minute for a Max of
+# two terms): the result is the derivative as it comes, and checks fall back to numbers.
 _SIMPLIFY_MAX_NODES = 150
+_SIMPLIFY_SLOW = (sympy.Heaviside, sympy.DiracDelta, sympy.Max, sympy.Min, sympy.Piecewise)
 
 _LATEX_RULE = {
     "constant": "constant",
@@ -299,11 +300,16 @@ def _equal(
     finite, as only there is the derivative wanted; failing any such point, points where
     both are finite, comparing complex values.
     """
+    if a == b:
+        return True
     difference = a - b
     if difference == 0:
         return True
-    small = _size(difference) <= _SIMPLIFY_MAX_NODES
-    if symbolic and small and (sympy.expand(difference) == 0 or sympy.simplify(difference) == 0):
+    if (
+        symbolic
+        and _simplifiable(difference)
+        and (sympy.expand(difference) == 0 or sympy.simplify(difference) == 0)
+    ):
         return True
     symbols = set(difference.free_symbols)
     if domain is not None:
@@ -359,6 +365,11 @@ def _value(expr: sympy.Expr, at: dict[sympy.Symbol, sympy.Float]) -> complex | N
     return value
 
 
+def _simplifiable(expr: sympy.Expr) -> bool:
+    """Whether ``sympy.simplify(expr)`` is expected to be quick."""
+    return not expr.has(*_SIMPLIFY_SLOW) and _size(expr) <= _SIMPLIFY_MAX_NODES
+
+
 def _size(expr: sympy.Expr) -> int:
     return sum(1 for _ in sympy.preorder_traversal(expr))
 
@@ -366,6 +377,6 @@ def _size(expr: sympy.Expr) -> int:
 def _simplest(derivative: sympy.Expr, reference: sympy.Expr) -> sympy.Expr:
     """The shortest of the derived form, SymPy's derivative and its simplified form."""
     forms = [derivative, reference]
-    if _size(reference) <= _SIMPLIFY_MAX_NODES:
+    if _simplifiable(reference):
         forms.append(sympy.simplify(reference))
     return min(forms, key=sympy.count_ops)  # the first of the shortest
