@@ -156,6 +156,7 @@ def test_one_colour_and_one_legend_entry_per_optimizer():
     assert drawn[0].get_color() == drawn[1].get_color()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert sum(label.startswith("adam") for label in labels) == 1
+    assert "adam (2 starts: 2 converged)" in labels
 
 
 def test_values_against_iteration_use_a_log_scale_and_the_known_minimum():

@@ -57,12 +57,14 @@ def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) 
     """
     colors = {} if colors is None else colors
     lines = []
+    pairs = as_results(results)
+    groups = pairs_to_mapping(pairs)
     seen: set[str] = set()
-    for label, r in as_results(results):
+    for label, r in pairs:
         path = np.asarray(r.path, dtype=float)
         colour = _common.optimizer_color(label, colors)
         xs, ys = (path[:, 0], path[:, 1]) if path.shape[1] > 1 else (path[:, 0], r.values)
-        legend = None if label in seen else f"{label} ({_summary(r)})"
+        legend = None if label in seen else f"{label} ({_summary(groups[label])})"
         seen.add(label)
         (line,) = ax.plot(xs, ys, "-", color=colour, lw=1.8, marker=".", ms=3.5,
                           label=legend, zorder=6, gid="path")
@@ -78,9 +80,15 @@ def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) 
     return lines
 
 
-def _summary(r: Any) -> str:
-    steps = getattr(r, "iterations", len(r.path) - 1)
-    return f"{r.status.replace('_', ' ')}, {steps} steps"
+def _summary(runs: list[Any]) -> str:
+    """``converged, 84 steps`` for one run; ``3 starts: 2 converged, 1 diverged`` for several."""
+    if len(runs) == 1:
+        steps = getattr(runs[0], "iterations", len(runs[0].path) - 1)
+        return f"{runs[0].status.replace('_', ' ')}, {steps} steps"
+    counts: dict[str, int] = {}
+    for r in runs:
+        counts[r.status.replace("_", " ")] = counts.get(r.status.replace("_", " "), 0) + 1
+    return f"{len(runs)} starts: " + ", ".join(f"{n} {status}" for status, n in counts.items())
 
 
 def plot_paths(
