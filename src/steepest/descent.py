@@ -312,9 +312,10 @@ class _Objective:
             self._check_count(n, f.names, str(f.equation))
             compiled = f._compile("value_and_grad", [f.equation.expr, *f.components])
 
-            def point(x: np.ndarray) -> tuple[float, np.ndarray]:
+            def point(x: np.ndarray) -> tuple[float, np.ndarray, float]:
                 out = compiled(*x)
-                return float(out[0]), np.array(out[1:], dtype=float)
+                partials = out[1:]
+                return float(out[0]), np.array(partials, dtype=float), math.hypot(*partials)
 
             self.point, self.rows, self.names = point, f.value_and_grad, f.names
         elif callable(f):
@@ -341,9 +342,9 @@ class _Objective:
                 f"({', '.join(names)}), in that order.{hint}"
             )
 
-    def _point(self, x: np.ndarray) -> tuple[float, np.ndarray]:
+    def _point(self, x: np.ndarray) -> tuple[float, np.ndarray, float]:
         if not np.isfinite(x).all():
-            return math.nan, np.full(x.shape, math.nan)
+            return math.nan, np.full(x.shape, math.nan), math.nan
         value = self.function(x.copy())
         if np.shape(value) not in ((), (1,)):
             raise DescentError(
@@ -359,11 +360,11 @@ class _Objective:
             if g.shape != x.shape:
                 raise DescentError(f"grad must return an array of shape {x.shape} (one "
                                    f"entry per coordinate); it returned shape {g.shape}")
-        return float(np.reshape(value, ())), g
+        return float(np.reshape(value, ())), g, math.sqrt(g @ g)
 
     def _rows(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pairs = [self._point(x) for x in X]
-        return np.array([v for v, _ in pairs]), np.array([g for _, g in pairs])
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
     def hessian_at(self, x: np.ndarray) -> np.ndarray | None:
         """The Hessian at ``x`` for an equation (exact), else None."""
@@ -384,16 +385,17 @@ class _Run:
     def one(self, x0: np.ndarray) -> Result:
         """Descend from one start; bookkeeping in Python floats, so that a step is cheap."""
         point, sign, tol, max_iter = self.objective.point, self.sign, self.tol, self.max_iter
-        step, callback = self.opt.step, self.callback
+        step, callback, line_search = self.opt.step, self.callback, self.line_search
+        sqrt = math.sqrt
         x = x0.copy()
+        xs = [x]
         capacity = min(max_iter + 1, 1024)
         path, values = np.empty((capacity, x.size)), np.empty(capacity)
         v0 = v_prev = math.nan
         k = 0
         while True:
-            value, g = point(x)
+            value, g, gnorm = point(x)
             s = sign * value  # the minimized value
-            gnorm = math.sqrt(g @ g)
             if k == capacity:
                 capacity = min(2 * capacity, max_iter + 1)
                 path, values = _grow(path, capacity), _grow(values, capacity)
@@ -404,23 +406,14 @@ class _Run:
                 growth_limit = s + _GROWTH * max(1.0, abs(s))
                 fall_limit = s - _GROWTH * max(1.0, abs(s))
                 runaway = _RUNAWAY * max(1.0, math.sqrt(x @ x))
-            if not (math.isfinite(s) and math.isfinite(gnorm)):
-                reason = "undefined" if k == 0 else "not_finite"
-                if s == -math.inf:
-                    reason = "unbounded"
-                break
-            if gnorm <= tol:
-                reason = "stationary" if k == 0 else "gradient"
-                break
-            if s > growth_limit:
-                reason = "growth"
-                break
-            if s < fall_limit and math.sqrt(x @ x) > runaway:
-                reason = "unbounded"
-                break
+            # one test for the usual case; NaN fails every comparison
+            if not (fall_limit <= s <= growth_limit and gnorm < math.inf) or gnorm <= tol:
+                reason = _alarm(k, s, gnorm, tol, growth_limit, math.sqrt(x @ x) > runaway)
+                if reason:
+                    break
             if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)):
                 dx = path[k] - path[k - 1]
-                if math.sqrt(dx @ dx) <= _XTOL * max(1.0, math.sqrt(x @ x)):
+                if sqrt(dx @ dx) <= _XTOL * max(1.0, sqrt(x @ x)):
                     reason = "no_change"
                     break
             if k == max_iter:
@@ -431,8 +424,8 @@ class _Run:
                 break
             if sign < 0:
                 g = -g
-            step([x], [g])
-            if self.line_search:
+            step(xs, [g])
+            if line_search:
                 self._search_one(x, path[k], s, g)
             v_prev = s
             k += 1
@@ -581,6 +574,24 @@ class _Run:
                 if curvature > 0 and 1 / curvature < lr:
                     return _floor_1(1 / curvature)
         return _floor_1(lr / 10)
+
+
+def _alarm(k: int, s: float, gnorm: float, tol: float, growth_limit: float,
+           far: bool) -> str:  # fmt: skip
+    """Why one start must stop at step ``k`` (value ``s`` of the minimized function), if at all.
+
+    Called only when ``s`` is outside the band (fall_limit, growth_limit), ``s`` or the
+    gradient norm is not finite, or the norm is within ``tol``; the rules in order.
+    """
+    if not (math.isfinite(s) and math.isfinite(gnorm)):
+        return "unbounded" if s == -math.inf else "undefined" if k == 0 else "not_finite"
+    if gnorm <= tol:
+        return "stationary" if k == 0 else "gradient"
+    if s > growth_limit:
+        return "growth"
+    if far:
+        return "unbounded"
+    return ""
 
 
 def _grow(array: np.ndarray, capacity: int) -> np.ndarray:

@@ -264,6 +264,21 @@ class GradientDescent(Optimizer):
     name = "gd"
     default_learning_rate = 0.1
 
+    def step(self, params: list[np.ndarray], grads: Sequence[np.ndarray]) -> list[np.ndarray]:
+        # The same as Optimizer.step with _update inlined: plain descent is the hot path
+        # of equation descents and network training, and this saves about 1 µs a call.
+        if len(self._scratch) != len(params) or len(grads) != len(params):
+            self._start(params, grads)
+        lr = self._learning_rate
+        if self.schedule is not None:
+            lr *= self.schedule(self.t)
+        self.t += 1
+        multiply, subtract = np.multiply, np.subtract
+        for p, g, buf in zip(params, grads, self._scratch, strict=True):
+            multiply(g, lr, buf)
+            subtract(p, buf, p)
+        return params
+
     def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
         np.multiply(g, lr, out=buf)
         np.subtract(p, buf, out=p)
