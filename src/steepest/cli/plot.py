@@ -84,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
         from steepest.plot.animate import ANIMATION_FORMATS
 
         _common.output_format(args.animate, ANIMATION_FORMATS)
+        if args.animate.lower().endswith(".mp4"):
+            from steepest.plot.animate import ffmpeg_available
+
+            if not ffmpeg_available():
+                raise UsageError(f"--animate {args.animate!r}: MP4 needs the ffmpeg program, "
+                                 "which was not found\nhint: write a .gif instead")
     g = gradient(args.equation, _names(args.vars))
     g = _common.fix_variables(g, _assignments(args.fix, "--fix"))
     n = len(g.variables)
@@ -121,8 +127,9 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     path = _common.save_figure(fig, args.out, dpi=args.dpi)
     print(f"wrote {path}")
     if not args.no_stationary:
-        for p in stationary_points(g, box):
-            print(f"  {p}")
+        found = stationary_points(g, box)
+        for item in (*found.points, *found.curves):
+            print(f"  {item}")
     return 0
 
 
