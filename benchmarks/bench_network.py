@@ -23,6 +23,7 @@ Quick run: ``python benchmarks/bench_network.py --epochs 3 --seeds 0 --torch-epo
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import resource
 import statistics
@@ -83,8 +84,8 @@ def _timed(function) -> float:  # type: ignore[no-untyped-def]
 
 def epoch_flops(n: int, sizes: list[int]) -> float:
     """FLOPs of one epoch's matrix products: forward, weight gradients, deltas below."""
-    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
-    hidden = sum(a * b for a, b in zip(sizes[1:-1], sizes[2:], strict=True))
+    weights = sum(a * b for a, b in itertools.pairwise(sizes))
+    hidden = sum(a * b for a, b in itertools.pairwise(sizes[1:]))
     return 2.0 * n * (2 * weights + hidden)
 
 
@@ -101,9 +102,11 @@ def run_steepest(train_set, test_set, epochs: int, batch_size: int, seed: int): 
     return history
 
 
-def run_torch(train_set, test_set, epochs: int, seed: int) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+def run_torch(train_set, test_set, epochs: int, seed: int, threads: int):  # type: ignore[no-untyped-def]
     import torch
 
+    if threads:
+        torch.set_num_threads(threads)
     torch.manual_seed(seed)
     x = torch.from_numpy(train_set[0])
     y = torch.nn.functional.one_hot(torch.from_numpy(train_set[1]), 10).float()
@@ -137,12 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default 0,1,2)")
     parser.add_argument("--torch-epochs", type=int, default=3, help="0 skips PyTorch")
     parser.add_argument("--epochs-128", type=int, default=3, help="epochs at mini-batch 128")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch.set_num_threads (default 1, its fastest here for a network "
+                             "this small; 0 keeps torch's default)")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
 
     from steepest.data import load_mnist
 
     print(blas_report())
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+          f"(other work on the machine slows every figure below)")
     data = load_mnist(args.data_dir, download=False)
     (x, y), test_set = data.train, data.test
     train_set = (x[:50_000], y[:50_000])
@@ -189,13 +197,15 @@ def main(argv: list[str] | None = None) -> int:
             print("PyTorch is not installed: no PyTorch baseline "
                   "(pip install torch==2.13.0 to add it)")
             return 0
-        seconds, best = run_torch(train_set, test_set, args.torch_epochs, seeds[0])
+        seconds, best = run_torch(train_set, test_set, args.torch_epochs, seeds[0],
+                                  args.torch_threads)
         theirs = median_after_first(seconds)
         print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} threads), "
               f"mini-batch 10: {theirs:.3f} s/epoch, best test accuracy {best:.2%} in "
               f"{args.torch_epochs} epochs")
         print(f"ratio: steepest is {theirs / ours:.1f}× faster than PyTorch CPU "
               f"(target ≥ 10×)")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
     return 0
 
 
