@@ -173,6 +173,20 @@ class Network:
     dtype
         ``numpy.float32`` (the default; fast) or ``numpy.float64``.
 
+    Attributes
+    ----------
+    sizes : tuple of int
+        Neurons per layer, inputs first.
+    params : numpy.ndarray
+        Every weight and bias in one flat vector, layer by layer (``W¹, b¹, W², ...``).
+        Change it in place (``net.params[...] = ...``): the views below share it.
+    weights, biases : list of numpy.ndarray
+        Views into ``params``: ``weights[l]`` of shape ``(sizes[l+1], sizes[l])``,
+        ``biases[l]`` of shape ``(sizes[l+1],)``.
+    grads, grad_weights, grad_biases
+        The same layout for the gradient that training writes; read
+        :meth:`backprop`'s result instead, these are overwritten every step.
+
     Notes
     -----
     Initialisation: the weights of a layer with ``n_in`` inputs are drawn from
@@ -318,6 +332,8 @@ class Network:
     def _workspace(self, m: int) -> _Workspace:
         work = self._workspaces.get(m)
         if work is None:
+            if len(self._workspaces) >= 4:  # training uses one or two sizes; keep few
+                self._workspaces.clear()
             work = self._workspaces[m] = _Workspace(self.sizes, m, self.dtype)
         return work
 
