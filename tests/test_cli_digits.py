@@ -105,6 +105,12 @@ def test_nielsen_setup_and_overrides(tmp_path):
     assert net.sizes == (784, 30, 10) and (net.activation, net.output) == ("sigmoid", "sigmoid")
     assert "quadratic cost" in out and "GradientDescent(learning_rate=3.0)" in out
     assert "mini-batch 10, 1 epochs" in out and "data: 1,000 training" in out
+    # the book's command spelled out, as the issue writes it, is the same setup
+    code, out, _ = call("train", "--hidden", "30", "--epochs", "1", "--batch", "10", "--lr",
+                        "3.0", "--cost", "quadratic", "--sample", "--limit", "500", "--quiet",
+                        "--out", str(model))
+    assert code == 0 and "784-30-10, sigmoid hidden, sigmoid output, quadratic cost" in out
+    assert "GradientDescent(learning_rate=3.0), mini-batch 10" in out
     # an optimizer without --lr takes that optimizer's own default rate
     code, out, _ = call("train", "--sample", "--hidden", "8", "--optimizer", "momentum",
                         "--epochs", "1", "--limit", "500", "--quiet", "--out", str(model))

@@ -5,7 +5,9 @@ hidden neurons, a softmax output and the cross-entropy cost, trained by Adam (le
 rate 0.001, mini-batches of 32, the rate falling exponentially to 5% of its start over
 the run) for 30 epochs. ``--nielsen`` is the setup of Nielsen's book, chapter 1:
 784-30-10, sigmoid neurons, the quadratic cost, plain gradient descent with learning rate
-3.0 on mini-batches of 10. Any flag given overrides the setup's value.
+3.0 on mini-batches of 10; ``--cost quadratic`` also starts from it, so that the
+command of the book's chapter 1 (``--hidden 30 --batch 10 --lr 3.0 --cost quadratic``)
+means what it says there. Any flag given overrides the setup's value.
 
 The test split is scored after every epoch (as Nielsen does; there is no validation
 split); the file written holds the weights after the last epoch. Left out: resuming a
@@ -37,9 +39,10 @@ EPILOG = """setups:
   default     784-300-10, ReLU, softmax output, cross-entropy cost, Adam at 0.001
               falling to 5%, mini-batch 32, 30 epochs (best ~98.2% on MNIST's test set)
   --nielsen   784-30-10, sigmoid, quadratic cost, gradient descent at 3.0,
-              mini-batch 10, 30 epochs (Nielsen reports 95.42%)
-  any flag overrides the setup's value; --optimizer without --lr uses that
-  optimizer's own default learning rate (3.0 for gd).
+              mini-batch 10, 30 epochs (Nielsen reports 95.42%);
+              --cost quadratic also starts from this setup
+  any flag overrides the setup's value; an --optimizer other than the setup's,
+  without --lr, runs at that optimizer's own default learning rate.
 
 data: --data-dir DIR, else the folder in $STEEPEST_DATA, else the user cache
 (downloaded there once, about 11 MB); --sample trains on the 5,000 digits bundled
@@ -49,7 +52,7 @@ examples:
   steepest train --sample --epochs 5 --out small.npz
   steepest train --nielsen --out nielsen.npz
   steepest train --hidden 30 --epochs 30 --batch 10 --lr 3.0 --cost quadratic \\
-      --activation sigmoid --optimizer gd --out model.npz
+      --out model.npz   (Nielsen's setup, spelled out)
   steepest train --hidden 16,16 --optimizer adam --plot curves.png
 """
 
@@ -62,7 +65,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     net = parser.add_argument_group("network and training (default: the shipped best setup)")
     net.add_argument("--nielsen", action="store_true",
-                     help="start from Nielsen's setup instead of the default")
+                     help="start from Nielsen's setup instead of the default (so does "
+                          "--cost quadratic)")
     net.add_argument("--hidden", metavar="SIZES", help="hidden layer sizes: 30, or 16,16")
     net.add_argument("--activation", choices=("sigmoid", "tanh", "relu"),
                      help="the hidden neurons' activation")
@@ -77,9 +81,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     net.add_argument("--batch", type=int, metavar="N", help="examples per mini-batch")
     net.add_argument("--epochs", type=int, metavar="N", help="passes over the training images")
     net.add_argument("--seed", type=int, help="seed for the initial weights and the shuffling")
-    add_data_arguments(parser)
-    parser.add_argument("--limit", type=int, metavar="N",
-                        help="train on the first N training images only")
+    add_data_arguments(parser).add_argument(
+        "--limit", type=int, metavar="N", help="train on the first N training images only")
     out = parser.add_argument_group("output")
     out.add_argument("--out", default="model.npz", metavar="FILE",
                      help="where to write the trained network (default: model.npz)")
@@ -88,14 +91,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--data-dir`` and ``--sample``, shared by ``train`` and ``evaluate``."""
-    data = parser.add_argument_group("data").add_mutually_exclusive_group()
+def add_data_arguments(parser: argparse.ArgumentParser) -> Any:
+    """``--data-dir`` and ``--sample``, shared by ``train`` and ``evaluate``; their group."""
+    group = parser.add_argument_group("data")
+    data = group.add_mutually_exclusive_group()
     data.add_argument("--data-dir", metavar="DIR",
                       help="a folder with the four MNIST .gz files (else $STEEPEST_DATA, "
                            "else the user cache, downloading once)")
     data.add_argument("--sample", action="store_true",
                       help="use the 5,000 + 1,000 digits bundled with steepest (no download)")
+    return group
 
 
 def load_data(args: argparse.Namespace) -> Any:
@@ -118,7 +123,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """The setup, with every flag the user gave laid over it, checked."""
     from steepest.cli import UsageError
 
-    chosen = dict(NIELSEN if args.nielsen else BEST)
+    chosen = dict(NIELSEN if args.nielsen or args.cost == "quadratic" else BEST)
     if args.optimizer is not None and args.lr is None and args.optimizer != chosen["optimizer"]:
         chosen["lr"] = None  # the optimizer's own default, not the setup's
     for key in chosen:
@@ -178,8 +183,6 @@ def run(args: argparse.Namespace) -> int:
     decay = setup["lr_decay"]
     schedule = None if decay == 1 else (lambda t: decay ** (t / steps))
     optimizer = make_optimizer(setup["optimizer"], setup["lr"], schedule=schedule)
-    if setup["lr"] is None and setup["optimizer"] == "gd":
-        optimizer.learning_rate = 3.0  # as steepest.train: Nielsen's rate for plain descent
 
     source = "the sample bundled with steepest" if data.source == "sample" else data.source
     print(f"data: {len(y):,} training and {len(test.labels):,} test images from {source}")
