@@ -1,0 +1,88 @@
+"""`steepest check` through a real subprocess: reports and exit codes 0, 1 and 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from steepest.cli import main
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "steepest", "check", *args],
+                          capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_a_right_gradient_is_exit_0():
+    result = run("gradient", "x^2 sin(y)", "--answer", "2x sin(y), x^2 cos(y)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "f(x, y) = x²·sin(y)",
+        "  ✓ ∂f/∂x = 2·x·sin(y)",
+        "  ✓ ∂f/∂y = x²·cos(y)",
+        "All right.",
+    ]
+
+
+def test_a_wrong_gradient_is_exit_1_and_names_the_component():
+    result = run("gradient", "x^2 sin(y)", "--answer", "2x sin(y), -x^2 cos(y)", "--show-steps")
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert "✓ ∂f/∂x" in out and "✗ ∂f/∂y: you gave -x²·cos(y)" in out
+    assert "the sign is wrong" in out
+    assert "hint" not in out  # --show-steps shows every derivation instead
+    assert "∂f/∂x, with y held constant:" in out and "∂f/∂y, with x held constant:" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("gradient", "x^^2", "--answer", "2x"), "x^^2"),
+        (("gradient", "x^2 sin(y)", "--answer", "2x sin(y)"), "1 partial derivative given"),
+        (("gradient", "x^2 sin(y)", "--answer", "2x sin(z), 0"), "uses z"),
+        (("gradient", "x^2 sin(y)"), "--answer"),
+        (("cost", "missing.py:cost"), "no file 'missing.py'"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_unusable_input_is_exit_2_with_one_reason(args, words, capsys):
+    assert main(["check", *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("steepest: error:") and words in err
+
+
+def test_unusable_input_through_a_real_subprocess():
+    result = run("gradient", "x^2 sin(y)", "--answer", "2x sin(y)")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("steepest: error: answer: 1 partial derivative given")
+    assert "Traceback" not in result.stderr
+
+
+def test_code_checks_exit_0_1_and_2(tmp_path, monkeypatch, capsys):
+    (tmp_path / "answer.py").write_text(
+        "import numpy as np\n\n"
+        "def cost(expected, predicted):\n    return np.sum((expected - predicted) ** 2)\n\n"
+        "def wrong(expected, predicted):\n    return np.sum(expected - predicted)\n\n"
+        "def step(x, grad, learning_rate):\n    return x - learning_rate * grad\n"
+    )
+    right = run("cost", "answer.py:cost", cwd=tmp_path)
+    assert right.returncode == 0, right.stderr
+    assert "All right." in right.stdout
+    wrong = run("cost", "answer.py:wrong", cwd=tmp_path)
+    assert wrong.returncode == 1
+    assert "First wrong case: one example" in wrong.stdout
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "descent", "answer.py:descend"]) == 2
+    assert "no function 'descend'" in capsys.readouterr().err
+    assert main(["check", "descent", "answer.py"]) == 0
+
+
+def test_the_help_says_it_runs_the_learners_code(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "cost", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "runs your own code on your own machine" in out
