@@ -7,7 +7,7 @@ What it leaves out: the drawing itself (the other modules of this package).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -194,12 +194,3 @@ def as_points(value: Any, n: int, name: str) -> np.ndarray:
             f"got shape {array.shape}"
         )
     return array.reshape(-1, n)
-
-
-def first_axes(fig: Figure) -> Any:
-    """The figure's first axes."""
-    return fig.axes[0]
-
-
-def _sequence(value: Any) -> Sequence[Any]:
-    return value if isinstance(value, (list, tuple)) else [value]
