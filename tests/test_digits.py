@@ -174,6 +174,17 @@ def test_files_images_and_arrays_give_the_same_input(tmp_path):
     np.testing.assert_array_equal(prepare_image(rgb), from_pil)
 
 
+def test_a_16_bit_picture_keeps_its_faint_ink(tmp_path):
+    eight = np.zeros((50, 40), np.uint8)
+    eight[10:40, 16:24] = 200
+    sixteen = (eight.astype(np.uint16) * 5)  # 1000 of 65535: faint, but not nothing
+    Image.fromarray(sixteen).save(tmp_path / "deep.png")
+    with Image.open(tmp_path / "deep.png") as check:
+        assert check.mode.startswith("I;16")
+    np.testing.assert_allclose(prepare_image(tmp_path / "deep.png"), prepare_image(eight),
+                               atol=1e-6)
+
+
 def test_ink_on_a_transparent_sheet_reads_like_ink_on_paper():
     on_paper = draw("7", dark_on_light=True)
     ink = np.asarray(on_paper) < 128

@@ -275,8 +275,16 @@ def _grey(image: Any) -> np.ndarray:
                 "another format Pillow reads"
             ) from None
     if isinstance(image, Image.Image):
-        rgba = image.convert("RGBA")
-        array = np.asarray(rgba, dtype=np.float64) / 255.0
+        from PIL import ImageOps
+
+        image = ImageOps.exif_transpose(image)  # a photo the way up its camera saw it
+        if image.mode.startswith("I;16"):  # 16-bit grey: keep every level
+            array = np.asarray(image, dtype=np.float64) / 65535.0
+        elif image.mode in ("I", "F"):  # 32-bit grey, no fixed range: its own maximum
+            array = np.asarray(image, dtype=np.float64)
+            array = np.clip(array / max(float(array.max()), 1e-12), 0.0, 1.0)
+        else:
+            array = np.asarray(image.convert("RGBA"), dtype=np.float64) / 255.0
     else:
         array = _array(image)
     if array.ndim == 2:
