@@ -104,7 +104,7 @@ def test_nielsen_setup_and_overrides(tmp_path):
     net = Network.load(model)
     assert net.sizes == (784, 30, 10) and (net.activation, net.output) == ("sigmoid", "sigmoid")
     assert "quadratic cost" in out and "GradientDescent(learning_rate=3.0)" in out
-    assert "mini-batch 10, 1 epochs" in out and "data: 1,000 training" in out
+    assert "mini-batch 10, 1 epoch, seed 0" in out and "data: 1,000 training" in out
     # the book's command spelled out, as the issue writes it, is the same setup
     code, out, _ = call("train", "--hidden", "30", "--epochs", "1", "--batch", "10", "--lr",
                         "3.0", "--cost", "quadratic", "--sample", "--limit", "500", "--quiet",

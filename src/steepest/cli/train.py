@@ -189,8 +189,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"network: {'-'.join(map(str, sizes))}, {setup['activation']} hidden, {output} "
           f"output, {setup['cost']} cost")
     falling = f", falling to {decay:g}× by the end" if decay != 1 else ""
+    epochs = setup["epochs"]
     print(f"training: {optimizer!r}{falling}, mini-batch {setup['batch']}, "
-          f"{setup['epochs']} epochs, seed {seed}", flush=True)
+          f"{epochs} epoch{'s' * (epochs != 1)}, seed {seed}", flush=True)
 
     history = train(network, (x, y), epochs=setup["epochs"], batch_size=setup["batch"],
                     optimizer=optimizer, cost=setup["cost"], test=tuple(test), seed=rng,
