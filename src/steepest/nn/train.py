@@ -225,7 +225,7 @@ def train(
             f"batch_size ({batch_size}) is larger than the number of examples ({x.shape[0]})"
         )
     test_set = None if test is None else _dataset(network, test, "test")
-    if learning_rate is None and optimizer == "gd":
+    if learning_rate is None and isinstance(optimizer, str) and optimizer.strip().lower() == "gd":
         learning_rate = NIELSEN_LEARNING_RATE
     opt = make_optimizer(optimizer, learning_rate)
     rng = np.random.default_rng(seed)
