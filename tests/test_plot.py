@@ -294,3 +294,19 @@ def test_importing_steepest_plot_or_stationary_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("text", ["log(x) + y^2", "1/(x^2 + y^2)", "abs(x) + y^2", "tan(x) + y"])
+def test_functions_with_gaps_poles_or_kinks_still_draw(text):
+    fig = plot_gradient(text, BOX, arrows=6, resolution=30)
+    q = quiver_of(fig)
+    assert np.ma.count_masked(q.U) < q.U.size  # some arrows drawn where f is defined
+
+
+def test_graph_skips_tangents_outside_the_domain_and_constants_are_refused():
+    fig = graph("log(x)", (-2, 2), tangent_at=[-1, 1], resolution=40)
+    (tangent,) = lines_with_gid(fig.axes[0], "tangent")
+    assert (tangent.get_ydata()[1] - tangent.get_ydata()[0]) / np.ptp(tangent.get_xdata()) == (
+        pytest.approx(1.0))
+    with pytest.raises(SteepestError, match="constant"):
+        plot_gradient("5")

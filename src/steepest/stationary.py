@@ -376,11 +376,21 @@ def _solve_symbolic(
     return points, curves, polynomial
 
 
+def _dirac_free(matrix: sympy.Matrix) -> sympy.Matrix:
+    return matrix.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+
+
 def _compile(
     exprs: Sequence[sympy.Expr], variables: tuple[sympy.Symbol, ...]
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """exprs -> a function of points (m, n) returning (m, len(exprs)), constants broadcast."""
-    fn = sympy.lambdify(variables, list(exprs), "numpy")
+    """exprs -> a function of points (m, n) returning (m, len(exprs)), constants broadcast.
+
+    DiracDelta (from differentiating sign or Heaviside, as in the Hessian of |x|) is zero
+    wherever it is a number, and NumPy has no such function: it is compiled as 0.
+    """
+    exprs = [sympy.sympify(e).replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+             for e in exprs]
+    fn = sympy.lambdify(variables, exprs, "numpy")
 
     def evaluate(points: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -476,7 +486,7 @@ def _assemble(
         if not np.all((p >= lo - tol) & (p <= hi + tol)):
             continue
         subs = dict(zip(variables, coords, strict=True))
-        h_exact = np.array(hess.subs(subs).evalf(30).tolist(), dtype=complex).real
+        h_exact = np.array(_dirac_free(hess).subs(subs).evalf(30).tolist(), dtype=complex).real
         eig = np.linalg.eigvalsh(h_exact)
         simple = tuple(sympy.nsimplify(c) if c.is_Float else c for c in coords)
         value = complex(sympy.N(expr.subs(subs), 30)).real

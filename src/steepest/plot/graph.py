@@ -116,9 +116,14 @@ def _tangents(ax: Axes, g: Any, box: _common.Bounds, at: Any, y: np.ndarray) -> 
     half = 0.15 * (x1 - x0)
     finite = y[np.isfinite(y)]
     rise = float(np.ptp(finite)) if finite.size else 1.0
-    for k, a in enumerate(points):
-        fa = float(g.equation(a))
-        slope = float(g.at([a])[0])
+    drawn = 0
+    for a in points:
+        with np.errstate(all="ignore"):
+            fa = float(g.equation(a))
+            slope = float(g.at([a])[0])
+        if not (np.isfinite(fa) and np.isfinite(slope)):
+            continue  # outside the function's domain: no tangent there
+        k, drawn = drawn, drawn + 1
         xs = np.array([a - half, a + half])
         ax.plot(xs, fa + slope * (xs - a), "--", color="#e67e22", lw=1.5, gid="tangent",
                 label="tangent" if k == 0 else None)

@@ -65,6 +65,11 @@ def plot_gradient(
         raise SteepestError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     g = _common.fix_variables(_common.as_gradient(f), fix)
     n = len(g.variables)
+    if n == 0:
+        raise SteepestError(
+            f"{g.equation} has no variables: it is a constant, with nothing to draw"
+            "\nhint: write the function of x (and y) to draw, e.g. x^2 + y^2"
+        )
     if n == 1:
         return graph(g, bounds, **options)
     if n > 2:
