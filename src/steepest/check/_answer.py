@@ -5,6 +5,7 @@ The forms accepted, for ``f(x, y)``:
 - the partial derivatives in variable order, separated by commas or semicolons:
   ``2x sin(y), x^2 cos(y)``, optionally in brackets ``(…, …)`` or ``[…, …]`` and
   after ``∇f =`` or ``grad f =``;
+- for a function of one variable, also after ``f'(x) =`` or ``f' =``;
 - each one labelled, in any order: ``∂f/∂x = 2x sin(y); ∂f/∂y = x^2 cos(y)``; the
   labels ``df/dx``, ``∂/∂x``, ``d/dx`` and ``f_x`` work too (``:`` may replace ``=``);
 - a Python list or tuple of such texts (or SymPy expressions), one per variable, or a
@@ -29,7 +30,10 @@ from steepest.errors import EquationError, SteepestError
 
 __all__ = ["read_answer"]
 
-_PREFIX = re.compile(r"^\s*(?:∇|nabla\s*|grad\s*)\s*[A-Za-z]?\w*\s*(?:\([^()]*\))?\s*=\s*")
+_PREFIX = re.compile(
+    r"^\s*(?:(?:∇|nabla\s*|grad\s*)\s*[A-Za-z]?\w*|[A-Za-z]\w*\s*[\'′])"
+    r"\s*(?:\([^()]*\))?\s*=\s*"
+)
 _LABEL = re.compile(
     r"^\s*(?:(?P<d>∂|d)\s*(?P<f>[A-Za-z]\w*)?\s*/\s*(?P=d)\s*(?P<v>[A-Za-z]\w*)"
     r"|(?P<g>[A-Za-z]\w*?)_(?P<w>[A-Za-z]\w*))\s*[=:]\s*"

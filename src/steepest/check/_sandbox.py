@@ -157,8 +157,8 @@ def _load(target: Target) -> Callable[..., Any]:
     try:
         if target.path is not None:
             sys.path.insert(0, str(target.path.parent))
-            stem = target.path.stem
-            name = stem if stem.isidentifier() else "learner_answer"
+            stem = target.path.stem  # never replace a loaded module, e.g. for a numpy.py
+            name = stem if stem.isidentifier() and stem not in sys.modules else "learner_answer"
             spec = importlib.util.spec_from_file_location(name, target.path)
             if spec is None or spec.loader is None:  # pragma: no cover - .py files always load
                 raise _UnusableError(f"{target.path} cannot be imported as Python")

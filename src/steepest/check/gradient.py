@@ -39,7 +39,7 @@ __all__ = ["ComponentCheck", "GradientCheck", "check_gradient"]
 #: points at which two expressions must agree to be taken as equal
 _POINTS = 10
 #: differences with more nodes than this are not passed to sympy.simplify
-_SIMPLIFY_MAX_NODES = 200
+_SIMPLIFY_MAX_NODES = 150
 #: coordinates tried first, so that a point shown to a learner is easy to check by hand
 _NICE = (1, 2, -1, 3, sympy.Rational(1, 2), -2, sympy.Rational(3, 2), sympy.Rational(-1, 2))
 
@@ -305,7 +305,7 @@ def _factor(expected: sympy.Expr, given: sympy.Expr, points: list[Point]) -> str
         return None
     if _size(expected) + _size(given) > _SIMPLIFY_MAX_NODES:
         return None
-    ratio = sympy.simplify(given / expected)
+    ratio = sympy.cancel(given / expected)
     if ratio.is_number:
         if ratio.is_real and ratio != 1:
             return f"yours is {plain(ratio)} times the right one: a constant factor is off"
