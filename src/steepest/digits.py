@@ -32,7 +32,7 @@ SIDE, BOX, CENTRE = 28, 20, 14.0
 _CHUNK = 4096  # examples per forward pass in evaluate (bounds the memory)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)  # arrays: no element-wise ==
 class Evaluation:
     """How a network did on labelled examples.
 
