@@ -237,6 +237,7 @@ def plot_result(
     left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
     mapping = pairs_to_mapping(pairs)
     if n == 2:
+        options.setdefault("colorbar", False)  # the labelled contours carry the values
         plot_paths(f, mapping, bounds, ax=left, **options)
     else:
         from steepest.plot.graph import graph
