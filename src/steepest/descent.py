@@ -381,12 +381,14 @@ class _Run:
         self.objective, self.opt, self.sign = objective, opt, sign
         self.max_iter, self.tol = max_iter, tol
         self.line_search, self.callback = line_search, callback
+        # the Result fields that are the same for every start: maximize, optimizer, ...
+        self._about = (sign < 0, opt.name or type(opt).__name__, opt.learning_rate,
+                       objective.names)  # fmt: skip
 
     def one(self, x0: np.ndarray) -> Result:
         """Descend from one start; bookkeeping in Python floats, so that a step is cheap."""
         point, sign, tol, max_iter = self.objective.point, self.sign, self.tol, self.max_iter
         step, callback, line_search = self.opt.step, self.callback, self.line_search
-        sqrt = math.sqrt
         x = x0.copy()
         xs = [x]
         capacity = min(max_iter + 1, 1024)
@@ -411,11 +413,9 @@ class _Run:
                 reason = _alarm(k, s, gnorm, tol, growth_limit, math.sqrt(x @ x) > runaway)
                 if reason:
                     break
-            if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)):
-                dx = path[k] - path[k - 1]
-                if sqrt(dx @ dx) <= _XTOL * max(1.0, sqrt(x @ x)):
-                    reason = "no_change"
-                    break
+            if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)) and _no_change(path[k], path[k - 1]):
+                reason = "no_change"
+                break
             if k == max_iter:
                 reason = "max_iter"
                 break
@@ -446,63 +446,84 @@ class _Run:
         x[:] = x_old
 
     def many(self, x0: np.ndarray) -> list[Result]:
-        """Descend from the rows of ``x0`` together; a row that stops is frozen."""
-        rows, sign, tol, max_iter = self.objective.rows, self.sign, self.tol, self.max_iter
+        """Descend from the rows of ``x0`` together, one ``(m, n)`` array through the optimizer.
+
+        The stopping rules are those of :meth:`one`, applied per row by the same helpers
+        (:func:`_alarm`, :func:`_no_change`) to the few rows that a vectorised test flags.
+        A row that stops is frozen: its path ends there. Once half the rows being stepped
+        have stopped, they are dropped (with their optimizer state), so the work follows
+        the number of starts still moving.
+        """
+        rows, sign, tol, max_iter, callback = (
+            self.objective.rows, self.sign, self.tol, self.max_iter, self.callback)
         m, n = x0.shape
-        X = x0.copy()
-        capacity = min(max_iter + 1, 256)
+        X, ids = x0.copy(), np.arange(m)  # the rows being stepped, and which starts they are
+        capacity = min(max_iter + 1, max(64, 2**24 // (m * n)))  # grows if needed
         path, values = np.empty((capacity, m, n)), np.empty((capacity, m))
-        reason = np.full(m, "", dtype=object)
-        stop = np.zeros(m, dtype=int)
-        gnorm_at_stop = np.zeros(m)
-        active = np.ones(m, dtype=bool)
+        reason, stop, gnorm_at_stop = [""] * m, np.zeros(m, dtype=int), np.zeros(m)
+        moving = np.ones(m, dtype=bool)
+        if callback is not None:
+            now_x, now_v, now_g = x0.copy(), np.zeros(m), np.zeros((m, n))
+
+        def halt(j: int, why: str) -> None:
+            i = ids[j]
+            reason[i], stop[i], gnorm_at_stop[i], moving[j] = why, k, gnorm[j], False
+
         k = 0
         while True:
             V, G = rows(X)
+            G = np.ascontiguousarray(G)
             sv = sign * V
             gnorm = np.sqrt(np.einsum("ij,ij->i", G, G))
             if k == capacity:
                 capacity = min(2 * capacity, max_iter + 1)
                 path, values = _grow(path, capacity), _grow(values, capacity)
-            path[k] = X
-            values[k] = V
-            xnorm = np.sqrt(np.einsum("ij,ij->i", X, X))
+            if len(ids) == m:
+                path[k], values[k] = X, V
+            else:
+                path[k, ids], values[k, ids] = X, V
             if k == 0:
-                sv0 = sv.copy()
-                growth_limit = sv + _GROWTH * np.maximum(1.0, np.abs(sv))
-                fall_limit = sv - _GROWTH * np.maximum(1.0, np.abs(sv))
-                runaway = _RUNAWAY * np.maximum(1.0, xnorm)
+                sv0, scale = sv, _GROWTH * np.maximum(1.0, np.abs(sv))
+                growth_limit, fall_limit = sv + scale, sv - scale
+                runaway = _RUNAWAY * np.maximum(1.0, np.sqrt(np.einsum("ij,ij->i", X, X)))
                 sv_prev = np.full(m, np.nan)
-            dx = path[k] - path[k - 1] if k else np.full_like(X, np.nan)
-            small_dx = np.sqrt(np.einsum("ij,ij->i", dx, dx)) <= _XTOL * np.maximum(1.0, xnorm)
-            finite = np.isfinite(sv) & np.isfinite(gnorm)
-            rules = [
-                ("undefined" if k == 0 else "not_finite", ~finite & (sv != -np.inf)),
-                ("unbounded", ~finite & (sv == -np.inf)),
-                ("stationary" if k == 0 else "gradient", gnorm <= tol),
-                ("growth", sv > growth_limit),
-                ("unbounded", (sv < fall_limit) & (xnorm > runaway)),
-                ("no_change", (np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv)))
-                 & small_dx),
-                ("max_iter", np.full(m, k == max_iter)),
-            ]  # fmt: skip
-            for name, hit in rules:
-                hit &= active
-                if hit.any():
-                    reason[hit] = name
-                    stop[hit] = k
-                    gnorm_at_stop[hit] = gnorm[hit]
-                    active &= ~hit
-            if not active.any():
+            calm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm < np.inf) & (gnorm > tol)
+            for j in np.flatnonzero(moving & ~calm):
+                x = X[j]
+                why = _alarm(k, float(sv[j]), float(gnorm[j]), tol, float(growth_limit[j]),
+                             math.sqrt(x @ x) > runaway[j])  # fmt: skip
+                if why:
+                    halt(j, why)
+            level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
+            flat = np.flatnonzero(moving & level)
+            if len(flat):  # _no_change, on those rows at once
+                dx = np.linalg.norm(X[flat] - path[k - 1, ids[flat]], axis=1)
+                size = np.linalg.norm(X[flat], axis=1)
+                for j in flat[dx <= _XTOL * np.maximum(1.0, size)]:
+                    halt(j, "no_change")
+            if k == max_iter:
+                for j in np.flatnonzero(moving):
+                    halt(j, "max_iter")
+            if not moving.any():
                 break
-            if self.callback is not None and self.callback(k, path[k], V, G):
-                reason[active], stop[active], gnorm_at_stop[active] = "callback", k, gnorm[active]
-                break
+            if callback is not None:
+                now = ids[moving]
+                now_x[now], now_v[now], now_g[now] = X[moving], V[moving], G[moving]
+                if callback(k, now_x, now_v, now_g):
+                    for j in np.flatnonzero(moving):
+                        halt(j, "callback")
+                    break
             Gs = -G if sign < 0 else G
+            X_old = X.copy() if self.line_search else None
             self.opt.step([X], [Gs])
-            if self.line_search:
-                self._search_many(X, path[k], sv, Gs, active)
-            np.copyto(X, path[k], where=~active[:, None])  # frozen rows stay put
+            if X_old is not None:
+                self._search_many(X, X_old, sv, Gs, moving)
+            if 2 * np.count_nonzero(moving) <= len(ids):  # drop the stopped rows
+                keep = np.flatnonzero(moving)
+                X, ids, sv, moving = X[keep], ids[keep], sv[keep], moving[keep]
+                growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
+                runaway = runaway[keep]
+                self.opt._select_rows(keep)
             sv_prev = sv
             k += 1
         return [
@@ -534,20 +555,15 @@ class _Run:
         k = len(path) - 1
         status, template = _MESSAGES[reason]
         message = template.format(**self._fields(reason, path, values, gnorm, v0))
-        path.flags.writeable = False
-        values.flags.writeable = False
-        return Result(
-            x=path[-1], value=float(values[-1]), grad_norm=float(gnorm), iterations=k,
-            path=path, values=values, status=status, message=message,
-            maximize=self.sign < 0, optimizer=self.opt.name or type(self.opt).__name__,
-            learning_rate=self.opt.learning_rate, names=self.objective.names,
-        )  # fmt: skip
+        path.flags.writeable = values.flags.writeable = False
+        return Result(path[-1], float(values[-1]), gnorm, k, path, values, status, message,
+                      *self._about)  # fmt: skip
 
     def _fields(self, reason, path, values, gnorm, v0):  # type: ignore[no-untyped-def]
         ascent = self.sign < 0
         k = len(path) - 1
         fields = {"k": k, "gnorm": gnorm, "tol": self.tol, "lr": self.opt.learning_rate,
-                  "v0": self.sign * v0, "vk": values[-1], "way": "uphill" if ascent else
+                  "v0": self.sign * v0, "vk": float(values[-1]), "way": "uphill" if ascent else
                   "downhill"}  # fmt: skip
         if reason == "no_change":
             fields["dx"] = float(np.linalg.norm(path[-1] - path[-2]))
@@ -594,7 +610,14 @@ def _alarm(k: int, s: float, gnorm: float, tol: float, growth_limit: float,
     return ""
 
 
+def _no_change(x: np.ndarray, x_prev: np.ndarray) -> bool:
+    """Whether the last step moved the point by at most _XTOL relative to its size."""
+    dx = x - x_prev
+    return math.sqrt(dx @ dx) <= _XTOL * max(1.0, math.sqrt(x @ x))
+
+
 def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
+    """``array`` copied into a buffer ``capacity`` long along the first axis."""
     bigger = np.empty((capacity, *array.shape[1:]), dtype=array.dtype)
     bigger[: len(array)] = array
     return bigger

@@ -199,6 +199,15 @@ class Optimizer:
         self._scratch = []
         self.t = 0
 
+    def _select_rows(self, keep: np.ndarray) -> None:
+        """Keep only the rows ``keep`` (first axis) of every state array.
+
+        For :mod:`steepest.descent`, which steps many starts as the rows of one array and
+        drops the rows that have stopped; the caller drops the same rows of its parameters.
+        """
+        self.state = [{name: a[keep] for name, a in s.items()} for s in self.state]
+        self._scratch = [buf[keep] for buf in self._scratch]
+
     def step(self, params: list[np.ndarray], grads: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Update every ``params[i]`` in place from ``grads[i]``; return ``params``."""
         if len(self.state) != len(params) or len(grads) != len(params):
