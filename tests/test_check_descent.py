@@ -60,15 +60,10 @@ def test_the_bowl_gradient_is_its_functions_gradient():
 
 def test_right_step_and_loop_from_a_file(tmp_path):
     path = write(tmp_path, RIGHT)
-    report = check_descent(path + ":step", loop=path + ":descend")
+    report = check_descent(path, loop=path)  # the names default to step and descend
     assert report.correct, str(report)
     assert len(report.results) == len(step_cases()) + len(loop_cases())
-    assert report.target == f"{path}:step and {path}:descend"
-
-
-def test_the_names_default_to_step_and_descend(tmp_path):
-    path = write(tmp_path, RIGHT)
-    assert check_descent(path, loop=path).correct
+    assert report.target == f"{path} and {path}"
 
 
 def test_an_in_place_step_is_right():
