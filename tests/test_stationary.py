@@ -97,6 +97,8 @@ def test_a_solve_that_runs_out_of_time_falls_back_to_the_numeric_search(monkeypa
     assert found.method == "numeric" and not found.complete
     assert kinds(found) == ["saddle"]
     np.testing.assert_allclose(found[0].point, [0, 0], atol=1e-9)
+    with pytest.raises(SteepestError, match="method='numeric'"):
+        stationary_points("x^2 - y^2", BOX, method="symbolic", timeout=0.01)
 
 
 def test_periodic_function_points_all_found_in_the_box():

@@ -233,7 +233,7 @@ def stationary_points(
     ----------
     f
         An equation as text, an :class:`~steepest.equation.Equation` or a
-        :class:`~steepest.gradient.Gradient`.
+        :class:`~steepest.gradients.Gradient`.
     bounds
         One ``(low, high)`` per variable, in the equation's variable order.
     method
@@ -275,6 +275,11 @@ def stationary_points(
         if solved is not None:
             used.append("symbolic")
             exact, curves, complete = solved
+        elif method == "symbolic":
+            raise SteepestError(
+                f"SymPy could not solve ∇f = 0 within timeout={timeout:g} s"
+                "\nhint: use method='numeric' (or 'auto'), or allow a longer timeout"
+            )
     numeric: np.ndarray = np.empty((0, len(variables)))
     if method == "numeric" or (method == "auto" and not complete):
         used.append("numeric")
@@ -282,9 +287,7 @@ def stationary_points(
 
     points = _assemble(expr, hess, variables, box, exact, curves, numeric)
     curves = [c for c in curves if not c.solution or np.isfinite(c.sample(box, 200)).any()]
-    return Stationary(
-        tuple(points), tuple(curves), box, "+".join(used) or "symbolic", complete
-    )
+    return Stationary(tuple(points), tuple(curves), box, "+".join(used), complete)
 
 
 # ---------------------------------------------------------------------------- helpers
