@@ -165,3 +165,22 @@ def test_bad_method_and_bad_types():
         stationary_points(42, BOX)
     with pytest.raises(SteepestError, match="kind must be one of"):
         stationary_points("x y", BOX).of_kind("peak")
+
+
+def test_random_quadratics_against_linear_algebra():
+    # f = a x² + b x y + c y² + d x + e y has one stationary point, where A p = -(d, e)
+    rng = np.random.default_rng(7)
+    checked = 0
+    while checked < 12:
+        a, b, c, d, e = (int(v) for v in rng.integers(-5, 6, size=5))
+        hessian = np.array([[2 * a, b], [b, 2 * c]], dtype=float)
+        if abs(np.linalg.det(hessian)) < 1:
+            continue
+        expected = np.linalg.solve(hessian, [-d, -e])
+        box = [(expected[0] - 1, expected[0] + 1.5), (expected[1] - 1.5, expected[1] + 1)]
+        terms = zip((a, b, c, d, e), ("x^2", "x y", "y^2", "x", "y"), strict=True)
+        text = " ".join(f"{'-' if k < 0 else '+'} {abs(k)} {term}" for k, term in terms)
+        found = stationary_points(text, box)
+        assert [p.kind for p in found] == [classify(hessian)]
+        np.testing.assert_allclose(found[0].point, expected, atol=1e-12)
+        checked += 1
