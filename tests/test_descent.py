@@ -300,3 +300,22 @@ def test_result_is_frozen():
     with pytest.raises(AttributeError):
         r.status = "converged"  # type: ignore[misc]
     assert repr(r).startswith("Result(status='converged', x=[")
+
+
+def test_many_starts_callback_sees_every_row_and_can_stop():
+    calls = []
+
+    def callback(k, x, value, grad):
+        calls.append((k, x.copy(), value.copy(), grad.copy()))
+        return k == 3
+
+    starts = np.array([[0.0, 0.0], [2.0, 1.0], [-1.0, 1.0]])
+    results = minimize("x^2 + 3y^2", starts, callback=callback)
+    assert [r.status for r in results] == ["stationary", "max_iterations", "max_iterations"]
+    assert all("stopped by the callback after 3 steps" in r.message for r in results[1:])
+    k, x, value, grad = calls[-1]
+    assert k == 3 and x.shape == (3, 2) and value.shape == (3,) and grad.shape == (3, 2)
+    np.testing.assert_array_equal(x[0], [0.0, 0.0])  # the stopped start stays where it stopped
+    np.testing.assert_array_equal(x[1:], [r.path[3] for r in results[1:]])
+    np.testing.assert_allclose(value[1:], [r.values[3] for r in results[1:]])
+    np.testing.assert_allclose(grad[1:], 2 * x[1:] * [1, 3])

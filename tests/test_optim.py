@@ -267,3 +267,22 @@ def test_every_optimizer_minimizes_a_quadratic_bowl(name):
         opt.step(w, [ai * wi for ai, wi in zip(a, w, strict=True)])
     for wi in w:
         np.testing.assert_allclose(wi, 0.0, atol=1e-2)
+
+
+def test_select_rows_keeps_the_state_of_those_rows():
+    # descent of many starts drops the rows that stopped; the others go on unchanged
+    rng = np.random.default_rng(5)
+    p = rng.standard_normal((4, 2))
+    grads = [rng.standard_normal((4, 2)) for _ in range(4)]
+    full, part = Adam(0.1), Adam(0.1)
+    q = p.copy()
+    full.step([p], [grads[0]])
+    part.step([q], [grads[0]])
+    keep = np.array([0, 2])
+    part._select_rows(keep)
+    q = q[keep]
+    for g in grads[1:]:
+        full.step([p], [g])
+        part.step([q], [g[keep]])
+    np.testing.assert_array_equal(q, p[keep])
+    assert part.state[0]["m"].shape == (2, 2)

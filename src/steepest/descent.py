@@ -9,8 +9,9 @@ an :class:`~steepest.Equation`, a :class:`~steepest.Gradient`, or a Python funct
 A run ends with one ``status`` from a fixed set, and a plain-language ``message``:
 
 ``'converged'``
-    The gradient norm fell to ``tol`` or below; or the steps stopped changing both the
-    point and the value (to about 12 digits: see ``_FTOL``, ``_XTOL``); the message says which.
+    The gradient norm fell to ``tol`` or below; or one step changed neither the value nor
+    the point (|Δf| ≤ 1e-12·max(1, |f|) and |Δx| ≤ 1e-12·max(1, |x|)), which
+    happens when the steps have become too small to matter; the message says which.
 ``'stationary'``
     The start itself has a gradient norm of at most ``tol``: there is no direction to go.
 ``'max_iterations'``
@@ -18,9 +19,10 @@ A run ends with one ``status`` from a fixed set, and a plain-language ``message`
     its ``callback`` (a limit imposed from outside, like ``max_iter``; the message says
     "stopped by the callback").
 ``'diverged'``
-    The value or gradient became NaN or infinite, the value grew far above its start
-    (more than ``_GROWTH``·max(1, \\|f(start)\\|)), or the path ran off to infinity while
-    the value kept falling (f unbounded). Never returned silently as an answer.
+    The value or gradient became NaN or infinite, the value rose far above its start
+    (by more than 1e6·max(1, |f(start)|); for an ascent, fell), or the path ran off
+    beyond 1e12 times the start's size while the value kept falling (f unbounded).
+    Never returned silently as an answer; the message suggests a smaller step size.
 
 Many starts, given as the rows of an ``(m, n)`` array, are descended together in one
 vectorised run (one ``(m, n)`` parameter array through the optimizer; a start that stops
@@ -56,7 +58,7 @@ _XTOL = 1e-12  # ... and |Δx| <= _XTOL·max(1, |x|), both in one step
 _ARMIJO = 1e-4
 _HALVINGS = 50
 
-# Why a run stopped -> (status, message). Fields: see _message.
+# Why a run stopped -> (status, message template). The fields: see _Run._fields.
 _MESSAGES: dict[str, tuple[str, str]] = {
     "gradient": ("converged", "the gradient norm {gnorm:.3g} fell to tol={tol:g} or below "
                               "after {k} steps"),
@@ -178,9 +180,10 @@ def minimize(
         halved until ``f(x + αd) <= f(x) + 1e-4·α·∇f·d`` (at most 50 halvings, else no
         move). Only steps that point downhill (``∇f·d < 0``) are searched.
     callback
-        Called before every step as ``callback(iteration, x, value, grad)`` (values and
-        gradient of ``f``; for many starts, arrays with one row per start). Returning True
-        stops the run, reported as ``'max_iterations'`` with "stopped by the callback".
+        Called before every step as ``callback(iteration, x, value, grad)`` (the value
+        and gradient of ``f``; for many starts, arrays with one row per start, a stopped
+        start's row holding its last point). Returning True stops the run, reported as
+        ``'max_iterations'`` with the message "stopped by the callback".
     grad
         For a Python function ``f``: its gradient, a function of a 1-D array returning an
         array of the same shape. Without it, central differences are used.
