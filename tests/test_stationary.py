@@ -180,6 +180,7 @@ def test_random_quadratics_against_linear_algebra():
         box = [(expected[0] - 1, expected[0] + 1.5), (expected[1] - 1.5, expected[1] + 1)]
         terms = zip((a, b, c, d, e), ("x^2", "x y", "y^2", "x", "y"), strict=True)
         text = " ".join(f"{'-' if k < 0 else '+'} {abs(k)} {term}" for k, term in terms)
+        text = text.removeprefix("+ ")
         found = stationary_points(text, box)
         assert [p.kind for p in found] == [classify(hessian)]
         np.testing.assert_allclose(found[0].point, expected, atol=1e-12)
