@@ -155,7 +155,7 @@ def minimize(
     callback: Callable[[int, np.ndarray, Any, np.ndarray], Any] | None = None,
     grad: Callable[[np.ndarray], Any] | None = None,
     **optimizer_options: Any,
-) -> Any:
+) -> Result | list[Result]:
     """Descend from ``start`` along the negative gradient of ``f``.
 
     Parameters
@@ -225,7 +225,7 @@ def maximize(
     callback: Callable[[int, np.ndarray, Any, np.ndarray], Any] | None = None,
     grad: Callable[[np.ndarray], Any] | None = None,
     **optimizer_options: Any,
-) -> Any:
+) -> Result | list[Result]:
     """Climb from ``start`` along the gradient of ``f``: :func:`minimize` applied to ``-f``.
 
     Takes the same arguments as :func:`minimize`. The result reports ``f`` (not ``-f``)
@@ -244,8 +244,19 @@ def maximize(
 # ------------------------------------------------------------------------------ setup
 
 
-def _run(f, start, grad, sign, optimizer, learning_rate, max_iter, tol, line_search,
-         callback, options):  # type: ignore[no-untyped-def]  # fmt: skip
+def _run(
+    f: Any,
+    start: Any,
+    grad: Callable[[np.ndarray], Any] | None,
+    sign: float,
+    optimizer: str | Optimizer,
+    learning_rate: float,
+    max_iter: int,
+    tol: float,
+    line_search: bool,
+    callback: Callable[..., Any] | None,
+    options: dict[str, Any],
+) -> Result | list[Result]:
     points = _check_start(start)
     objective = _Objective(f, grad, points.shape[-1])
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)):
@@ -380,7 +391,16 @@ class _Objective:
 class _Run:
     """One descent's settings, and the loops for one start and for many."""
 
-    def __init__(self, objective, opt, sign, max_iter, tol, line_search, callback):  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        objective: _Objective,
+        opt: Optimizer,
+        sign: float,
+        max_iter: int,
+        tol: float,
+        line_search: bool,
+        callback: Callable[..., Any] | None,
+    ) -> None:
         self.objective, self.opt, self.sign = objective, opt, sign
         self.max_iter, self.tol = max_iter, tol
         self.line_search, self.callback = line_search, callback
@@ -535,7 +555,9 @@ class _Run:
             for i in range(m)
         ]  # fmt: skip
 
-    def _search_many(self, X, X_old, sv, G, active):  # type: ignore[no-untyped-def]
+    def _search_many(
+        self, X: np.ndarray, X_old: np.ndarray, sv: np.ndarray, G: np.ndarray, active: np.ndarray
+    ) -> None:
         D = X - X_old
         slope = np.einsum("ij,ij->i", G, D)
         todo = active & (slope < 0)
@@ -562,7 +584,9 @@ class _Run:
         return Result(path[-1], float(values[-1]), gnorm, k, path, values, status, message,
                       *self._about)  # fmt: skip
 
-    def _fields(self, reason, path, values, gnorm, v0):  # type: ignore[no-untyped-def]
+    def _fields(
+        self, reason: str, path: np.ndarray, values: np.ndarray, gnorm: float, v0: float
+    ) -> dict[str, Any]:
         ascent = self.sign < 0
         k = len(path) - 1
         fields = {"k": k, "gnorm": gnorm, "tol": self.tol, "lr": self.opt.learning_rate,

@@ -288,7 +288,7 @@ class GradientDescent(Optimizer):
             subtract(p, buf, p)
         return params
 
-    def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
+    def _update(self, p, g, s, buf, lr):
         np.multiply(g, lr, out=buf)
         np.subtract(p, buf, out=p)
 
@@ -326,7 +326,7 @@ class Momentum(Optimizer):
     def hyperparameters(self) -> dict[str, Any]:
         return {**super().hyperparameters(), "momentum": self.momentum}
 
-    def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
+    def _update(self, p, g, s, buf, lr):
         v = s["velocity"]
         v *= self.momentum
         v += g
@@ -344,7 +344,7 @@ class Nesterov(Momentum):
 
     name = "nesterov"
 
-    def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
+    def _update(self, p, g, s, buf, lr):
         v = s["velocity"]
         mu = self.momentum
         v *= mu
@@ -377,7 +377,7 @@ class AdaGrad(Optimizer):
     def hyperparameters(self) -> dict[str, Any]:
         return {**super().hyperparameters(), "eps": self.eps}
 
-    def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
+    def _update(self, p, g, s, buf, lr):
         acc = s["sum_squares"]
         np.multiply(g, g, out=buf)
         acc += buf
@@ -415,7 +415,7 @@ class RMSProp(Optimizer):
     def hyperparameters(self) -> dict[str, Any]:
         return {**super().hyperparameters(), "rho": self.rho, "eps": self.eps}
 
-    def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
+    def _update(self, p, g, s, buf, lr):
         ms = s["mean_square"]
         ms *= self.rho
         np.multiply(g, g, out=buf)
@@ -472,7 +472,7 @@ class Adam(Optimizer):
             "eps": self.eps,
         }
 
-    def _update(self, p, g, s, buf, lr):  # type: ignore[no-untyped-def]
+    def _update(self, p, g, s, buf, lr):
         b1, b2, t = self.beta1, self.beta2, self.t
         m, v = s["m"], s["v"]
         m *= b1
@@ -538,14 +538,15 @@ def make_optimizer(
     if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
         cls = optimizer
     elif isinstance(optimizer, str):
-        cls = OPTIMIZERS.get(optimizer.strip().lower())  # type: ignore[assignment]
-        if cls is None:
+        found = OPTIMIZERS.get(optimizer.strip().lower())
+        if found is None:
             known = ", ".join(repr(n) for n in OPTIMIZERS)
             close = difflib.get_close_matches(optimizer.lower(), OPTIMIZERS, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise DescentError(
                 f"unknown optimizer {optimizer!r}; the known ones are {known}.{hint}"
             )
+        cls = found
     else:
         raise TypeError(
             "optimizer must be a name, an Optimizer subclass or an optimizer object, "
