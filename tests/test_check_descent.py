@@ -63,7 +63,7 @@ def test_right_step_and_loop_from_a_file(tmp_path):
     report = check_descent(path, loop=path)  # the names default to step and descend
     assert report.correct, str(report)
     assert len(report.results) == len(step_cases()) + len(loop_cases())
-    assert report.target == f"{path} and {path}"
+    assert report.target == f"{path}:step and {path}:descend"
 
 
 def test_an_in_place_step_is_right():

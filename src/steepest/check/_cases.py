@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from steepest.check._sandbox import Outcome, Target, Unusual, run_calls
+from steepest.check._sandbox import Outcome, Target, Unusual, parse_target, run_calls
 
 __all__ = ["Case", "CaseResult", "CodeCheck", "as_array", "run_battery", "show"]
 
@@ -100,10 +100,17 @@ class CodeCheck:
         right = sum(r.ok for r in self.results)
         total = len(self.results) + len(self.not_run)
         head = f"{self.exercise}: {self.target}: {right} of {total} cases right"
-        wrong = self.first_wrong
-        if wrong is None:
+        if self.first_wrong is None:
             return "\n".join([head, *lines, "All right."])
-        return "\n".join([head, *lines, "", *_explain(wrong)])
+        # the first wrong case of each part ("step: …", "loop: …") is explained
+        explained: dict[str, CaseResult] = {}
+        for r in self.results:
+            part = r.case.name.partition(": ")[0] if ": " in r.case.name else ""
+            if not r.ok and part not in explained:
+                explained[part] = r
+        for r in explained.values():
+            lines += ["", *_explain(r)]
+        return "\n".join([head, *lines])
 
     def __repr__(self) -> str:
         right = sum(r.ok for r in self.results)
@@ -199,7 +206,9 @@ def run_battery(
     for case, outcome, argnames in zip(cases, outcomes, names, strict=False):
         results.append(CaseResult(case, outcome, _problem(case, outcome, compare, argnames,
                                                           timeout, changes_inputs)))
-    if isinstance(function, (str, Target)):
+    if isinstance(function, str):
+        label = str(parse_target(function, default_name))
+    elif isinstance(function, Target):
         label = str(function)
     else:
         label = getattr(function, "__name__", repr(function))

@@ -63,7 +63,9 @@ class Target:
     module: str | None = None
 
     def __str__(self) -> str:
-        return self.spec
+        """``file.py:name`` or ``module:name``, with the name even where it was left out."""
+        _, sep, name = self.spec.rpartition(":")
+        return self.spec if sep and name.strip() == self.name else f"{self.spec}:{self.name}"
 
 
 @dataclass(frozen=True)
@@ -188,8 +190,7 @@ def _load(target: Target) -> Callable[..., Any]:
             and getattr(v, "__module__", None) == module.__name__
         )
         known = f"; it defines {', '.join(found)}" if found else "; it defines no functions"
-        named = target.spec.rpartition(":")
-        where = named[0] if named[2].strip() == target.name else target.spec
+        where = str(target).rpartition(":")[0]
         close = difflib.get_close_matches(target.name, found, n=1)
         hint = (f"did you mean {where}:{close[0]}?" if close else
                 "put the function's name after the colon" + (f", e.g. {where}:{found[0]}"
