@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -187,3 +189,20 @@ def test_rich_progress_on_a_terminal(capsys: pytest.CaptureFixture[str], monkeyp
     err = capsys.readouterr().err
     assert "epoch 1: cost" in err and "epoch 2: cost" in err
     assert history.epochs == 2
+
+
+MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+
+
+@pytest.mark.mnist
+@pytest.mark.skipif(not (MNIST_DIR / "train-images-idx3-ubyte.gz").is_file(),
+                    reason="the full MNIST files are not in ../shared/data/mnist")
+def test_one_epoch_of_nielsens_setup_exceeds_90_percent() -> None:
+    from steepest.data import load_mnist
+
+    data = load_mnist(MNIST_DIR, download=False)
+    x, y = data.train
+    net = Network([784, 30, 10], seed=0)
+    history = train(net, (x[:50_000], y[:50_000]), epochs=1, batch_size=10,
+                    learning_rate=3.0, test=data.test, seed=0)
+    assert history.test_accuracy[0] > 0.90
