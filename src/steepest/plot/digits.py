@@ -74,6 +74,10 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     if history.test_cost:
         ax.plot(epochs, history.test_cost, "s-", color=WRONG, ms=3, label="test cost")
     ax.set(xlabel="epoch", ylabel="cost", yscale="log", xlim=(0, history.epochs + 0.5))
+    # the noisy mini-batch costs may dip far below the curves; keep the curves in view
+    floor = min(history.cost + history.test_cost)
+    if floor > 0:
+        ax.set_ylim(bottom=max(ax.get_ylim()[0], floor / 5))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
@@ -83,8 +87,9 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
         best = int(np.argmax(accuracy))
         ax.plot(epochs[: accuracy.size], accuracy, "o-", color=RIGHT, ms=3)
         ax.annotate(f"best {accuracy[best]:.2f}% (epoch {best + 1})",
-                    (best + 1, accuracy[best]), xytext=(0, -18), textcoords="offset points",
-                    ha="center", fontsize="small")
+                    (best + 1, accuracy[best]), xytext=(0, -24), textcoords="offset points",
+                    ha="center", fontsize="small",
+                    bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.8})
         ax.plot([best + 1], [accuracy[best]], "*", color=WRONG, ms=12)
         ax.set(xlabel="epoch", ylabel="test accuracy (%)", xlim=(0.5, history.epochs + 0.5))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
