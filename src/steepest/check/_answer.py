@@ -201,18 +201,34 @@ def _expression(text: Any, equation: Equation, variable: str) -> sympy.Expr:
         try:
             expr = parse(text, variables=list(equation.names)).expr
         except EquationError as error:
+            # a parser that refuses undeclared names: say which, if that is the reason
+            _check_names(_loose(text), equation, where)
             raise EquationError(f"answer, the part for {where}: {error}") from None
     else:
         raise TypeError(
             f"answer: the part for {where} must be text or a SymPy expression; "
             f"got {type(text).__name__}"
         )
+    _check_names(expr, equation, where)
     symbols = {s.name: s for s in equation.variables}
-    unknown = sorted(s.name for s in expr.free_symbols if s.name not in symbols)
+    return expr.xreplace({s: symbols[s.name] for s in expr.free_symbols})
+
+
+def _loose(text: str) -> sympy.Expr | None:
+    """``text`` read with no variables declared, or None if it cannot be read at all."""
+    try:
+        return parse(text).expr
+    except EquationError:
+        return None
+
+
+def _check_names(expr: sympy.Expr | None, equation: Equation, where: str) -> None:
+    if expr is None:
+        return
+    unknown = sorted(s.name for s in expr.free_symbols if s.name not in equation.names)
     if unknown:
         raise SteepestError(
             f"answer: the part for {where} uses {', '.join(unknown)}, which "
             f"{'is not a variable' if len(unknown) == 1 else 'are not variables'} of "
             f"{equation}\nhint: write it with the variables {', '.join(equation.names)} only"
         )
-    return expr.xreplace({s: symbols[s.name] for s in expr.free_symbols})
