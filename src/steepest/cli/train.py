@@ -9,6 +9,11 @@ the run) for 30 epochs. ``--nielsen`` is the setup of Nielsen's book, chapter 1:
 command of the book's chapter 1 (``--hidden 30 --batch 10 --lr 3.0 --cost quadratic``)
 means what it says there. Any flag given overrides the setup's value.
 
+Measured once on the full MNIST (``steepest train --data-dir ../shared/data/mnist --seed 0``,
+one BLAS thread on a shared, busy 2-core machine): 98.09% test accuracy after epoch 4,
+best 98.44% (epoch 16), 98.36% after epoch 30; 2 to 5 s an epoch, 170 s in all on that
+busy machine (66 s for the same setup when it was quieter); 350 MB peak memory.
+
 The test split is scored after every epoch (as Nielsen does; there is no validation
 split); the file written holds the weights after the last epoch. Left out: resuming a
 run, validation splits, and data other than MNIST.
@@ -37,7 +42,8 @@ NIELSEN = {
 
 EPILOG = """setups:
   default     784-300-10, ReLU, softmax output, cross-entropy cost, Adam at 0.001
-              falling to 5%, mini-batch 32, 30 epochs (best ~98.2% on MNIST's test set)
+              falling to 5%, mini-batch 32, 30 epochs (measured: 98.1% after 4
+              epochs, best 98.44%, 98.36% at the end; 2-5 s an epoch on 2 cores)
   --nielsen   784-30-10, sigmoid, quadratic cost, gradient descent at 3.0,
               mini-batch 10, 30 epochs (Nielsen reports 95.42%);
               --cost quadratic also starts from this setup
