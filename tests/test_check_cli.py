@@ -81,6 +81,13 @@ def test_code_checks_exit_0_1_and_2(tmp_path, monkeypatch, capsys):
     assert main(["check", "descent", "answer.py"]) == 0
 
 
+def test_an_answer_starting_with_a_minus_sign_gets_a_hint(capsys):
+    assert main(["check", "gradient", "cos(x)", "--answer", "-sin(x)"]) == 2
+    assert '--answer="-sin(x)"' in capsys.readouterr().err
+    assert main(["check", "gradient", "cos(x)", "--answer=-sin(x)"]) == 0
+    assert "✓ df/dx = -sin(x)" in capsys.readouterr().out
+
+
 def test_the_help_says_it_runs_the_learners_code(capsys):
     with pytest.raises(SystemExit):
         main(["check", "cost", "--help"])

@@ -289,6 +289,15 @@ def run_calls(
     ------
     SteepestError
         If the target cannot be found, imported, or is not a function.
+
+    Examples
+    --------
+    >>> def halve(x):
+    ...     return x / 2
+    >>> [o.value for o in run_calls(halve, [(1,), (3,)])]
+    [0.5, 1.5]
+    >>> print(run_calls(halve, [("a",)])[0].error.splitlines()[-1])
+    TypeError: unsupported operand type(s) for /: 'str' and 'int'
     """
     if callable(function) and not isinstance(function, (str, Target)):
         # copies, so that a function that changes its arguments cannot change our cases

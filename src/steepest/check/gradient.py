@@ -121,8 +121,9 @@ class GradientCheck:
         name = self.equation.name
         names = ", ".join(plain(v) for v in self.equation.variables)
         lines = [str(self.equation)]
+        d_ = "∂" if len(self.components) > 1 else "d"
         for c in self.components:
-            d = f"∂{name}/∂{plain(sympy.Symbol(c.variable))}"
+            d = f"{d_}{name}/{d_}{plain(sympy.Symbol(c.variable))}"
             if c.correct:
                 how = "" if c.method == "symbolic" else "  (checked numerically, at points)"
                 lines.append(f"  ✓ {d} = {plain(c.given)}{how}")

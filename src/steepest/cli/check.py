@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from steepest.cli import UsageError, _Parser
+
 HELP = "check your answer to an exercise (see 'steepest exercises')"
 
 EPILOG = """examples:
@@ -30,6 +32,18 @@ _RUNS_CODE = (
 )
 
 
+class _CheckParser(_Parser):
+    """Explains the one argparse error a learner meets: an answer that starts with '-'."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if "--answer: expected one argument" in message:
+            raise UsageError(
+                f"{message}\nhint: an answer that starts with a minus sign needs '=': "
+                '--answer="-sin(x)"'
+            )
+        super().error(message)
+
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``check`` command and its four exercises."""
     parser = subparsers.add_parser(
@@ -39,7 +53,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    kinds = parser.add_subparsers(dest="exercise", metavar="EXERCISE", required=True)
+    kinds = parser.add_subparsers(
+        dest="exercise", metavar="EXERCISE", required=True, parser_class=_CheckParser
+    )
 
     p = kinds.add_parser(
         "gradient", help="1. a gradient computed by hand",
@@ -51,7 +67,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--answer", required=True, metavar="TEXT",
         help='your partial derivatives in variable order: "2x sin(y), x^2 cos(y)", or '
-        'labelled: "∂f/∂x = ...; ∂f/∂y = ..." (df/dx and f_x work too)',
+        'labelled: "∂f/∂x = ...; ∂f/∂y = ..." (df/dx and f_x work too); an answer that '
+        'starts with a minus sign needs "=": --answer="-sin(x)"',
     )
     p.add_argument("--vars", metavar="NAMES", help="the variables and their order: x,y")
     p.add_argument("--show-steps", action="store_true", help="show every derivation in full")
