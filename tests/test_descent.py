@@ -319,3 +319,18 @@ def test_many_starts_callback_sees_every_row_and_can_stop():
     np.testing.assert_array_equal(x[1:], [r.path[3] for r in results[1:]])
     np.testing.assert_allclose(value[1:], [r.values[3] for r in results[1:]])
     np.testing.assert_allclose(grad[1:], 2 * x[1:] * [1, 3])
+
+
+def test_line_search_stops_where_no_step_helps_any_more():
+    # near the top of a hill whose value is 5, changes of f below rounding cannot be measured
+    text = "-(x-1)^2 - 3(y+2)^2 + 5"
+    r = maximize(text, [0, 0], learning_rate=1.0, line_search=True)
+    assert r.status == "converged" and r.message.startswith("the line search found no step "
+                                                           "that raises f measurably")  # fmt: skip
+    np.testing.assert_allclose(r.x, [1, -2], atol=1e-7)
+    together = maximize(text, [[0, 0], [3, 1]], learning_rate=1.0, line_search=True)
+    assert together[0].message == r.message
+    np.testing.assert_array_equal(together[0].path, r.path)
+    # a wrong gradient is caught the same way, and the message says what to check
+    r = minimize(lambda p: float(p @ p), [1.0, 1.0], grad=lambda p: -2 * p, line_search=True)
+    assert r.status == "converged" and r.iterations == 0 and "check the gradient" in r.message

@@ -54,7 +54,8 @@ _RUNAWAY = 1e12  # unbounded when |x| exceeds this times max(1, |start|) while f
 _FTOL = 1e-12  # "no change": |Δf| <= _FTOL·max(1, |f|) ...
 _XTOL = 1e-12  # ... and |Δx| <= _XTOL·max(1, |x|), both in one step
 # Backtracking (Armijo) line search: halve the optimizer's step until
-# f(x + αd) <= f(x) + _ARMIJO·α·∇f·d, at most _HALVINGS times (then do not move).
+# f(x + αd) <= f(x) + _ARMIJO·α·∇f·d (a strict decrease of f when the right side rounds to
+# f(x)), at most _HALVINGS times; if none is found, do not move and stop ("no_descent").
 _ARMIJO = 1e-4
 _HALVINGS = 50
 
@@ -65,6 +66,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "no_change": ("converged", "the steps stopped changing the point and the value "
                                "(|Δx| = {dx:.2g}, |Δf| = {df:.2g}) after {k} steps; the "
                                "gradient norm is {gnorm:.3g}"),
+    "no_descent": ("converged", "the line search found no step that {betters} f measurably "
+                                "(the change is below rounding here) after {k} steps; the "
+                                "gradient norm is {gnorm:.3g} (if that is not small, check "
+                                "the gradient)"),
     "stationary": ("stationary", "the start is a stationary point: the gradient norm there "
                                  "is {gnorm:.3g} <= tol={tol:g}, so there is no {way} "
                                  "direction to follow"),
@@ -448,25 +453,29 @@ class _Run:
             if sign < 0:
                 g = -g
             step(xs, [g])
-            if line_search:
-                self._search_one(x, path[k], s, g)
+            if line_search and not self._search_one(x, path[k], s, g):
+                reason = "no_descent"
+                break
             v_prev = s
             k += 1
         return self._result(reason, path[: k + 1].copy(), values[: k + 1].copy(), gnorm, v0)
 
-    def _search_one(self, x: np.ndarray, x_old: np.ndarray, s: float, g: np.ndarray) -> None:
+    def _search_one(self, x: np.ndarray, x_old: np.ndarray, s: float, g: np.ndarray) -> bool:
+        """Backtrack the step ``x_old -> x`` (Armijo); False, and no move, when it fails."""
         d = x - x_old
         slope = float(g @ d)
         if not slope < 0:
-            return
+            return True
         alpha = 1.0
         for _ in range(_HALVINGS):
             trial = self.sign * self.objective.point(x_old + alpha * d)[0]
-            if trial <= s + _ARMIJO * alpha * slope:
+            bound = s + _ARMIJO * alpha * slope
+            if trial < s if bound == s else trial <= bound:
                 x[:] = x_old + alpha * d
-                return
+                return True
             alpha *= 0.5
         x[:] = x_old
+        return False
 
     def many(self, x0: np.ndarray) -> list[Result]:
         """Descend from the rows of ``x0`` together, one ``(m, n)`` array through the optimizer.
@@ -540,7 +549,8 @@ class _Run:
             X_old = X.copy() if self.line_search else None
             self.opt.step([X], [Gs])
             if X_old is not None:
-                self._search_many(X, X_old, sv, Gs, moving)
+                for j in np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving)):
+                    halt(j, "no_descent")
             if 2 * np.count_nonzero(moving) <= len(ids):  # drop the stopped rows
                 keep = np.flatnonzero(moving)
                 X, ids, sv, moving = X[keep], ids[keep], sv[keep], moving[keep]
@@ -557,7 +567,8 @@ class _Run:
 
     def _search_many(
         self, X: np.ndarray, X_old: np.ndarray, sv: np.ndarray, G: np.ndarray, active: np.ndarray
-    ) -> None:
+    ) -> np.ndarray:
+        """:meth:`_search_one` on the rows ``active``; returns the rows where it failed."""
         D = X - X_old
         slope = np.einsum("ij,ij->i", G, D)
         todo = active & (slope < 0)
@@ -566,12 +577,14 @@ class _Run:
             if not todo.any():
                 break
             trial = self.sign * self.objective.rows(X_old[todo] + alpha[todo, None] * D[todo])[0]
-            ok = trial <= sv[todo] + _ARMIJO * alpha[todo] * slope[todo]
+            bound = sv[todo] + _ARMIJO * alpha[todo] * slope[todo]
+            ok = np.where(bound == sv[todo], trial < sv[todo], trial <= bound)
             idx = np.flatnonzero(todo)
             X[idx[ok]] = X_old[idx[ok]] + alpha[idx[ok], None] * D[idx[ok]]
             todo[idx[ok]] = False
             alpha[todo] *= 0.5
         X[todo] = X_old[todo]
+        return todo
 
     # -------------------------------------------------------------------- the result
 
@@ -591,7 +604,7 @@ class _Run:
         k = len(path) - 1
         fields = {"k": k, "gnorm": gnorm, "tol": self.tol, "lr": self.opt.learning_rate,
                   "v0": self.sign * v0, "vk": float(values[-1]), "way": "uphill" if ascent else
-                  "downhill"}  # fmt: skip
+                  "downhill", "betters": "raises" if ascent else "lowers"}  # fmt: skip
         if reason == "no_change":
             fields["dx"] = float(np.linalg.norm(path[-1] - path[-2]))
             fields["df"] = abs(float(values[-1] - values[-2]))
