@@ -134,7 +134,7 @@ def test_start_at_a_stationary_point():
         assert r.status == "stationary" and r.success and r.iterations == 0
         assert r.path.shape == (1, 2) and "stationary point" in r.message
     r = maximize("x^2 + y^2", [0, 0])
-    assert r.status == "stationary" and "no uphill direction" in r.message
+    assert r.status == "stationary" and "gradient ascent has no direction" in r.message
 
 
 def test_path_starts_at_the_start_and_values_match_f():

@@ -71,8 +71,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                 "gradient norm is {gnorm:.3g} (if that is not small, check "
                                 "the gradient)"),
     "stationary": ("stationary", "the start is a stationary point: the gradient norm there "
-                                 "is {gnorm:.3g} <= tol={tol:g}, so there is no {way} "
-                                 "direction to follow"),
+                                 "is {gnorm:.3g} <= tol={tol:g}, so gradient {kind} has no "
+                                 "direction to follow (a minimum, a maximum or a saddle point)"),
     "max_iter": ("max_iterations", "stopped after max_iter={k} steps with the gradient norm "
                                    "still {gnorm:.3g} > tol={tol:g}; hint: raise max_iter, "
                                    "or try another learning_rate or optimizer"),
@@ -603,8 +603,8 @@ class _Run:
         ascent = self.sign < 0
         k = len(path) - 1
         fields = {"k": k, "gnorm": gnorm, "tol": self.tol, "lr": self.opt.learning_rate,
-                  "v0": self.sign * v0, "vk": float(values[-1]), "way": "uphill" if ascent else
-                  "downhill", "betters": "raises" if ascent else "lowers"}  # fmt: skip
+                  "v0": self.sign * v0, "vk": float(values[-1]), "kind": "ascent" if ascent else
+                  "descent", "betters": "raises" if ascent else "lowers"}  # fmt: skip
         if reason == "no_change":
             fields["dx"] = float(np.linalg.norm(path[-1] - path[-2]))
             fields["df"] = abs(float(values[-1] - values[-2]))
