@@ -1,5 +1,8 @@
 """Benchmark: the cost of the descent engine's bookkeeping, and many starts at once.
 
+0. The cost of one ``Optimizer.step`` call for each optimizer, on 4 small float32 arrays
+   (a tiny network's weights and biases), on the 784-30-10 network's 4 arrays, and on one
+   array of 2 (an equation's point). Budget: a few µs for plain descent on small arrays.
 1. Steps per second of plain gradient descent (``minimize``, optimizer ``"gd"``) on a
    compiled two-variable equation (Rosenbrock, and the ellipse x² + 3y²), beside a
    hand-written NumPy loop doing the same arithmetic in the same run: the same compiled
@@ -18,8 +21,10 @@ is on these paths (the threadpoolctl report is printed for the record).
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import time
+import timeit
 
 import numpy as np
 
@@ -77,6 +82,32 @@ def hand_ellipse(start, learning_rate: float, steps: int, tol: float):
             break
         p -= learning_rate * g
     return path[: k + 1], values[: k + 1]
+
+
+def bench_optimizer_step() -> None:
+    from steepest.optim import OPTIMIZERS, make_optimizer
+
+    rng = np.random.default_rng(0)
+    cases = {
+        "4 small float32": [(3, 2), (3,), (2, 3), (2,)],
+        "784-30-10 float32": [(30, 784), (30,), (10, 30), (10,)],
+        "1 array of 2": [(2,)],
+    }
+    print("0. one optimizer step (µs per call; best of 5 × 20,000 calls)")
+    print(f"   {'':20s}" + "".join(f"{name:>10s}" for name in OPTIMIZERS))
+    for label, shapes in cases.items():
+        dtype = np.float64 if label.startswith("1 array") else np.float32
+        cells = []
+        for name in OPTIMIZERS:
+            params = [rng.standard_normal(s).astype(dtype) for s in shapes]
+            grads = [1e-6 * rng.standard_normal(s).astype(dtype) for s in shapes]
+            opt = make_optimizer(name, 1e-3)
+            opt.step(params, grads)
+            call = functools.partial(opt.step, params, grads)
+            best = min(timeit.repeat(call, number=20_000, repeat=5))
+            cells.append(best / 20_000 * 1e6)
+        print(f"   {label:20s}" + "".join(f"{c:10.2f}" for c in cells))
+    print()
 
 
 def bench_steps(repeat: int) -> list[float]:
@@ -149,6 +180,7 @@ def main() -> None:
         print(f"BLAS (threadpoolctl): {sorted(map(str, kernels))}; environment unchanged\n")
     except ImportError:
         print("threadpoolctl not installed; environment unchanged\n")
+    bench_optimizer_step()
     ratios = bench_steps(args.repeat)
     print(f"   target ≥ 0.7: {'met' if min(ratios) >= 0.7 else 'NOT met'} "
           f"(worst {min(ratios):.2f})")  # fmt: skip
