@@ -197,9 +197,16 @@ class Gradient:
                     "\nhint: the point may be outside the function's domain"
                 )
             values.append(number.real)
-        f = complex(self.equation.expr.subs(where).evalf(15))
+        f_exact = self.equation.expr.subs(where)
+        f = complex(f_exact.evalf(15))
+        if f.imag != 0 or math.isnan(f.real):
+            raise SteepestError(
+                f"{self.equation.name} is not a finite real number at this point "
+                f"({_printing.plain(f_exact)})"
+                "\nhint: the point is outside the function's domain"
+            )
         return GradientAt(self, exact_point, exact, np.array(values),
-                          f.real if f.imag == 0 and math.isfinite(f.real) else None)
+                          f.real if math.isfinite(f.real) else None)
 
     def _compile(self, key: str, exprs: list[sympy.Expr]) -> Callable[..., Any]:
         function = self._compiled.get(key)
