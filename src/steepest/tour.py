@@ -257,7 +257,7 @@ def _digits_step(
                  (names[2], "what each hidden neuron looks for: its 784 input weights")],
     )
     line = (f"digit classifier on {which}: {result.accuracy:.1%} test accuracy after "
-            f"{epochs} epochs ({seconds:.1f} s of training)")
+            f"{epochs} epochs ({seconds:.2f} s of training)")
     return section, line
 
 

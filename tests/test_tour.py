@@ -1,0 +1,69 @@
+"""`steepest tour`: the whole lesson offline, its report and every figure it names."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+STEPS = (
+    "1. The gradient of f(x, y) = x²·sin(y)",
+    "2. Its graph and contour map",
+    "3. Gradient descent and ascent",
+    "4. The cost of one digit classifier output",
+    "5. A digit classifier trained by gradient descent",
+)
+
+
+def offline_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("STEEPEST_DATA", None)
+    # an empty cache: the tour must fall back to the bundled sample without downloading
+    env["XDG_CACHE_HOME"] = str(tmp_path / "empty-cache")
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def test_quick_tour_writes_a_report_whose_figures_all_exist(tmp_path):
+    out = tmp_path / "tour"
+    result = subprocess.run(
+        [sys.executable, "-m", "steepest", "tour", "--quick", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, env=offline_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line[:2] for line in lines[:5]] == ["1.", "2.", "3.", "4.", "5."]
+    assert "∇f(x, y) = (2·x·sin(y), x²·cos(y))" in lines[0]
+    assert "bundled" in lines[4] and "test accuracy" in lines[4]
+    assert f"report: {out / 'index.html'}" in result.stdout
+
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for title in STEPS:
+        assert f"<h2>{title}</h2>" in page
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert len(images) >= 8
+    for name in images:
+        path = out / name
+        assert path.is_file(), f"the report names {name}, which was not written"
+        with Image.open(path) as image:
+            image.verify()
+            assert image.format == "PNG"
+    # the text of each step is in the report too
+    assert "2·sin(2) ≈ 1.81859" in page
+    assert "ascent" in page and "converged" in page
+    assert "3.3585" in page  # the worked quadratic cost
+
+
+def test_tour_with_a_missing_data_folder_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "steepest", "tour", "--quick", "--out", str(tmp_path / "t"),
+         "--data-dir", str(tmp_path / "nowhere")],
+        capture_output=True, text=True, timeout=300, env=offline_env(tmp_path),
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("steepest: error: ")
+    assert "Traceback" not in result.stderr
