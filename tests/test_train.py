@@ -75,6 +75,7 @@ def test_history_records_every_batch_and_a_short_last_batch() -> None:
     assert np.isfinite(history.batch_cost).all()
     assert history.cost[0] == pytest.approx(history.batch_costs[0].mean())
     assert len(history.seconds) == 2 and min(history.seconds) > 0
+    assert len(history.cpu_seconds) == 2 and min(history.cpu_seconds) >= 0
     assert history.test_accuracy == [] and history.best_accuracy is None
     assert not history.interrupted and not history.diverged
     assert history.settings["batch_size"] == 10

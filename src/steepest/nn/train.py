@@ -46,7 +46,10 @@ class History:
         empty without ``test``.
     seconds
         Training time of each epoch (shuffling, backprop and steps; evaluation on
-        ``test`` not included).
+        ``test`` not included), by the wall clock.
+    cpu_seconds
+        The same span in CPU time of this process (all its threads); far below
+        ``seconds`` when other programs share the processor.
     batch_costs
         One array per epoch begun: the cost of each of its mini-batches, in order.
     interrupted
@@ -62,6 +65,7 @@ class History:
     test_cost: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     batch_costs: list[np.ndarray] = field(default_factory=list, repr=False)
     interrupted: bool = False
     diverged: bool = False
@@ -239,11 +243,12 @@ def train(
         for _ in range(epochs):
             costs = np.full(n_batches, np.nan)
             history.batch_costs.append(costs)
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
                 _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost, opt,
                        costs, reporter)
             history.seconds.append(time.perf_counter() - start)
+            history.cpu_seconds.append(time.process_time() - cpu_start)
             history.cost.append(float(costs.mean()))
             if test_set is not None:
                 value, accuracy = _evaluate(network, *test_set, cost)
