@@ -169,6 +169,19 @@ def test_an_unreadable_answer_is_an_equation_error_naming_the_component():
         check_gradient(SEED, "2x sin(y), x^^2 cos(y)")
 
 
+@pytest.mark.parametrize(
+    ("answer", "column", "words"),
+    [("(2x sin(y), x^2 cos(y)", 0, "'(' is never closed"),
+     ("2x sin(y)), x^2 cos(y)", 9, "')' closes nothing")],
+)
+def test_unbalanced_brackets_are_shown_with_a_caret(answer, column, words):
+    with pytest.raises(EquationError) as caught:
+        check_gradient(SEED, answer)
+    lines = str(caught.value).splitlines()
+    assert words in lines[0]
+    assert lines[1] == "    " + answer and lines[2] == "    " + " " * column + "^"
+
+
 def test_a_wrong_type_is_a_type_error():
     with pytest.raises(TypeError, match="answer must be text"):
         check_gradient(SEED, 3)

@@ -69,6 +69,7 @@ def read_answer(answer: Any, equation: Equation) -> list[sympy.Expr]:
     """
     names = equation.names
     if isinstance(answer, str):
+        _check_brackets(answer)
         parts = _split(_unwrap(_PREFIX.sub("", answer.strip(), count=1)))
         labelled = [_label(part, equation) for part in parts]
         if any(v is not None for v, _ in labelled):
@@ -94,6 +95,29 @@ def read_answer(answer: Any, equation: Equation) -> list[sympy.Expr]:
         )
     _check_count(len(texts), equation)
     return [_expression(text, equation, names[i]) for i, text in enumerate(texts)]
+
+
+def _check_brackets(text: str) -> None:
+    """Raise, with a caret, at a bracket that is never closed or never opened."""
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: list[int] = []
+    for i, char in enumerate(text):
+        if char in "([{":
+            stack.append(i)
+        elif char in pairs:
+            if not stack or text[stack[-1]] != pairs[char]:
+                _caret(text, i, f"{char!r} closes nothing", f"remove it or add "
+                       f"{pairs[char]!r} where the group starts")
+            stack.pop()
+    if stack:
+        opening = text[stack[-1]]
+        closing = {v: k for k, v in pairs.items()}[opening]
+        _caret(text, stack[-1], f"{opening!r} is never closed",
+               f"add {closing!r} where the group ends")
+
+
+def _caret(text: str, at: int, problem: str, hint: str) -> None:
+    raise EquationError(f"answer: {problem}\n    {text}\n    {' ' * at}^\nhint: {hint}")
 
 
 def _unwrap(text: str) -> str:
