@@ -110,6 +110,7 @@ def animate_descent(
     box = _box(g, pairs, bounds)
     options.setdefault("resolution", 120)
     options.setdefault("arrows", 12)
+    options.setdefault("colorbar", False)  # more room for the map; the contours are labelled
     fig = contour_map(g, box, **options)
     fig.set_dpi(dpi)
     ax = fig.axes[0]
