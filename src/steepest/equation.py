@@ -83,7 +83,7 @@ class Equation:
         return function(*_bind(self.names, values, named))
 
     def at(self, points: Any) -> Any:
-        """The value at points given as rows: shape ``(n,)`` gives a number, ``(..., n)`` an array."""
+        """The value at points given as rows: ``(n,)`` gives a number, ``(..., n)`` an array."""
         from steepest.gradients import _point
 
         return self(*_point(points, len(self.variables)))

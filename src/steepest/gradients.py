@@ -136,6 +136,13 @@ class Gradient:
         args = ", ".join(sympy.latex(v) for v in self.variables)
         return f"$\\displaystyle \\nabla {self.equation.name}({args}) = {self.latex()}$"
 
+    def plot(self, bounds: Sequence[tuple[float, float]] | None = None, **options: Any) -> Any:
+        """The picture of f that fits: a contour map with this gradient field (two variables),
+        a graph with tangents (one); see :func:`steepest.plot.plot_gradient`."""
+        from steepest.plot import plot_gradient
+
+        return plot_gradient(self, bounds, **options)
+
     def steps(self) -> list[Any]:
         """How each partial derivative is found, rule by rule (see :mod:`steepest.steps`)."""
         from steepest.steps import derive_all
