@@ -328,7 +328,7 @@ class _Objective:
             if grad is not None:
                 raise DescentError("grad= is only for a Python function f; an equation's "
                                    "gradient is exact already")  # fmt: skip
-            self._check_count(n, f.names, str(f.equation))
+            self._check_count(n, f.names, f.equation)
             compiled = f._compile("value_and_grad", [f.equation.expr, *f.components])
 
             def point(x: np.ndarray) -> tuple[float, np.ndarray, float]:
@@ -350,14 +350,14 @@ class _Objective:
             )
 
     @staticmethod
-    def _check_count(n: int, names: tuple[str, ...], label: str) -> None:
+    def _check_count(n: int, names: tuple[str, ...], equation: Any) -> None:
         if not names:
-            raise DescentError(f"{label} has no variables: there is nothing to descend along")
+            raise DescentError(f"{equation} has no variables: there is nothing to descend along")
         if n != len(names):
             hint = (" hint: for many starts of a one-variable function, give them as a "
                     "column, shape (m, 1)" if len(names) == 1 else "")  # fmt: skip
             raise DescentError(
-                f"the start has {n} coordinates, but {label} has {len(names)} variables "
+                f"the start has {n} coordinates, but {equation} has {len(names)} variables "
                 f"({', '.join(names)}), in that order.{hint}"
             )
 
