@@ -122,7 +122,9 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
     q = int(exp.q)
     if base.is_Rational:
         if base.is_zero and exp.is_negative:
-            raise _RefusedError("division by zero: 0 to a negative power")
+            raise _RefusedError(
+                "division by zero: 0 to a negative power", "a negative power divides by the base"
+            )
         if base in (sympy.S.Zero, sympy.S.One, sympy.S.NegativeOne):
             return
         if _too_many_bits(_bits(base), exp, _MAX_BITS):
@@ -202,7 +204,7 @@ def _power(base: sympy.Expr, exp: sympy.Expr) -> sympy.Expr:
     _check_power(base, exp)
     result = sympy.Pow(base, exp)
     if result in _UNDEFINED:
-        raise _RefusedError("the power is undefined (division by zero)")
+        raise _RefusedError("the power is undefined", "look for a division by zero")
     return result
 
 
@@ -218,13 +220,15 @@ def _log(arg: sympy.Expr, base: sympy.Expr | None = None) -> sympy.Expr:
     if base is None:
         return sympy.log(arg)
     if base.is_number and (base.is_positive is False or base == 1):
-        raise _RefusedError("a logarithm's base must be positive and not 1")
+        raise _RefusedError(
+            "a logarithm's base must be positive and not 1", "log(x, b) is ln(x)/ln(b)"
+        )
     return sympy.log(arg, base)
 
 
 def _root(arg: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
     if n.is_zero:
-        raise _RefusedError("root(x, 0) is undefined: the 0th root does not exist")
+        raise _RefusedError("root(x, 0) is undefined", "the 0th root does not exist")
     return _power(arg, _power(n, sympy.S.NegativeOne))
 
 
@@ -572,25 +576,17 @@ class _Lexer:
             pieces.append((piece, start + i, start + i + len(piece)))
             i += len(piece)
         end = start + n
+        declared = self.declared or ()
         if (
             len(pieces) > 1
-            and all(self.generic(piece) for piece, _, _ in pieces)
-            and end < len(self.text)
-            and self.text[end] == "("
+            and self.text[end : end + 1] == "("
+            and pieces[-1][0] not in FUNCTIONS
+            and not all(piece in declared for piece, _, _ in pieces)
         ):
+            # foo(x), sine(x): a misspelt function far more often than f·o·o·(x)
             raise self.unknown_function(word, start, end)
         for k, (piece, a, b) in enumerate(pieces):
             self.name(piece, a, b, space and k == 0, (start, end))
-
-    def generic(self, piece: str) -> bool:
-        """Whether ``piece`` is a plain letter (perhaps subscripted), nothing declared or known."""
-        return not (
-            piece[0].isdigit()
-            or piece in (self.declared or ())
-            or piece in FUNCTIONS
-            or piece in CONSTANTS
-            or piece.rstrip("0123456789") in _GREEK_NAMES
-        )
 
     def known_at(self, word: str, i: int) -> str:
         """The longest declared or known name starting at ``word[i]`` ('' if none)."""
@@ -802,7 +798,7 @@ class _Parser:
                 factor = self.group()
                 if token.text == "/":
                     if factor.is_zero:
-                        raise self.error("division by zero", token)
+                        raise self.error("division by zero", token, "the divisor is exactly 0")
                     factor = self.build(token, _power, factor, sympy.S.NegativeOne)
                 factors.append(factor)
             elif token.space and self.starts_factor(token):
