@@ -336,7 +336,18 @@ class _Objective:
                 partials = out[1:]
                 return float(out[0]), np.array(partials, dtype=float), math.hypot(*partials)
 
-            self.point, self.rows, self.names = point, f.value_and_grad, f.names
+            def rows(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                # the compiled code of Gradient.value_and_grad, called on the columns
+                # directly (contiguous when X is in Fortran order) and without stacking
+                out = compiled(*X.T)
+                m = len(X)
+                V = out[0] if np.shape(out[0]) == (m,) else np.full(m, out[0], dtype=float)
+                G = np.empty(X.shape, order="F")
+                for j, partial in enumerate(out[1:]):
+                    G[:, j] = partial
+                return V, G
+
+            self.point, self.rows, self.names = point, rows, f.names
         elif callable(f):
             if grad is not None and not callable(grad):
                 raise TypeError(f"grad must be a function of a 1-D array, got {grad!r}")
@@ -412,6 +423,7 @@ class _Run:
         # the Result fields that are the same for every start: maximize, optimizer, ...
         self._about = (sign < 0, opt.name or type(opt).__name__, opt.learning_rate,
                        objective.names)  # fmt: skip
+        self._kind = "ascent" if sign < 0 else "descent"
 
     def one(self, x0: np.ndarray) -> Result:
         """Descend from one start; bookkeeping in Python floats, so that a step is cheap."""
@@ -489,9 +501,11 @@ class _Run:
         rows, sign, tol, max_iter, callback = (
             self.objective.rows, self.sign, self.tol, self.max_iter, self.callback)
         m, n = x0.shape
-        X, ids = x0.copy(), np.arange(m)  # the rows being stepped, and which starts they are
+        # the rows being stepped (in Fortran order: each coordinate contiguous), and which
+        # starts they are; the path is kept coordinate by coordinate, (step, n, m)
+        X, ids = np.asfortranarray(x0), np.arange(m)
         capacity = min(max_iter + 1, max(64, 2**24 // (m * n)))  # grows if needed
-        path, values = np.empty((capacity, m, n)), np.empty((capacity, m))
+        path, values = np.empty((capacity, n, m)), np.empty((capacity, m))
         reason, stop, gnorm_at_stop = [""] * m, np.zeros(m, dtype=int), np.zeros(m)
         moving = np.ones(m, dtype=bool)
         if callback is not None:
@@ -504,16 +518,15 @@ class _Run:
         k = 0
         while True:
             V, G = rows(X)
-            G = np.ascontiguousarray(G)
             sv = sign * V
             gnorm = np.sqrt(np.einsum("ij,ij->i", G, G))
             if k == capacity:
                 capacity = min(2 * capacity, max_iter + 1)
                 path, values = _grow(path, capacity), _grow(values, capacity)
             if len(ids) == m:
-                path[k], values[k] = X, V
+                path[k], values[k] = X.T, V
             else:
-                path[k, ids], values[k, ids] = X, V
+                path[k][:, ids], values[k, ids] = X.T, V
             if k == 0:
                 sv0, scale = sv, _GROWTH * np.maximum(1.0, np.abs(sv))
                 growth_limit, fall_limit = sv + scale, sv - scale
@@ -529,7 +542,7 @@ class _Run:
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
             if len(flat):  # _no_change, on those rows at once
-                dx = np.linalg.norm(X[flat] - path[k - 1, ids[flat]], axis=1)
+                dx = np.linalg.norm(X[flat] - path[k - 1][:, ids[flat]].T, axis=1)
                 size = np.linalg.norm(X[flat], axis=1)
                 for j in flat[dx <= _XTOL * np.maximum(1.0, size)]:
                     halt(j, "no_change")
@@ -553,16 +566,18 @@ class _Run:
                     halt(j, "no_descent")
             if 2 * np.count_nonzero(moving) <= len(ids):  # drop the stopped rows
                 keep = np.flatnonzero(moving)
-                X, ids, sv, moving = X[keep], ids[keep], sv[keep], moving[keep]
+                X, ids, sv, moving = np.asfortranarray(X[keep]), ids[keep], sv[keep], moving[keep]
                 growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
                 runaway = runaway[keep]
                 self.opt._select_rows(keep)
             sv_prev = sv
             k += 1
+        result = self._result
         return [
-            self._result(reason[i], path[: stop[i] + 1, i].copy(), values[: stop[i] + 1, i].copy(),
-                         float(gnorm_at_stop[i]), float(sv0[i]))
-            for i in range(m)
+            result(why, path[: last + 1, :, i].copy(), values[: last + 1, i].copy(), float(norm),
+                   float(v0))
+            for i, (why, last, norm, v0) in enumerate(zip(reason, stop, gnorm_at_stop, sv0,
+                                                          strict=True))
         ]  # fmt: skip
 
     def _search_many(
@@ -592,7 +607,10 @@ class _Run:
                 v0: float) -> Result:  # fmt: skip
         k = len(path) - 1
         status, template = _MESSAGES[reason]
-        message = template.format(**self._fields(reason, path, values, gnorm, v0))
+        if reason in ("gradient", "max_iter", "callback", "stationary"):  # the usual ones
+            message = template.format(k=k, gnorm=gnorm, tol=self.tol, kind=self._kind)
+        else:
+            message = template.format(**self._fields(reason, path, values, gnorm, v0))
         path.flags.writeable = values.flags.writeable = False
         return Result(path[-1], float(values[-1]), gnorm, k, path, values, status, message,
                       *self._about)  # fmt: skip

@@ -205,8 +205,13 @@ class Optimizer:
         For :mod:`steepest.descent`, which steps many starts as the rows of one array and
         drops the rows that have stopped; the caller drops the same rows of its parameters.
         """
-        self.state = [{name: a[keep] for name, a in s.items()} for s in self.state]
-        self._scratch = [buf[keep] for buf in self._scratch]
+
+        def take(a: np.ndarray) -> np.ndarray:  # keeping a Fortran-ordered array so
+            rows = a[keep]
+            return np.asfortranarray(rows) if a.ndim > 1 and a.flags.f_contiguous else rows
+
+        self.state = [{name: take(a) for name, a in s.items()} for s in self.state]
+        self._scratch = [take(buf) for buf in self._scratch]
 
     def step(self, params: list[np.ndarray], grads: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Update every ``params[i]`` in place from ``grads[i]``; return ``params``."""
