@@ -4,6 +4,8 @@
   it must parse to. Every function used is smooth on the whole real line (no poles, no
   kinks), so the gradient can be checked against finite differences at any point.
 - :func:`maths_text` and :func:`hostile_text`: arbitrary strings for fuzzing the parser.
+- :func:`number_heavy_text`: well-formed text full of huge and awkward exact numbers, for
+  checking that the parser's size guards refuse what SymPy would choke on.
 
 Nothing here is a test; tests import these.
 """
@@ -15,7 +17,7 @@ from collections.abc import Callable, Sequence
 import sympy
 from hypothesis import strategies as st
 
-__all__ = ["HOSTILE", "Pair", "expressions", "hostile_text", "maths_text"]
+__all__ = ["HOSTILE", "Pair", "expressions", "hostile_text", "maths_text", "number_heavy_text"]
 
 Pair = tuple[str, sympy.Expr]
 
@@ -170,3 +172,37 @@ def hostile_text() -> st.SearchStrategy[str]:
     snippet = st.sampled_from(HOSTILE)
     mixed = st.builds(lambda a, b, c: a + b + c, maths_text(12), snippet, maths_text(12))
     return st.one_of(snippet, mixed, maths_text(), st.text(max_size=30))
+
+
+_HEAVY_LEAVES = (
+    "x", "y", "0", "-1", "2", "9", "10", "0.5", "1/3", "1e-99", "pi", "e", "ln(2)",
+    "10^99+1", "7^1000", "10^3999",
+)  # fmt: skip
+_HEAVY_UNARY = (
+    "sqrt", "cbrt", "exp", "ln", "log10", "sin", "tan", "cot", "asin", "acosh", "atanh",
+    "sech", "abs", "sign", "erf", "sigmoid",
+)  # fmt: skip
+_HEAVY_BINARY = ("root", "log", "atan2", "max", "min")
+
+
+def number_heavy_text(max_leaves: int = 14) -> st.SearchStrategy[str]:
+    """Well-formed text over huge and awkward exact numbers, powers, roots and logarithms."""
+
+    def grow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.one_of(
+            st.builds(
+                lambda a, b, op: f"({a}){op}({b})",
+                children,
+                children,
+                st.sampled_from(["+", "-", "*", "/", "^", "", " "]),
+            ),
+            st.builds(lambda a, f: f"{f}({a})", children, st.sampled_from(_HEAVY_UNARY)),
+            st.builds(
+                lambda a, b, f: f"{f}({a}, {b})",
+                children,
+                children,
+                st.sampled_from(_HEAVY_BINARY),
+            ),
+        )
+
+    return st.recursive(st.sampled_from(_HEAVY_LEAVES), grow, max_leaves=max_leaves)

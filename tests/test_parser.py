@@ -18,7 +18,7 @@ from steepest._parser import (
     Parsed,
     parse_text,
 )
-from strategies import HOSTILE, expressions, hostile_text, maths_text
+from strategies import HOSTILE, expressions, hostile_text, maths_text, number_heavy_text
 
 x, y, z, r, a, b, s, t = sympy.symbols("x y z r a b s t", real=True)
 theta, x1, x_2, w12 = sympy.symbols("theta x1 x_2 w12", real=True)
@@ -506,6 +506,12 @@ def test_fuzz_only_equation_errors_within_a_bound(text, variables):
 @settings(max_examples=300, deadline=None)
 @given(maths_text(80))
 def test_fuzz_maths_alphabet(text):
+    _parse_within_bound(text, None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(number_heavy_text())
+def test_fuzz_huge_exact_numbers(text):
     _parse_within_bound(text, None)
 
 

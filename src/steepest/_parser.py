@@ -702,12 +702,25 @@ class _Parser:
         return _error(self.text, message, token.start, end or token.end, hint)
 
     def build(
-        self, token: _Token, function: Callable[..., sympy.Expr], *args: object
+        self,
+        token: _Token,
+        function: Callable[..., sympy.Expr],
+        *args: object,
+        end: int | None = None,
     ) -> sympy.Expr:
+        """``function(*args)``, any refusal or SymPy failure reported at ``token``."""
         try:
             return function(*args)
         except _RefusedError as refused:
-            raise self.error(refused.message, token, refused.hint) from None
+            raise self.error(refused.message, token, refused.hint, end) from None
+        except RecursionError:
+            raise self.error("the equation is nested too deeply", token) from None
+        except Exception as exc:  # SymPy itself fails on a few odd constants
+            raise self.error(
+                f"SymPy cannot evaluate this ({type(exc).__name__})",
+                token,
+                "rewrite this part, for example with fewer exact constants",
+            ) from exc
 
     def enter(self, token: _Token) -> None:
         self.depth += 1
@@ -932,17 +945,8 @@ class _Parser:
                 hint=f"{name}: {spec.doc}",
                 end=end,
             )
-        value = self.build(name_token, spec.build, *args)
-        if not any(a.free_symbols for a in args) and (
-            value in _UNDEFINED or value.has(sympy.I) or value.is_extended_real is False
-        ):
-            shown = self.text[name_token.start : end]
-            raise self.error(
-                f"{shown} is not a real number",
-                name_token,
-                hint="steepest works with real numbers only",
-                end=end,
-            )
+        shown = self.text[name_token.start : end]
+        value = self.build(name_token, _apply, spec, args, shown, end=end)
         if power is not None:
             value = self.build(name_token, _power, value, sympy.Integer(power))
         return value
@@ -1000,6 +1004,18 @@ class _Parser:
         self.bars = bars
         self.depth -= 1
         return args, end
+
+
+def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr:
+    """The function's value, refused if its arguments are numbers and it is not real."""
+    value = spec.build(*args)
+    if not any(a.free_symbols for a in args) and (
+        value in _UNDEFINED or value.has(sympy.I) or value.is_extended_real is False
+    ):
+        raise _RefusedError(
+            f"{shown} is not a real number", "steepest works with real numbers only"
+        )
+    return value
 
 
 def _arity(spec: Function) -> str:
