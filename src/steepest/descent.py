@@ -90,7 +90,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, slots=True)
 class Result:
     """The outcome of one descent (or ascent), with its whole path.
 
@@ -200,7 +200,8 @@ def minimize(
     -------
     Result or list of Result
         One :class:`Result` for a start of shape ``(n,)``; a list of ``m`` results, in the
-        order of the rows, for starts of shape ``(m, n)``.
+        order of the rows, for starts of shape ``(m, n)`` (their paths and values are
+        read-only views into one array holding all the paths).
 
     Examples
     --------
@@ -564,7 +565,7 @@ class _Run:
             if X_old is not None:
                 for j in np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving)):
                     halt(j, "no_descent")
-            if 2 * np.count_nonzero(moving) <= len(ids):  # drop the stopped rows
+            if 4 * np.count_nonzero(moving) <= 3 * len(ids):  # drop the stopped rows
                 keep = np.flatnonzero(moving)
                 X, ids, sv, moving = np.asfortranarray(X[keep]), ids[keep], sv[keep], moving[keep]
                 growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
@@ -572,12 +573,19 @@ class _Run:
                 self.opt._select_rows(keep)
             sv_prev = sv
             k += 1
+        # every start's path, packed one after the other by a single gather; each result
+        # gets a read-only view of its part
+        lengths = stop + 1
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        starts = np.repeat(np.arange(m), lengths)
+        steps = np.arange(offsets[-1]) - np.repeat(offsets[:-1], lengths)
+        packed_path, packed_values = path[steps, :, starts], values[steps, starts]
+        packed_path.flags.writeable = packed_values.flags.writeable = False
         result = self._result
         return [
-            result(why, path[: last + 1, :, i].copy(), values[: last + 1, i].copy(), float(norm),
-                   float(v0))
-            for i, (why, last, norm, v0) in enumerate(zip(reason, stop, gnorm_at_stop, sv0,
-                                                          strict=True))
+            result(why, packed_path[lo:hi], packed_values[lo:hi], norm, v0)
+            for why, lo, hi, norm, v0 in zip(reason, offsets[:-1].tolist(), offsets[1:].tolist(),
+                                             gnorm_at_stop.tolist(), sv0.tolist(), strict=True)
         ]  # fmt: skip
 
     def _search_many(
@@ -611,7 +619,8 @@ class _Run:
             message = template.format(k=k, gnorm=gnorm, tol=self.tol, kind=self._kind)
         else:
             message = template.format(**self._fields(reason, path, values, gnorm, v0))
-        path.flags.writeable = values.flags.writeable = False
+        if path.flags.writeable:
+            path.flags.writeable = values.flags.writeable = False
         return Result(path[-1], float(values[-1]), gnorm, k, path, values, status, message,
                       *self._about)  # fmt: skip
 
