@@ -272,6 +272,8 @@ def test_wrong_types_are_type_errors() -> None:
         derive(x**2, "x")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="variables must be SymPy Symbols; got 'y'"):
         derive(x**2, x, (x, "y"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="known functions; g is undefined"):
+        derive(sympy.Function("g")(x), x)
     with pytest.raises(TypeError, match="max_steps must be an int"):
         derive(x**2, x, max_steps=2.5)  # type: ignore[arg-type]
 

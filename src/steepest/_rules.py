@@ -182,7 +182,7 @@ class _Walker:
         derivative = sympy.diff(expr, x)
         text = f"from the table of derivatives: {d} {plain(expr)} = {plain(derivative)}"
         if len(text) > 100:
-            text = f"from the table of derivatives, for {plain(expr.func(*expr.args))}"
+            text = f"from the table of derivatives, for {plain(expr)}"
         return _leaf("other", text, derivative)
 
     def sum(self, expr: sympy.Add) -> _Plan:

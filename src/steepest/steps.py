@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from steepest._printing import _PlainPrinter, plain
@@ -152,7 +153,7 @@ class Derivation:
             out.append("      " + (step.explanation if step is not None else "simplify"))
             out.append(f"    = {shown}")
         if self.summarised:
-            out.append(f"  (more than {len(self.steps)} steps: some parts were done in one go)")
+            out.append("  (a long derivation: each part marked 'in one go' is shown as one step)")
         return "\n".join(out)
 
     def latex(self) -> str:
@@ -243,6 +244,11 @@ def derive(
     if not isinstance(variable, sympy.Symbol):
         raise TypeError(
             f"variable must be a SymPy Symbol; got {type(variable).__name__} {variable!r}"
+        )
+    undefined = sorted(str(f.func) for f in expr.atoms(AppliedUndef))
+    if undefined:
+        raise TypeError(
+            f"expr must be built from known functions; {', '.join(undefined)} is undefined"
         )
     variables = tuple(variables)
     wrong = [v for v in variables if not isinstance(v, sympy.Symbol)]
