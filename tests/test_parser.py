@@ -398,10 +398,10 @@ def test_unknown_function_suggests_the_closest():
         ("x = 1 = 2", 6, "unexpected '='"),
         ("1/0", 1, "division by zero"),
         ("1/(x-x)", 1, "division by zero"),
-        ("0^-1", 1, "division by zero: 0 to a negative power"),
+        ("0^-1", 1, "'^' raises 0 to a negative power: a division by zero"),
         ("ln(0)", 0, "ln(0) is not a real number"),
         ("sqrt(-1)", 0, "sqrt(-1) is not a real number"),
-        ("(-8)^(1/3)", 4, "a negative number to a fractional power is not a real number"),
+        ("(-8)^(1/3)", 4, "'^' takes a fractional power of a negative number, which is not real"),
         ("log(x, 1)", 0, "a logarithm's base must be positive and not 1"),
         ("x[1]", 1, "unexpected character '['"),
         ("x ** ** 2", 5, "unexpected '^'"),
@@ -441,35 +441,43 @@ def test_long_text_is_quoted_around_the_problem():
 
 
 @pytest.mark.parametrize(
-    ("text", "first_line"),
+    ("text", "position", "first_line"),
     [
-        ("9^9^9^9", "the number is too large to compute exactly"),
-        ("10^10^10", "the number is too large to compute exactly"),
-        ("2^(10^100)", "the number is too large to compute exactly"),
-        ("(10^1000)^(10^1000)", "the number is too large to compute exactly"),
-        ("2^2^2^2^2", "the number is too large to compute exactly"),
-        ("x^(10^100)", "the exponent is too large"),
-        ("((x^100)^100)^100", "the exponent is too large"),
-        ("e^(10^5)", "the exponent is too large"),
-        ("exp(10^100*ln(2))", "the number is too large to compute exactly"),
-        ("e^(ln(10^99)*5000)", "the number is too large to compute exactly"),
-        ("sqrt(10^999+1)", "the root is too large to compute exactly"),
-        ("(10^99+1)^(1/3)*(10^99+3)^(1/3)", "the product of roots is too large to compute exactly"),
-        ("*".join(["7^1000"] * 10), "the product is too large to compute exactly"),
-        ("(10^3000 x)^2", "the number is too large to compute exactly"),
-        ("1e99999", "the number '1e99999' is too large"),
-        ("9" * 150, "the number 99999999999999999999… has 150 digits"),
-        ("x" * (MAX_LENGTH + 1), f"the equation is {MAX_LENGTH + 1} characters long"),
-        ("(" * 100 + "x" + ")" * 100, f"the equation is nested more than {MAX_DEPTH} levels deep"),
+        ("9^9^9^9", 3, "'^' would give a number with about 10^8 digits"),
+        ("10^10^10", 2, "'^' would give a number with about 10^10 digits"),
+        ("2^(10^100)", 1, "'^' would give a number with about 10^99 digits"),
+        ("(10^1000)^(10^1000)", 9, "'^' would give a number with about 10^1003 digits"),
+        ("2^2^2^2^2", 1, "'^' would give a number with about 19,728 digits"),
+        ("x^(10^100)", 1, "'^' has an exponent too large (about 10^100)"),
+        ("((x^100)^100)^100", 13, "'^' has an exponent too large (1000000)"),
+        ("x^(1/20000)", 1, "'^' has an exponent too large (1/20000)"),
+        ("e^(10^5)", 1, "'^' has an exponent too large (100000)"),
+        ("exp(10^100*ln(2))", 0, "'exp' would give a number with about 10^99 digits"),
+        ("e^(ln(10^99)*5000)", 1, "'^' would give a number with about 495,000 digits"),
+        ("sqrt(10^999+1)", 0, "'sqrt' would take a root of a number with about 999 digits"),
         (
-            "sqrt(" * 100 + "x" + ")" * 100,
-            f"the equation is nested more than {MAX_DEPTH} levels deep",
+            "(10^99+1)^(1/3)*(10^99+3)^(1/3)",
+            0,
+            "this product would take a root of a number with about 198 digits",
         ),
-        ("x" + "^x" * 100, f"the equation is nested more than {MAX_DEPTH} levels deep"),
+        ("*".join(["7^1000"] * 5), 0, "this product would give a number with about 4,225 digits"),
+        ("(10^3000 x)^2", 11, "'^' would give a number with about 6,000 digits"),
+        ("1e99999", 0, "the number '1e99999' has an exponent beyond ±4000"),
+        ("9" * 150, 0, "the number 99999999999999999999… has 150 digits"),
+        ("x" * (MAX_LENGTH + 1), MAX_LENGTH, f"the equation is {MAX_LENGTH + 1} characters long"),
+        ("(" * 99 + "x" + ")" * 99, MAX_DEPTH, "the equation is nested more than 64 levels deep"),
+        (
+            "sqrt(" * 99 + "x" + ")" * 99,
+            5 * MAX_DEPTH + 4,
+            "the equation is nested more than 64 levels deep",
+        ),
+        ("x" + "^x" * 99, 2 * MAX_DEPTH + 1, "the equation is nested more than 64 levels deep"),
     ],
 )
-def test_bombs_are_refused_before_they_are_computed(text, first_line):
-    assert str(refused(text)).splitlines()[0] == first_line
+def test_bombs_are_refused_before_they_are_computed(text, position, first_line):
+    err = refused(text)
+    assert str(err).splitlines()[0] == first_line
+    assert err.position == position
 
 
 def test_what_is_just_inside_the_limits_still_parses():

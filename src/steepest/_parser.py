@@ -34,6 +34,7 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_LENGTH",
     "MAX_NUMBER_DIGITS",
+    "MAX_ROOT_DIGITS",
     "MAX_TOKENS",
     "Function",
     "Parsed",
@@ -88,17 +89,34 @@ def _bits(r: sympy.Rational) -> float:
     return (math.log2(p) if p else 0.0) + math.log2(int(r.q))
 
 
-def _too_many_bits(bits: float, exp: sympy.Rational, limit: float) -> bool:
-    """Whether ``bits * |exp|`` exceeds ``limit``, without overflowing on huge exponents."""
+def _log2_size(bits: float, exp: sympy.Rational) -> float:
+    """log2 of ``bits * |exp|``, without overflowing on huge exponents (-inf if 0)."""
     p = abs(int(exp.p))
-    if bits == 0 or p == 0:
-        return False
-    return math.log2(bits) + math.log2(p) - math.log2(int(exp.q)) > math.log2(limit)
+    if bits <= 0 or p == 0:
+        return -math.inf
+    return math.log2(bits) + math.log2(p) - math.log2(int(exp.q))
 
 
-def _sizes(e: sympy.Expr) -> tuple[int, int]:
+def _digits(log2_bits: float) -> str:
+    """How many decimal digits ``2**log2_bits`` bits are, for a message."""
+    log10_digits = (log2_bits - math.log2(math.log2(10))) * math.log10(2)
+    if log10_digits < 6:
+        return f"about {round(10**log10_digits):,}"
+    return f"about 10^{int(log10_digits)}"
+
+
+def _short(r: sympy.Rational) -> str:
+    """``r`` for a message: as is if short, else its order of magnitude."""
+    p, q = abs(int(r.p)), int(r.q)
+    if p < 10**12 and q < 10**12:
+        return str(r)
+    sign = "-" if r.is_negative else ""
+    return f"about {sign}10^{round(math.log10(p) - math.log10(q))}"
+
+
+def _sizes(e: sympy.Expr) -> tuple[float, float]:
     """Bits of e's exact coefficient and of the numbers under its roots (shallow)."""
-    number = root = 0
+    number = root = 0.0
     for f in sympy.Mul.make_args(e):
         if f.is_Rational:
             number += _bits(f)
@@ -109,7 +127,10 @@ def _sizes(e: sympy.Expr) -> tuple[int, int]:
     return number, root
 
 
-_TOO_BIG_HINT = f"steepest keeps exact numbers below {MAX_DIGITS} digits"
+_TOO_BIG_HINT = f"steepest computes exact numbers only up to {MAX_DIGITS} digits"
+_ROOT_HINT = f"roots are taken of numbers up to {MAX_ROOT_DIGITS} digits"
+_EXPONENT_HINT = f"exponents on variables and constants are limited to ±{MAX_EXPONENT}"
+_LOG2_MAX_BITS = math.log2(_MAX_BITS)
 
 
 def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
@@ -123,22 +144,27 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
     if base.is_Rational:
         if base.is_zero and exp.is_negative:
             raise _RefusedError(
-                "division by zero: 0 to a negative power", "a negative power divides by the base"
+                "{token} raises 0 to a negative power: a division by zero",
+                "a negative power divides by the base",
             )
         if base in (sympy.S.Zero, sympy.S.One, sympy.S.NegativeOne):
             return
-        if _too_many_bits(_bits(base), exp, _MAX_BITS):
-            raise _RefusedError("the number is too large to compute exactly", _TOO_BIG_HINT)
+        size = _log2_size(_bits(base), exp)
+        if size > _LOG2_MAX_BITS:
+            raise _RefusedError(
+                f"{{token}} would give a number with {_digits(size)} digits", _TOO_BIG_HINT
+            )
         if q != 1:
             if base.is_negative:
                 raise _RefusedError(
-                    "a negative number to a fractional power is not a real number",
+                    "{token} takes a fractional power of a negative number, which is not real",
                     "steepest works with real numbers only",
                 )
             if _bits(base) > _MAX_ROOT_BITS or q > MAX_EXPONENT:
                 raise _RefusedError(
-                    "the root is too large to compute exactly",
-                    f"roots of numbers are limited to {MAX_ROOT_DIGITS} digits",
+                    f"{{token}} would take a root of a number with "
+                    f"{_digits(math.log2(_bits(base)))} digits",
+                    _ROOT_HINT,
                 )
         return
     effective, inner = exp, base
@@ -146,18 +172,20 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
         effective, inner = base.exp * exp, base.base
     if abs(int(effective.p)) > MAX_EXPONENT or int(effective.q) > MAX_EXPONENT:
         raise _RefusedError(
-            "the exponent is too large",
-            f"exponents are limited to ±{MAX_EXPONENT} (numerator and denominator)",
+            f"{{token}} has an exponent too large ({_short(effective)})", _EXPONENT_HINT
         )
     if inner.is_Rational and inner is not base:
         _check_power(inner, effective)
     number, root = _sizes(base)
-    if _too_many_bits(number + root, exp, _MAX_BITS):
-        raise _RefusedError("the number is too large to compute exactly", _TOO_BIG_HINT)
+    size = _log2_size(number + root, exp)
+    if size > _LOG2_MAX_BITS:
+        raise _RefusedError(
+            f"{{token}} would give a number with {_digits(size)} digits", _TOO_BIG_HINT
+        )
     if q != 1 and number > _MAX_ROOT_BITS:
         raise _RefusedError(
-            "the root is too large to compute exactly",
-            f"roots of numbers are limited to {MAX_ROOT_DIGITS} digits",
+            f"{{token}} would take a root of a number with {_digits(math.log2(number))} digits",
+            _ROOT_HINT,
         )
 
 
@@ -171,40 +199,49 @@ def _check_exp(arg: sympy.Expr) -> None:
             abs(int(coeff.p)) > MAX_EXPONENT or int(coeff.q) > MAX_EXPONENT
         ):
             raise _RefusedError(
-                "the exponent is too large",
-                f"exponents are limited to ±{MAX_EXPONENT} (numerator and denominator)",
+                f"{{token}} has an exponent too large ({_short(coeff)})", _EXPONENT_HINT
             )
 
 
 def _check_product(factors: Sequence[sympy.Expr]) -> None:
-    number = root = 0
+    """Refuse a product whose exact numbers, multiplied out, would be huge."""
+    number = root = 0.0
     for f in factors:
         n, r = _sizes(f)
         number += n
         root += r
     if number > _MAX_BITS:
-        raise _RefusedError("the product is too large to compute exactly", _TOO_BIG_HINT)
+        raise _RefusedError(
+            f"this product would give a number with {_digits(math.log2(number))} digits",
+            _TOO_BIG_HINT,
+        )
     if root > _MAX_ROOT_BITS:
         raise _RefusedError(
-            "the product of roots is too large to compute exactly",
-            f"roots of numbers are limited to {MAX_ROOT_DIGITS} digits",
+            f"this product would take a root of a number with {_digits(math.log2(root))} digits",
+            _ROOT_HINT,
         )
 
 
 def _check_sum(total: sympy.Expr) -> None:
+    """Refuse a sum whose exact numbers came out huge (1/p + 1/q + ... grows denominators)."""
     for term in sympy.Add.make_args(total):
-        if _sizes(term)[0] > _MAX_BITS:
-            raise _RefusedError("the sum is too large to compute exactly", _TOO_BIG_HINT)
+        bits = _sizes(term)[0]
+        if bits > _MAX_BITS:
+            raise _RefusedError(
+                f"this sum gives a number with {_digits(math.log2(bits))} digits",
+                _TOO_BIG_HINT,
+            )
 
 
 _UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
 
 
 def _power(base: sympy.Expr, exp: sympy.Expr) -> sympy.Expr:
+    """``base^exp``, checked before and after SymPy builds it."""
     _check_power(base, exp)
     result = sympy.Pow(base, exp)
     if result in _UNDEFINED:
-        raise _RefusedError("the power is undefined", "look for a division by zero")
+        raise _RefusedError("{token} gives an undefined value", "look for a division by zero")
     return result
 
 
@@ -434,7 +471,7 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
         if len(sci.lstrip("+-")) > 5 or abs(int(sci)) > MAX_DIGITS:
             raise _error(
                 text,
-                f"the number {match.group()!r} is too large",
+                f"the number {match.group()!r} has an exponent beyond ±{MAX_DIGITS}",
                 match.start(),
                 match.end(),
                 _TOO_BIG_HINT,
@@ -712,7 +749,8 @@ class _Parser:
         try:
             return function(*args)
         except _RefusedError as refused:
-            raise self.error(refused.message, token, refused.hint, end) from None
+            message = refused.message.replace("{token}", repr(token.text))
+            raise self.error(message, token, refused.hint, end) from None
         except RecursionError:
             raise self.error("the equation is nested too deeply", token) from None
         except Exception as exc:  # SymPy itself fails on a few odd constants
