@@ -451,7 +451,9 @@ class _Run:
                 runaway = _RUNAWAY * max(1.0, math.sqrt(x @ x))
             # one test for the usual case; NaN fails every comparison
             if not (fall_limit <= s <= growth_limit and gnorm < math.inf) or gnorm <= tol:
-                reason = _alarm(k, s, gnorm, tol, growth_limit, math.sqrt(x @ x) > runaway)
+                far = math.sqrt(x @ x) > runaway
+                reason = _alarms(k, np.array([s]), np.array([gnorm]), tol,
+                                 np.array([growth_limit]), np.array([far]))[0]  # fmt: skip
                 if reason:
                     break
             if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)) and _no_change(path[k], path[k - 1]):
@@ -493,8 +495,8 @@ class _Run:
     def many(self, x0: np.ndarray) -> list[Result]:
         """Descend from the rows of ``x0`` together, one ``(m, n)`` array through the optimizer.
 
-        The stopping rules are those of :meth:`one`, applied per row by the same helpers
-        (:func:`_alarm`, :func:`_no_change`) to the few rows that a vectorised test flags.
+        The stopping rules are those of :meth:`one`, applied by the same helper
+        (:func:`_alarms`) to the few rows that a vectorised test flags.
         A row that stops is frozen: its path ends there. Once half the rows being stepped
         have stopped, they are dropped (with their optimizer state), so the work follows
         the number of starts still moving.
@@ -507,19 +509,20 @@ class _Run:
         X, ids = np.asfortranarray(x0), np.arange(m)
         capacity = min(max_iter + 1, max(64, 2**24 // (m * n)))  # grows if needed
         path, values = np.empty((capacity, n, m)), np.empty((capacity, m))
-        reason, stop, gnorm_at_stop = [""] * m, np.zeros(m, dtype=int), np.zeros(m)
+        reason, stop, gnorm_at_stop = np.full(m, "", dtype=object), np.zeros(m, int), np.zeros(m)
         moving = np.ones(m, dtype=bool)
         if callback is not None:
             now_x, now_v, now_g = x0.copy(), np.zeros(m), np.zeros((m, n))
 
-        def halt(j: int, why: str) -> None:
-            i = ids[j]
-            reason[i], stop[i], gnorm_at_stop[i], moving[j] = why, k, gnorm[j], False
+        def halt(js: np.ndarray, why: Any) -> None:
+            """Stop the working rows ``js`` at step ``k``, for the reason(s) ``why``."""
+            i = ids[js]
+            reason[i], stop[i], gnorm_at_stop[i], moving[js] = why, k, gnorm[js], False
 
         k = 0
         while True:
             V, G = rows(X)
-            sv = sign * V
+            sv = V if sign > 0 else -V
             gnorm = np.sqrt(np.einsum("ij,ij->i", G, G))
             if k == capacity:
                 capacity = min(2 * capacity, max_iter + 1)
@@ -533,38 +536,35 @@ class _Run:
                 growth_limit, fall_limit = sv + scale, sv - scale
                 runaway = _RUNAWAY * np.maximum(1.0, np.sqrt(np.einsum("ij,ij->i", X, X)))
                 sv_prev = np.full(m, np.nan)
-            calm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm < np.inf) & (gnorm > tol)
-            for j in np.flatnonzero(moving & ~calm):
-                x = X[j]
-                why = _alarm(k, float(sv[j]), float(gnorm[j]), tol, float(growth_limit[j]),
-                             math.sqrt(x @ x) > runaway[j])  # fmt: skip
-                if why:
-                    halt(j, why)
+            alarm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm < np.inf) & (gnorm > tol)
+            np.logical_not(alarm, out=alarm)
+            alarm &= moving
+            js = np.flatnonzero(alarm)
+            if len(js):
+                far = np.sqrt(np.einsum("ij,ij->i", X[js], X[js])) > runaway[js]
+                why = _alarms(k, sv[js], gnorm[js], tol, growth_limit[js], far)
+                halt(js[why != ""], why[why != ""])
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
             if len(flat):  # _no_change, on those rows at once
                 dx = np.linalg.norm(X[flat] - path[k - 1][:, ids[flat]].T, axis=1)
                 size = np.linalg.norm(X[flat], axis=1)
-                for j in flat[dx <= _XTOL * np.maximum(1.0, size)]:
-                    halt(j, "no_change")
+                halt(flat[dx <= _XTOL * np.maximum(1.0, size)], "no_change")
             if k == max_iter:
-                for j in np.flatnonzero(moving):
-                    halt(j, "max_iter")
+                halt(np.flatnonzero(moving), "max_iter")
             if not moving.any():
                 break
             if callback is not None:
                 now = ids[moving]
                 now_x[now], now_v[now], now_g[now] = X[moving], V[moving], G[moving]
                 if callback(k, now_x, now_v, now_g):
-                    for j in np.flatnonzero(moving):
-                        halt(j, "callback")
+                    halt(np.flatnonzero(moving), "callback")
                     break
             Gs = -G if sign < 0 else G
             X_old = X.copy() if self.line_search else None
             self.opt.step([X], [Gs])
             if X_old is not None:
-                for j in np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving)):
-                    halt(j, "no_descent")
+                halt(np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving)), "no_descent")
             if 4 * np.count_nonzero(moving) <= 3 * len(ids):  # drop the stopped rows
                 keep = np.flatnonzero(moving)
                 X, ids, sv, moving = np.asfortranarray(X[keep]), ids[keep], sv[keep], moving[keep]
@@ -584,8 +584,9 @@ class _Run:
         result = self._result
         return [
             result(why, packed_path[lo:hi], packed_values[lo:hi], norm, v0)
-            for why, lo, hi, norm, v0 in zip(reason, offsets[:-1].tolist(), offsets[1:].tolist(),
-                                             gnorm_at_stop.tolist(), sv0.tolist(), strict=True)
+            for why, lo, hi, norm, v0 in zip(reason.tolist(), offsets[:-1].tolist(),
+                                             offsets[1:].tolist(), gnorm_at_stop.tolist(),
+                                             sv0.tolist(), strict=True)
         ]  # fmt: skip
 
     def _search_many(
@@ -659,22 +660,23 @@ class _Run:
         return _floor_1(lr / 10)
 
 
-def _alarm(k: int, s: float, gnorm: float, tol: float, growth_limit: float,
-           far: bool) -> str:  # fmt: skip
-    """Why one start must stop at step ``k`` (value ``s`` of the minimized function), if at all.
+def _alarms(k: int, s: np.ndarray, gnorm: np.ndarray, tol: float, growth_limit: np.ndarray,
+            far: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Why each start must stop at step ``k``, or "" if it need not: the rules in order.
 
-    Called only when ``s`` is outside the band (fall_limit, growth_limit), ``s`` or the
-    gradient norm is not finite, or the norm is within ``tol``; the rules in order.
+    ``s`` is the value of the minimized function, ``far`` whether the point is beyond the
+    runaway distance. Called only for the starts whose value left the band (fall_limit,
+    growth_limit), whose value or gradient norm is not finite, or whose norm is within tol.
     """
-    if not (math.isfinite(s) and math.isfinite(gnorm)):
-        return "unbounded" if s == -math.inf else "undefined" if k == 0 else "not_finite"
-    if gnorm <= tol:
-        return "stationary" if k == 0 else "gradient"
-    if s > growth_limit:
-        return "growth"
-    if far:
-        return "unbounded"
-    return ""
+    finite = np.isfinite(s) & np.isfinite(gnorm)
+    rules = [
+        (~finite & (s == -np.inf), "unbounded"),
+        (~finite, "undefined" if k == 0 else "not_finite"),
+        (gnorm <= tol, "stationary" if k == 0 else "gradient"),
+        (s > growth_limit, "growth"),
+        (far, "unbounded"),
+    ]
+    return np.select([c for c, _ in rules], [w for _, w in rules], default="").astype(object)
 
 
 def _no_change(x: np.ndarray, x_prev: np.ndarray) -> bool:
