@@ -511,19 +511,20 @@ class _Run:
         path, values = np.empty((capacity, n, m)), np.empty((capacity, m))
         reason, stop, gnorm_at_stop = np.full(m, "", dtype=object), np.zeros(m, int), np.zeros(m)
         moving = np.ones(m, dtype=bool)
+        tol2 = tol * tol
         if callback is not None:
             now_x, now_v, now_g = x0.copy(), np.zeros(m), np.zeros((m, n))
 
         def halt(js: np.ndarray, why: Any) -> None:
             """Stop the working rows ``js`` at step ``k``, for the reason(s) ``why``."""
             i = ids[js]
-            reason[i], stop[i], gnorm_at_stop[i], moving[js] = why, k, gnorm[js], False
+            reason[i], stop[i], gnorm_at_stop[i], moving[js] = why, k, np.sqrt(gnorm2[js]), False
 
         k = 0
         while True:
             V, G = rows(X)
             sv = V if sign > 0 else -V
-            gnorm = np.sqrt(np.einsum("ij,ij->i", G, G))
+            gnorm2 = np.einsum("ij,ij->i", G, G)  # squared: the root only where needed
             if k == capacity:
                 capacity = min(2 * capacity, max_iter + 1)
                 path, values = _grow(path, capacity), _grow(values, capacity)
@@ -536,13 +537,13 @@ class _Run:
                 growth_limit, fall_limit = sv + scale, sv - scale
                 runaway = _RUNAWAY * np.maximum(1.0, np.sqrt(np.einsum("ij,ij->i", X, X)))
                 sv_prev = np.full(m, np.nan)
-            alarm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm < np.inf) & (gnorm > tol)
+            alarm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm2 < np.inf) & (gnorm2 > tol2)
             np.logical_not(alarm, out=alarm)
             alarm &= moving
             js = np.flatnonzero(alarm)
             if len(js):
                 far = np.sqrt(np.einsum("ij,ij->i", X[js], X[js])) > runaway[js]
-                why = _alarms(k, sv[js], gnorm[js], tol, growth_limit[js], far)
+                why = _alarms(k, sv[js], np.sqrt(gnorm2[js]), tol, growth_limit[js], far)
                 halt(js[why != ""], why[why != ""])
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
