@@ -480,6 +480,25 @@ def test_bombs_are_refused_before_they_are_computed(text, position, first_line):
     assert err.position == position
 
 
+def test_sums_and_products_of_many_fractions_are_refused():
+    primes = list(sympy.primerange(3, 1000))
+    # adding fractions multiplies their denominators
+    err = refused("+".join(f"x/{p}^900" for p in primes[:100]))
+    assert str(err).startswith("this sum would give a number with about 199,")
+    # multiplying powers of one base adds their exponents
+    err = refused("*".join(f"x^(1/{p})" for p in primes[:40]))
+    assert str(err).startswith("this product has an exponent too large (a fraction with a ")
+    err = refused("exp(" + "+".join(f"ln(2)/{p}" for p in primes[:40]) + ")")
+    assert str(err).startswith("'exp' has an exponent too large")
+    assert expr("+".join(f"1/{p}" for p in primes[:100])) == sum(
+        sympy.Rational(1, p) for p in primes[:100]
+    )
+
+
+def test_invisible_characters_are_spaces():
+    assert expr("x\u200b+\ufeffy") == x + y
+
+
 def test_what_is_just_inside_the_limits_still_parses():
     assert expr("2^13000") == sympy.Integer(2) ** 13000
     assert expr("x^10000") == x**10000

@@ -106,12 +106,13 @@ def _digits(log2_bits: float) -> str:
 
 
 def _short(r: sympy.Rational) -> str:
-    """``r`` for a message: as is if short, else its order of magnitude."""
+    """``r`` for a message: as is if short, else its size."""
     p, q = abs(int(r.p)), int(r.q)
     if p < 10**12 and q < 10**12:
         return str(r)
-    sign = "-" if r.is_negative else ""
-    return f"about {sign}10^{round(math.log10(p) - math.log10(q))}"
+    if q >= 10**12:
+        return f"a fraction with a {int(math.log10(q)) + 1}-digit denominator"
+    return f"about {'-' if r.is_negative else ''}10^{int(math.log10(p))}"
 
 
 def _sizes(e: sympy.Expr) -> tuple[float, float]:
@@ -160,7 +161,11 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
                     "{token} takes a fractional power of a negative number, which is not real",
                     "steepest works with real numbers only",
                 )
-            if _bits(base) > _MAX_ROOT_BITS or q > MAX_EXPONENT:
+            if q > MAX_EXPONENT:
+                raise _RefusedError(
+                    f"{{token}} has an exponent too large ({_short(exp)})", _EXPONENT_HINT
+                )
+            if _bits(base) > _MAX_ROOT_BITS:
                 raise _RefusedError(
                     f"{{token}} would take a root of a number with "
                     f"{_digits(math.log2(_bits(base)))} digits",
@@ -222,15 +227,26 @@ def _check_product(factors: Sequence[sympy.Expr]) -> None:
         )
 
 
-def _check_sum(total: sympy.Expr) -> None:
-    """Refuse a sum whose exact numbers came out huge (1/p + 1/q + ... grows denominators)."""
-    for term in sympy.Add.make_args(total):
-        bits = _sizes(term)[0]
-        if bits > _MAX_BITS:
-            raise _RefusedError(
-                f"this sum gives a number with {_digits(math.log2(bits))} digits",
-                _TOO_BIG_HINT,
-            )
+def _check_sum(terms: Sequence[sympy.Expr]) -> None:
+    """Refuse a sum whose exact numbers, added up, would be huge.
+
+    Adding fractions multiplies denominators (1/3 + 1/7 = 10/21), so the bound is the sum
+    of all denominators' bits plus the largest numerator's.
+    """
+    numerator = denominator = 0.0
+    for term in terms:
+        for part in sympy.Add.make_args(term):
+            coeff = part.as_coeff_Mul()[0]
+            if coeff.is_Rational:
+                p = abs(int(coeff.p))
+                numerator = max(numerator, math.log2(p) if p else 0.0)
+                denominator += math.log2(int(coeff.q))
+    bits = numerator + denominator
+    if bits > _MAX_BITS:
+        raise _RefusedError(
+            f"this sum would give a number with {_digits(math.log2(bits))} digits",
+            _TOO_BIG_HINT,
+        )
 
 
 _UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
@@ -355,6 +371,7 @@ _OPERATORS = {
     "|": "|", "=": "=",
 }  # fmt: skip
 _ROOT_SIGNS = {"√": "sqrt", "∛": "cbrt"}
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
@@ -504,7 +521,7 @@ class _Lexer:
         while i < n:
             c = text[i]
             space = i == begin or text[i - 1].isspace()
-            if c.isspace():
+            if c.isspace() or c in _INVISIBLE:
                 i += 1
             elif c in _DIGITS or (c == "." and text[i + 1 : i + 2] in _DIGITS_NONEMPTY):
                 match = _NUMBER.match(text, i)
@@ -682,15 +699,21 @@ def _product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
     if len(factors) == 1:
         return factors[0]
     _check_product(factors)
-    return sympy.Mul(*factors)
+    product = sympy.Mul(*factors)
+    for factor in sympy.Mul.make_args(product):  # x^(1/3)·x^(1/7)·… adds up exponents
+        exp = factor.exp if factor.is_Pow else None
+        if exp is not None and exp.is_Rational and max(abs(exp.p), exp.q) > MAX_EXPONENT:
+            raise _RefusedError(
+                f"this product has an exponent too large ({_short(exp)})", _EXPONENT_HINT
+            )
+    return product
 
 
 def _sum(terms: Sequence[sympy.Expr]) -> sympy.Expr:
     if len(terms) == 1:
         return terms[0]
-    total = sympy.Add(*terms)
-    _check_sum(total)
-    return total
+    _check_sum(terms)
+    return sympy.Add(*terms)
 
 
 _END_HINTS = {
