@@ -505,10 +505,9 @@ class _Run:
             self.objective.rows, self.sign, self.tol, self.max_iter, self.callback)
         m, n = x0.shape
         # the rows being stepped (in Fortran order: each coordinate contiguous), and which
-        # starts they are; the path is kept coordinate by coordinate, (step, n, m)
+        # starts they are; each step's points and values are recorded for those rows only
         X, ids = np.asfortranarray(x0), np.arange(m)
-        capacity = min(max_iter + 1, max(64, 2**24 // (m * n)))  # grows if needed
-        path, values = np.empty((capacity, n, m)), np.empty((capacity, m))
+        record: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         reason, stop, gnorm_at_stop = np.full(m, "", dtype=object), np.zeros(m, int), np.zeros(m)
         moving = np.ones(m, dtype=bool)
         tol2 = tol * tol
@@ -525,18 +524,13 @@ class _Run:
             V, G = rows(X)
             sv = V if sign > 0 else -V
             gnorm2 = np.einsum("ij,ij->i", G, G)  # squared: the root only where needed
-            if k == capacity:
-                capacity = min(2 * capacity, max_iter + 1)
-                path, values = _grow(path, capacity), _grow(values, capacity)
-            if len(ids) == m:
-                path[k], values[k] = X.T, V
-            else:
-                path[k][:, ids], values[k, ids] = X.T, V
+            X_now = X.copy()
+            record.append((X_now, V, ids))
             if k == 0:
                 sv0, scale = sv, _GROWTH * np.maximum(1.0, np.abs(sv))
                 growth_limit, fall_limit = sv + scale, sv - scale
                 runaway = _RUNAWAY * np.maximum(1.0, np.sqrt(np.einsum("ij,ij->i", X, X)))
-                sv_prev = np.full(m, np.nan)
+                sv_prev, X_prev = np.full(m, np.nan), X_now
             alarm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm2 < np.inf) & (gnorm2 > tol2)
             np.logical_not(alarm, out=alarm)
             alarm &= moving
@@ -548,7 +542,7 @@ class _Run:
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
             if len(flat):  # _no_change, on those rows at once
-                dx = np.linalg.norm(X[flat] - path[k - 1][:, ids[flat]].T, axis=1)
+                dx = np.linalg.norm(X[flat] - X_prev[flat], axis=1)
                 size = np.linalg.norm(X[flat], axis=1)
                 halt(flat[dx <= _XTOL * np.maximum(1.0, size)], "no_change")
             if k == max_iter:
@@ -570,17 +564,17 @@ class _Run:
                 keep = np.flatnonzero(moving)
                 X, ids, sv, moving = np.asfortranarray(X[keep]), ids[keep], sv[keep], moving[keep]
                 growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
-                runaway = runaway[keep]
+                runaway, X_now = runaway[keep], X_now[keep]
                 self.opt._select_rows(keep)
-            sv_prev = sv
+            sv_prev, X_prev = sv, X_now
             k += 1
-        # every start's path, packed one after the other by a single gather; each result
-        # gets a read-only view of its part
-        lengths = stop + 1
-        offsets = np.concatenate([[0], np.cumsum(lengths)])
-        starts = np.repeat(np.arange(m), lengths)
-        steps = np.arange(offsets[-1]) - np.repeat(offsets[:-1], lengths)
-        packed_path, packed_values = path[steps, :, starts], values[steps, starts]
+        # every start's path, packed one after the other; each result gets a read-only view
+        offsets = np.concatenate([[0], np.cumsum(stop + 1)])
+        packed_path, packed_values = np.empty((offsets[-1], n)), np.empty(offsets[-1])
+        for step, (points, step_values, which) in enumerate(record):
+            kept = stop[which] >= step  # rows that had stopped but not yet been dropped: no
+            where = offsets[which[kept]] + step
+            packed_path[where], packed_values[where] = points[kept], step_values[kept]
         packed_path.flags.writeable = packed_values.flags.writeable = False
         result = self._result
         return [
