@@ -106,7 +106,7 @@ def _gradient_step(figure: Callable[..., str], **_: Any) -> tuple[Section, str]:
     g = steepest.gradient(SEED_EQUATION)
     evaluated = g.explain_at([1, 2])
     lines = [str(g.equation), str(g), ""]
-    lines += [d.text() for d in g.steps()]
+    lines += [d.text(name=g.equation.name) for d in g.steps()]
     lines += ["", evaluated.text()]
     section = Section(
         "The gradient of f(x, y) = x²·sin(y)",

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.steps:
         for derivation in g.steps():
             print()
-            print(derivation.text())
+            print(derivation.text(name=g.equation.name))
     if evaluated is not None:
         print()
         print(evaluated.text())
