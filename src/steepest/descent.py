@@ -542,9 +542,10 @@ class _Run:
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
             if len(flat):  # _no_change, on those rows at once
-                dx = np.linalg.norm(X[flat] - X_prev[flat], axis=1)
-                size = np.linalg.norm(X[flat], axis=1)
-                halt(flat[dx <= _XTOL * np.maximum(1.0, size)], "no_change")
+                x, dx = X[flat], X[flat] - X_prev[flat]
+                size2 = np.einsum("ij,ij->i", x, x)
+                halt(flat[np.einsum("ij,ij->i", dx, dx) <= _XTOL**2 * np.maximum(1.0, size2)],
+                     "no_change")  # fmt: skip
             if k == max_iter:
                 halt(np.flatnonzero(moving), "max_iter")
             if not moving.any():
@@ -568,13 +569,7 @@ class _Run:
                 self.opt._select_rows(keep)
             sv_prev, X_prev = sv, X_now
             k += 1
-        # every start's path, packed one after the other; each result gets a read-only view
-        offsets = np.concatenate([[0], np.cumsum(stop + 1)])
-        packed_path, packed_values = np.empty((offsets[-1], n)), np.empty(offsets[-1])
-        for step, (points, step_values, which) in enumerate(record):
-            kept = stop[which] >= step  # rows that had stopped but not yet been dropped: no
-            where = offsets[which[kept]] + step
-            packed_path[where], packed_values[where] = points[kept], step_values[kept]
+        packed_path, packed_values, offsets = _pack(record, stop)
         packed_path.flags.writeable = packed_values.flags.writeable = False
         result = self._result
         return [
@@ -677,7 +672,38 @@ def _alarms(k: int, s: np.ndarray, gnorm: np.ndarray, tol: float, growth_limit: 
 def _no_change(x: np.ndarray, x_prev: np.ndarray) -> bool:
     """Whether the last step moved the point by at most _XTOL relative to its size."""
     dx = x - x_prev
-    return math.sqrt(dx @ dx) <= _XTOL * max(1.0, math.sqrt(x @ x))
+    return dx @ dx <= _XTOL**2 * max(1.0, x @ x)  # squared, as in _Run.many
+
+
+def _pack(
+    record: list[tuple[np.ndarray, np.ndarray, np.ndarray]], stop: np.ndarray, block: int = 32
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every start's path and values, one start after the other, from a step-by-step record.
+
+    ``record[k]`` holds the points ``(m_k, n)``, values and start numbers of the rows
+    stepped at step ``k``; start ``i`` stopped at step ``stop[i]``. Up to ``block`` steps
+    with the same rows are transposed together, so that each start's points are written
+    a block at a time rather than one by one (a write per point crosses a memory page).
+    Returns the packed points, the packed values and the offsets of each start's part.
+    """
+    offsets = np.concatenate([[0], np.cumsum(stop + 1)])
+    total = int(offsets[-1])
+    n = record[0][0].shape[1]
+    # one spare row at the end takes the writes of rows stepped after they stopped
+    points, values = np.empty((total + 1, n)), np.empty(total + 1)
+    first = 0
+    while first < len(record):
+        which = record[first][2]
+        last = first + 1
+        while last < len(record) and last - first < block and record[last][2] is which:
+            last += 1
+        steps = np.arange(first, last)
+        where = offsets[which][:, None] + steps
+        where[stop[which][:, None] < steps] = total
+        points[where] = np.stack([r[0] for r in record[first:last]], axis=1)
+        values[where] = np.stack([r[1] for r in record[first:last]], axis=1)
+        first = last
+    return points[:total], values[:total], offsets
 
 
 def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
