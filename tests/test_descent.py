@@ -334,3 +334,10 @@ def test_line_search_stops_where_no_step_helps_any_more():
     # a wrong gradient is caught the same way, and the message says what to check
     r = minimize(lambda p: float(p @ p), [1.0, 1.0], grad=lambda p: -2 * p, line_search=True)
     assert r.status == "converged" and r.iterations == 0 and "check the gradient" in r.message
+
+
+def test_suggested_step_is_rounded_down_to_one_digit():
+    from steepest.descent import _floor_1
+
+    assert [_floor_1(v) for v in (0.3, 1 / 6, 0.048, 1.0, 0.12)] == pytest.approx(
+        [0.3, 0.1, 0.04, 1.0, 0.1])

@@ -306,8 +306,8 @@ def _check_start(start: Any) -> np.ndarray:
 
 def _floor_1(value: float) -> float:
     """``value`` rounded down to one significant digit (0.167 -> 0.1, 0.048 -> 0.04)."""
-    exponent = math.floor(math.log10(value))
-    return math.floor(value / 10**exponent) * 10**exponent
+    exponent = math.floor(math.log10(value) + 1e-12)
+    return math.floor(value / 10**exponent + 1e-9) * 10**exponent
 
 
 # -------------------------------------------------------------------------- objective
