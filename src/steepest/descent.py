@@ -391,7 +391,7 @@ class _Objective:
             if g.shape != x.shape:
                 raise DescentError(f"grad must return an array of shape {x.shape} (one "
                                    f"entry per coordinate); it returned shape {g.shape}")
-        return float(np.reshape(value, ())), g, math.sqrt(g @ g)
+        return float(np.reshape(value, ())), g, math.hypot(*g)
 
     def _rows(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pairs = [self._point(x) for x in X]
@@ -517,7 +517,7 @@ class _Run:
         def halt(js: np.ndarray, why: Any) -> None:
             """Stop the working rows ``js`` at step ``k``, for the reason(s) ``why``."""
             i = ids[js]
-            reason[i], stop[i], gnorm_at_stop[i], moving[js] = why, k, np.sqrt(gnorm2[js]), False
+            reason[i], stop[i], gnorm_at_stop[i], moving[js] = why, k, _row_norms(G[js]), False
 
         k = 0
         while True:
@@ -537,7 +537,7 @@ class _Run:
             js = np.flatnonzero(alarm)
             if len(js):
                 far = np.sqrt(np.einsum("ij,ij->i", X[js], X[js])) > runaway[js]
-                why = _alarms(k, sv[js], np.sqrt(gnorm2[js]), tol, growth_limit[js], far)
+                why = _alarms(k, sv[js], _row_norms(G[js]), tol, growth_limit[js], far)
                 halt(js[why != ""], why[why != ""])
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
@@ -667,6 +667,13 @@ def _alarms(k: int, s: np.ndarray, gnorm: np.ndarray, tol: float, growth_limit: 
         (far, "unbounded"),
     ]
     return np.select([c for c, _ in rules], [w for _, w in rules], default="").astype(object)
+
+
+def _row_norms(a: np.ndarray) -> np.ndarray:
+    """The length of each row of ``a``, without overflow when the entries are huge."""
+    big = np.max(np.abs(a), axis=1, initial=0.0)
+    scale = np.where((big > 0) & np.isfinite(big), big, 1.0)[:, None]
+    return scale[:, 0] * np.sqrt(np.einsum("ij,ij->i", a / scale, a / scale))
 
 
 def _no_change(x: np.ndarray, x_prev: np.ndarray) -> bool:
