@@ -341,3 +341,15 @@ def test_suggested_step_is_rounded_down_to_one_digit():
 
     assert [_floor_1(v) for v in (0.3, 1 / 6, 0.048, 1.0, 0.12)] == pytest.approx(
         [0.3, 0.1, 0.04, 1.0, 0.1])
+
+
+def test_huge_gradients_agree_between_many_starts_and_single_runs():
+    # gradients beyond 1e154 overflow a plain sum of squares; both loops must not
+    text, starts = "exp(x^2) + y^2", np.array([[-1.57153021, 2.79101429], [0.96843355, 0.6]])
+    for optimizer in ("momentum", "adagrad"):
+        together = maximize(text, starts, optimizer=optimizer, learning_rate=0.5, max_iter=60)
+        for start, t in zip(starts, together, strict=True):
+            alone = maximize(text, start, optimizer=optimizer, learning_rate=0.5, max_iter=60)
+            assert (t.status, t.iterations, t.message) == (alone.status, alone.iterations,
+                                                           alone.message)  # fmt: skip
+            assert np.isfinite(t.grad_norm) or t.status == "diverged"

@@ -624,13 +624,13 @@ class _Run:
                   "v0": self.sign * v0, "vk": float(values[-1]), "kind": "ascent" if ascent else
                   "descent", "betters": "raises" if ascent else "lowers"}  # fmt: skip
         if reason == "no_change":
-            fields["dx"] = float(np.linalg.norm(path[-1] - path[-2]))
+            fields["dx"] = float(_row_norms(path[-1:] - path[-2:-1])[0])
             fields["df"] = abs(float(values[-1] - values[-2]))
         elif reason in ("growth", "not_finite"):
             fields["moved"] = "fell" if ascent else "grew"
             fields["hint"] = self._suggest(path[0])
         elif reason == "unbounded":
-            fields["xnorm"] = float(np.linalg.norm(path[-1]))
+            fields["xnorm"] = float(_row_norms(path[-1:])[0])
             fields["moving"] = "rising" if ascent else "falling"
             fields["extremum"] = "maximum (it is unbounded above)" if ascent else (
                 "minimum (it is unbounded below)")
