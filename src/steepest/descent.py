@@ -542,7 +542,8 @@ class _Run:
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
             if len(flat):  # _no_change, on those rows at once
-                x, dx = X[flat], X[flat] - X_prev[flat]
+                x = X[flat]
+                dx = x - X_prev[flat]
                 size2 = np.einsum("ij,ij->i", x, x)
                 halt(flat[np.einsum("ij,ij->i", dx, dx) <= _XTOL**2 * np.maximum(1.0, size2)],
                      "no_change")  # fmt: skip
