@@ -140,9 +140,10 @@ class _Reporter:
             self.task = self.bar.add_task("epoch 1", total=batches, status="")
         self.epochs = epochs
 
-    def batches(self, done: int, cost: float) -> None:
+    def batches(self, done: int, costs: np.ndarray) -> None:
+        """Show ``done`` mini-batches of the epoch and their mean cost so far."""
         if self.bar is not None:
-            self.bar.update(self.task, completed=done, status=f"cost {cost:.4f}")
+            self.bar.update(self.task, completed=done, status=f"cost {costs[:done].mean():.4f}")
 
     def epoch(self, history: History) -> None:
         if self.bar is not None:
@@ -279,8 +280,8 @@ def _epoch(
                             workspace(batch.size))
         step(params, grads)
         if b % every == 0:
-            reporter.batches(b + 1, costs[b])
-    reporter.batches(len(costs), costs[-1])
+            reporter.batches(b + 1, costs)
+    reporter.batches(len(costs), costs)
 
 
 def _evaluate(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
