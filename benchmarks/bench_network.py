@@ -129,7 +129,7 @@ class TorchNetwork:
             batch = order[i : i + 10]
             a = model(x[batch])
             loss = 0.5 * ((a - y[batch]) ** 2).sum(dim=1).mean()  # C = 1/2m Σ‖y − a‖²
-            opt.zero_grad(set_to_none=False)
+            opt.zero_grad()
             loss.backward()
             opt.step()
         return time.perf_counter() - start, time.process_time() - cpu_start
