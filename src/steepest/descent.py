@@ -697,8 +697,9 @@ def _pack(
     offsets = np.concatenate([[0], np.cumsum(stop + 1)])
     total = int(offsets[-1])
     n = record[0][0].shape[1]
-    # one spare row at the end takes the writes of rows stepped after they stopped
-    points, values = np.empty((total + 1, n)), np.empty(total + 1)
+    # a point and its value side by side, so that one write moves both; one spare row at
+    # the end takes the writes of rows stepped after they stopped
+    packed = np.empty((total + 1, n + 1))
     first = 0
     while first < len(record):
         which = record[first][2]
@@ -708,10 +709,12 @@ def _pack(
         steps = np.arange(first, last)
         where = offsets[which][:, None] + steps
         where[stop[which][:, None] < steps] = total
-        points[where] = np.stack([r[0] for r in record[first:last]], axis=1)
-        values[where] = np.stack([r[1] for r in record[first:last]], axis=1)
+        chunk = np.empty((len(which), last - first, n + 1))
+        for j, (points, values, _) in enumerate(record[first:last]):
+            chunk[:, j, :n], chunk[:, j, n] = points, values
+        packed[where] = chunk
         first = last
-    return points[:total], values[:total], offsets
+    return packed[:total, :n], packed[:total, n], offsets
 
 
 def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
