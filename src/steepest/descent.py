@@ -462,7 +462,7 @@ class _Run:
             if k == max_iter:
                 reason = "max_iter"
                 break
-            if callback is not None and callback(k, path[k], value, g):
+            if callback is not None and callback(k, path[k].copy(), value, g.copy()):
                 reason = "callback"
                 break
             if sign < 0:
