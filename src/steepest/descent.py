@@ -497,9 +497,9 @@ class _Run:
 
         The stopping rules are those of :meth:`one`, applied by the same helper
         (:func:`_alarms`) to the few rows that a vectorised test flags.
-        A row that stops is frozen: its path ends there. Once half the rows being stepped
-        have stopped, they are dropped (with their optimizer state), so the work follows
-        the number of starts still moving.
+        A row that stops is frozen: its path ends there. Once a quarter of the rows being
+        stepped have stopped, they are dropped (with their optimizer state), so the work
+        follows the number of starts still moving.
         """
         rows, sign, tol, max_iter, callback = (
             self.objective.rows, self.sign, self.tol, self.max_iter, self.callback)
