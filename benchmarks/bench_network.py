@@ -9,7 +9,10 @@ the first 50,000 training images, accuracy on the 10,000 test images. Printed:
 - the same network and settings in PyTorch on the CPU, when torch is importable
   (it is optional: ``pip install torch==2.13.0``), and the ratio of the two;
 - the floor that the machine's float32 GEMM rate, measured in this run, gives for
-  one epoch's arithmetic, and the share of that rate reached at mini-batch 128;
+  one epoch's arithmetic, and the share of that rate reached at mini-batch 128,
+  with OpenBLAS threads as configured and (with threadpoolctl) limited to one: on a
+  shared machine, threads that wait for a busy core can make small products far
+  slower;
 - peak resident memory of the steepest runs.
 
 The files come from ``--data-dir`` (default ``../shared/data/mnist`` beside the
