@@ -198,3 +198,12 @@ def test_meshgrid_inputs_and_nearly_separable_inputs_give_exact_results():
     assert out[1, 200, 123] == pytest.approx(49.0 * np.cos(Y[200, 123]))
     np.testing.assert_allclose(np.delete(out[1].ravel(), 200 * 400 + 123),
                                np.delete(expected[1].ravel(), 200 * 400 + 123))
+
+
+def test_large_grids_follow_the_callers_floating_point_settings():
+    g = gradient("exp(x) + y")
+    big = np.full((600, 600), 1000.0)  # large enough to be split across threads
+    with np.errstate(over="ignore"):
+        assert np.isinf(g(big, big)[0]).all()
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        g(big, big)

@@ -330,7 +330,7 @@ class _Objective:
                 raise DescentError("grad= is only for a Python function f; an equation's "
                                    "gradient is exact already")  # fmt: skip
             self._check_count(n, f.names, f.equation)
-            compiled = f._compile("value_and_grad", [f.equation.expr, *f.components])
+            compiled = f.compiled()
 
             def point(x: np.ndarray) -> tuple[float, np.ndarray, float]:
                 out = compiled(*x)

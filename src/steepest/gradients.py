@@ -166,9 +166,8 @@ class Gradient:
 
         Returns ``(values, grads)`` with shapes ``points.shape[:-1]`` and ``points.shape``.
         """
-        exprs = [self.equation.expr, *self.components]
         columns = _point(points, len(self))
-        stacked = _evaluate(self._compile("value_and_grad", exprs), columns, len(exprs))
+        stacked = _evaluate(self.compiled(), columns, len(self) + 1)
         return stacked[0], np.moveaxis(stacked[1:], 0, -1)
 
     def explain_at(self, point: Sequence[Any]) -> GradientAt:
@@ -214,6 +213,15 @@ class Gradient:
             )
         return GradientAt(self, exact_point, exact, np.array(values),
                           f.real if math.isfinite(f.real) else None)
+
+    def compiled(self) -> Callable[..., list[Any]]:
+        """The raw compiled function ``(*coordinates) -> [f, ∂f/∂x₁, …, ∂f/∂xₙ]``.
+
+        One argument per variable (numbers or broadcastable arrays); constant results come
+        back as plain numbers. No checks and no stacking: the fast path for loops that call
+        it many times, such as :func:`steepest.minimize`.
+        """
+        return self._compile("value_and_grad", [self.equation.expr, *self.components])
 
     def _compile(self, key: str, exprs: list[sympy.Expr]) -> Callable[..., Any]:
         function = self._compiled.get(key)
@@ -452,9 +460,12 @@ def _evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int
     padded = [a.reshape((1,) * (len(shape) - a.ndim) + a.shape) for a in arrays]
     bounds = np.linspace(0, shape[0], 2 * _WORKERS + 1).astype(int)
 
+    errors = np.geterr()  # worker threads follow the caller's floating-point error settings
+
     def work(lo: int, hi: int) -> None:
         part = [a[lo:hi] if a.shape[0] > 1 else a for a in padded]
-        _fill(out[:, lo:hi], function(*part))
+        with np.errstate(**errors):
+            _fill(out[:, lo:hi], function(*part))
 
     global _pool
     if _pool is None:
