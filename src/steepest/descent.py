@@ -140,6 +140,15 @@ class Result:
         """True when the run ended where the gradient vanishes (converged or stationary)."""
         return self.status in ("converged", "stationary")
 
+    def plot(self, f: Any = None, bounds: Any = None, **options: Any) -> Any:
+        """This run's path on the map of ``f`` (when given) and its value against iteration.
+
+        See :func:`steepest.plot.plot_result`; returns a matplotlib Figure.
+        """
+        from steepest.plot import plot_result
+
+        return plot_result(self, f, bounds, **options)
+
     def __repr__(self) -> str:
         point = ", ".join(f"{c:.6g}" for c in self.x)
         return (
