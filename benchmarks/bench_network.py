@@ -262,9 +262,13 @@ def main(argv: list[str] | None = None) -> int:
 
         theirs_net = TorchNetwork(sizes, train_set, test_set, seeds[0], args.torch_threads)
         net, rng = Network(sizes, seed=seeds[0]), np.random.default_rng(seeds[0])
+        # the same thread count for both, where threadpoolctl can set OpenBLAS's
+        threads = torch.get_num_threads()
+        limited = len(blas_settings(args.blas_threads)) > 1 or bool(args.blas_threads)
         mine, theirs = [], []
         for _ in range(args.torch_epochs):
-            history = train(net, train_set, epochs=1, batch_size=10, seed=rng)
+            with blas_threads(threads if limited and not args.blas_threads else 0):
+                history = train(net, train_set, epochs=1, batch_size=10, seed=rng)
             mine.append((history.seconds[0], history.cpu_seconds[0]))
             theirs.append(theirs_net.epoch())
         ours_wall, ours_cpu = (median_after_first([m[i] for m in mine]) for i in (0, 1))
@@ -272,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} thread(s)), "
               f"mini-batch 10: {torch_wall:.3f} s/epoch, {torch_cpu:.3f} CPU s (test accuracy "
               f"{theirs_net.accuracy():.2%} after {args.torch_epochs} epochs); steepest in the "
-              f"same rounds: {ours_wall:.3f} s/epoch, {ours_cpu:.3f} CPU s")
+              f"same rounds: {ours_wall:.3f} s/epoch, {ours_cpu:.3f} CPU s (OpenBLAS "
+              f"{'limited to the same threads' if limited else 'threads as configured'})")
         print(f"ratio: steepest is {torch_wall / ours_wall:.1f}× faster than PyTorch CPU by the "
               f"clock (target ≥ 10×), {torch_cpu / ours_cpu:.1f}× in CPU time (less disturbed "
               f"by other programs); epochs alternated, medians of epochs after the first")
