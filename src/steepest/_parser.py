@@ -46,8 +46,8 @@ MAX_TOKENS = 2000  # numbers, names and operators (at most one per character)
 MAX_DEPTH = 64  # nested parentheses, bars, function calls and exponents
 MAX_NUMBER_DIGITS = 100  # digits in one number as typed
 MAX_DIGITS = 4000  # digits of any exact number the expression would produce
-MAX_EXPONENT = 10_000  # numerator and denominator of an exponent on a non-number
-MAX_ROOT_DIGITS = 100  # digits of numbers under a fractional power, per product
+MAX_EXPONENT = 10_000  # size of an exponent on anything but a number
+MAX_ROOT_DIGITS = 100  # digits of numbers inside a function or a root (per product)
 
 _MAX_BITS = MAX_DIGITS * math.log2(10)  # numerator plus denominator
 _MAX_ROOT_BITS = MAX_ROOT_DIGITS * math.log2(10)
@@ -130,7 +130,18 @@ def _sizes(e: sympy.Expr) -> tuple[float, float]:
 
 _TOO_BIG_HINT = f"steepest computes exact numbers only up to {MAX_DIGITS} digits"
 _ROOT_HINT = f"roots are taken of numbers up to {MAX_ROOT_DIGITS} digits"
-_EXPONENT_HINT = f"exponents on variables and constants are limited to ±{MAX_EXPONENT}"
+_EXPONENT_HINT = (
+    f"exponents on variables and constants are limited to ±{MAX_EXPONENT}, "
+    f"with denominators up to {MAX_ROOT_DIGITS} digits"
+)
+
+
+def _exponent_too_large(exp: sympy.Rational) -> bool:
+    """Whether |exp| > MAX_EXPONENT or its denominator is absurdly long."""
+    p, q = abs(int(exp.p)), int(exp.q)
+    return p > MAX_EXPONENT * q or math.log2(q) > _MAX_ROOT_BITS
+
+
 _LOG2_MAX_BITS = math.log2(_MAX_BITS)
 
 
@@ -143,7 +154,7 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
         return
     q = int(exp.q)
     if base.is_Rational:
-        if base.is_zero and exp.is_negative:
+        if base is sympy.S.Zero and exp.is_negative:
             raise _RefusedError(
                 "{token} raises 0 to a negative power: a division by zero",
                 "a negative power divides by the base",
@@ -161,7 +172,7 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
                     "{token} takes a fractional power of a negative number, which is not real",
                     "steepest works with real numbers only",
                 )
-            if q > MAX_EXPONENT:
+            if math.log2(q) > _MAX_ROOT_BITS:
                 raise _RefusedError(
                     f"{{token}} has an exponent too large ({_short(exp)})", _EXPONENT_HINT
                 )
@@ -175,7 +186,7 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
     effective, inner = exp, base
     if base.is_Pow and base.exp.is_Rational:
         effective, inner = base.exp * exp, base.base
-    if abs(int(effective.p)) > MAX_EXPONENT or int(effective.q) > MAX_EXPONENT:
+    if _exponent_too_large(effective):
         raise _RefusedError(
             f"{{token}} has an exponent too large ({_short(effective)})", _EXPONENT_HINT
         )
@@ -200,9 +211,7 @@ def _check_exp(arg: sympy.Expr) -> None:
         coeff, rest = term.as_coeff_Mul()
         if isinstance(rest, sympy.log):
             _check_power(rest.args[0], coeff)
-        elif rest is sympy.S.One and (
-            abs(int(coeff.p)) > MAX_EXPONENT or int(coeff.q) > MAX_EXPONENT
-        ):
+        elif rest is sympy.S.One and _exponent_too_large(coeff):
             raise _RefusedError(
                 f"{{token}} has an exponent too large ({_short(coeff)})", _EXPONENT_HINT
             )
@@ -280,7 +289,7 @@ def _log(arg: sympy.Expr, base: sympy.Expr | None = None) -> sympy.Expr:
 
 
 def _root(arg: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
-    if n.is_zero:
+    if n is sympy.S.Zero:
         raise _RefusedError("root(x, 0) is undefined", "the 0th root does not exist")
     return _power(arg, _power(n, sympy.S.NegativeOne))
 
@@ -702,7 +711,7 @@ def _product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
     product = sympy.Mul(*factors)
     for factor in sympy.Mul.make_args(product):  # x^(1/3)·x^(1/7)·… adds up exponents
         exp = factor.exp if factor.is_Pow else None
-        if exp is not None and exp.is_Rational and max(abs(exp.p), exp.q) > MAX_EXPONENT:
+        if exp is not None and exp.is_Rational and _exponent_too_large(exp):
             raise _RefusedError(
                 f"this product has an exponent too large ({_short(exp)})", _EXPONENT_HINT
             )
@@ -871,7 +880,7 @@ class _Parser:
                     raise self.missing(token)
                 factor = self.group()
                 if token.text == "/":
-                    if factor.is_zero:
+                    if factor is sympy.S.Zero:  # structural: no assumptions queried
                         raise self.error("division by zero", token, "the divisor is exactly 0")
                     factor = self.build(token, _power, factor, sympy.S.NegativeOne)
                 factors.append(factor)
@@ -1068,7 +1077,19 @@ class _Parser:
 
 
 def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr:
-    """The function's value, refused if its arguments are numbers and it is not real."""
+    """The function's value, refused if its arguments are numbers and it is not real.
+
+    SymPy simplifies functions of exact numbers as it builds them, sin(atan(y)) into
+    y/sqrt(1 + y²) for instance, and a root of a huge number can take minutes; hence the
+    bound on the numbers inside a function's arguments.
+    """
+    for arg in args:
+        for number in arg.atoms(sympy.Rational):
+            if _bits(number) > _MAX_ROOT_BITS:
+                raise _RefusedError(
+                    f"{{token}} is given a number with {_digits(math.log2(_bits(number)))} digits",
+                    f"numbers inside functions are limited to {MAX_ROOT_DIGITS} digits",
+                )
     value = spec.build(*args)
     if not any(a.free_symbols for a in args) and (
         value in _UNDEFINED or value.has(sympy.I) or value.is_extended_real is False
