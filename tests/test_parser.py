@@ -456,6 +456,17 @@ def test_long_text_is_quoted_around_the_problem():
             1,
             "'^' has an exponent too large (a fraction with a 102-digit denominator)",
         ),
+        ("x^(1/20000)", 1, "'^' has an exponent too large (1/20000)"),
+        (
+            "(10^99+1)^(1/(10^99+1))",
+            9,
+            "'^' has an exponent too large (a fraction with a 100-digit denominator)",
+        ),
+        (
+            "root(x, 10^99)",
+            0,
+            "'root' has an exponent too large (a fraction with a 100-digit denominator)",
+        ),
         ("e^(10^5)", 1, "'^' has an exponent too large (100000)"),
         ("exp(10^100*ln(2))", 0, "'exp' is given a number with about 100 digits"),
         ("e^(10^100*ln(2))", 1, "'^' would give a number with about 10^99 digits"),

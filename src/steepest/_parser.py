@@ -132,14 +132,14 @@ _TOO_BIG_HINT = f"steepest computes exact numbers only up to {MAX_DIGITS} digits
 _ROOT_HINT = f"roots are taken of numbers up to {MAX_ROOT_DIGITS} digits"
 _EXPONENT_HINT = (
     f"exponents on variables and constants are limited to ±{MAX_EXPONENT}, "
-    f"with denominators up to {MAX_ROOT_DIGITS} digits"
+    f"and the denominators of all exponents to {MAX_EXPONENT}"
 )
 
 
 def _exponent_too_large(exp: sympy.Rational) -> bool:
-    """Whether |exp| > MAX_EXPONENT or its denominator is absurdly long."""
+    """Whether |exp| > MAX_EXPONENT or its denominator is (SymPy takes q-th roots)."""
     p, q = abs(int(exp.p)), int(exp.q)
-    return p > MAX_EXPONENT * q or math.log2(q) > _MAX_ROOT_BITS
+    return p > MAX_EXPONENT * q or q > MAX_EXPONENT
 
 
 _LOG2_MAX_BITS = math.log2(_MAX_BITS)
@@ -172,7 +172,7 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
                     "{token} takes a fractional power of a negative number, which is not real",
                     "steepest works with real numbers only",
                 )
-            if math.log2(q) > _MAX_ROOT_BITS:
+            if q > MAX_EXPONENT:
                 raise _RefusedError(
                     f"{{token}} has an exponent too large ({_short(exp)})", _EXPONENT_HINT
                 )
