@@ -249,6 +249,11 @@ def test_numbers_and_constants(text, expected):
     assert not isinstance(expected, sympy.Float)
 
 
+def test_no_imaginary_unit():
+    i, j = sympy.symbols("i j", real=True)
+    assert expr("i^2 + j") == i**2 + j
+
+
 def test_e_is_a_variable_once_declared():
     e = sympy.Symbol("e", real=True)
     assert parse_text("f(e) = e^2", None) == Parsed("f", e**2, (e,))
@@ -403,6 +408,11 @@ def test_unknown_function_suggests_the_closest():
         ("sqrt(-1)", 0, "sqrt(-1) is not a real number"),
         ("(-8)^(1/3)", 4, "'^' takes a fractional power of a negative number, which is not real"),
         ("log(x, 1)", 0, "a logarithm's base must be positive and not 1"),
+        ("sinh^-2(x)", 4, "sinh^-2 is not allowed"),
+        ("sin^2.5(x)", 3, "after 'sin^' a whole number is expected"),
+        ("|x|y|", 4, "'|' is never closed"),
+        ("x(", 1, "'(' is never closed"),
+        ("sin√", 3, "sqrt needs an argument"),
         ("x[1]", 1, "unexpected character '['"),
         ("x ** ** 2", 5, "unexpected '^'"),
         ("x ∞", 2, "unexpected character '∞'"),

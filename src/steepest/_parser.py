@@ -939,6 +939,8 @@ class _Parser:
     def enclosed(self) -> sympy.Expr:
         """``( … )`` or ``| … |``."""
         opening = self.next()
+        if self.token.kind == "end":
+            raise self.unclosed(opening)
         self.enter(opening)
         bars = self.bars
         self.bars = 1 if opening.text == "|" else 0
