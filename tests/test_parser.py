@@ -254,6 +254,15 @@ def test_no_imaginary_unit():
     assert expr("i^2 + j") == i**2 + j
 
 
+def test_subscripts_are_one_variable_however_spelled():
+    assert parse_text("x2 + x_2 + x₂", None) == Parsed(
+        "f", 3 * sympy.Symbol("x2", real=True), (sympy.Symbol("x2", real=True),)
+    )
+    assert expr("w₂^2", ["w_2"]) == sympy.Symbol("w_2", real=True) ** 2
+    assert expr("θ₁₂") == sympy.Symbol("theta12", real=True)
+    assert refused("(x)₂").position == 3
+
+
 def test_e_is_a_variable_once_declared():
     e = sympy.Symbol("e", real=True)
     assert parse_text("f(e) = e^2", None) == Parsed("f", e**2, (e,))
@@ -571,6 +580,17 @@ def test_fuzz_maths_alphabet(text):
 @given(number_heavy_text())
 def test_fuzz_huge_exact_numbers(text):
     _parse_within_bound(text, None)
+
+
+@settings(max_examples=100, deadline=None)
+@given(expressions(("x", "theta", "w_2")))
+def test_what_steepest_prints_reads_back(pair):
+    from steepest._printing import plain
+
+    expected = pair[1]
+    got = parse_text(plain(expected), ["x", "theta", "w_2"]).expr
+    # SymPy may group the reread text differently (2·(x + 1) becomes 2·x + 2)
+    assert got == expected or sympy.expand(got - expected) == 0
 
 
 @settings(max_examples=200, deadline=None)

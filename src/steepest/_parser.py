@@ -409,6 +409,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SUFFIX = re.compile(r"\d+|_(?:\d+|[A-Za-z]+)")
 _SUPER_RUN = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _SUB_RUN = re.compile(r"[₀₁₂₃₄₅₆₇₈₉]+")
+_DIGIT_SUBSCRIPT = re.compile(r"([A-Za-z]+?)(_?)(\d+)")
 _VALID_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _GREEK_CLASS = "".join(GREEK)
 _DECLARATION = re.compile(
@@ -476,6 +477,15 @@ class _Token(NamedTuple):
     end: int
     space: bool  # whitespace right before it
     value: object = None  # number, constant or superscript value; a var's whole word
+
+
+def _other_spelling(name: str) -> str:
+    """The same subscripted name spelled the other way: x2 ↔ x_2 ('' if not subscripted)."""
+    match = _DIGIT_SUBSCRIPT.fullmatch(name)
+    if match is None:
+        return ""
+    stem, underscore, digits = match.groups()
+    return f"{stem}{'' if underscore else '_'}{digits}"
 
 
 def _number(text: str, match: re.Match[str]) -> sympy.Rational:
@@ -547,8 +557,11 @@ class _Lexer:
             elif c.isascii() and (c.isalpha() or c == "_"):
                 match = _WORD.match(text, i)
                 assert match is not None
-                self.word(match.group(), i, space)
-                i = match.end()
+                word, i = match.group(), match.end()
+                subscript = _SUB_RUN.match(text, i)
+                if subscript is not None:  # x₁₂ reads as x12: one character per digit
+                    word, i = word + subscript.group().translate(_SUBSCRIPTS), subscript.end()
+                self.word(word, match.start(), space)
             elif c in GREEK:
                 i = self.greek(i, space)
             elif c == "*" and text[i + 1 : i + 2] == "*":
@@ -591,29 +604,28 @@ class _Lexer:
 
     def greek(self, i: int, space: bool) -> int:
         name = GREEK[self.text[i]]
-        suffix = _SUFFIX.match(self.text, i + 1)
         end = i + 1
-        if suffix is not None:
+        subscript = _SUB_RUN.match(self.text, end)
+        suffix = _SUFFIX.match(self.text, end)
+        if subscript is not None:
+            name += subscript.group().translate(_SUBSCRIPTS)
+            end = subscript.end()
+        elif suffix is not None:
             name += suffix.group()
             end = suffix.end()
         self.name(name, i, end, space, (i, end))
         return end
 
     def subscript(self, i: int) -> int:
+        """Subscript digits not right after a name (those are read with the name)."""
         match = _SUB_RUN.match(self.text, i)
         assert match is not None
-        last = self.tokens[-1] if self.tokens else None
-        if last is None or last.kind != "var" or last.end != i:
-            raise self.error(
-                "a subscript must follow a variable's name",
-                i,
-                match.end(),
-                hint="write x₁ or x1 or x_1",
-            )
-        name = last.text + match.group().translate(_SUBSCRIPTS)
-        self.tokens.pop()
-        self.name(name, last.start, match.end(), last.space, (last.start, match.end()))
-        return match.end()
+        raise self.error(
+            "a subscript must follow a variable's name",
+            i,
+            match.end(),
+            hint="write x₁ or x1 or x_1",
+        )
 
     def word(self, word: str, start: int, space: bool) -> None:
         """Split a word into names: longest known or declared name first, else a letter."""
@@ -672,6 +684,8 @@ class _Lexer:
             self.add("func", name, start, end, space)
         elif name in CONSTANTS:
             self.add("const", name, start, end, space, CONSTANTS[name])
+        elif declared is not None and _other_spelling(name) in declared:
+            self.add("var", _other_spelling(name), start, end, space, word)
         elif declared is not None:
             raise self.unknown_variable(name, start, end, word)
         else:
@@ -837,7 +851,8 @@ class _Parser:
         return self.error(f"unexpected {token.text!r}", token, hint or "a value is missing here")
 
     def symbol(self, name: str) -> sympy.Symbol:
-        found = self.used.get(name)
+        """The variable ``name``; x2 and x_2 are one variable, spelled as first seen."""
+        found = self.used.get(name) or self.used.get(_other_spelling(name))
         if found is None:
             found = self.used[name] = sympy.Symbol(name, real=True)
         return found
