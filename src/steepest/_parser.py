@@ -641,7 +641,10 @@ class _Lexer:
                 continue
             if word[i] == "_":
                 bad = (start, start + n) if i == 0 else (start + i, start + i + 1)
-                raise self.error(f"unknown name {word!r}", *bad, hint=_CHARACTER_HINTS["_"])
+                hint = _CHARACTER_HINTS["_"]
+                if i == 0:
+                    hint = "a name starts with a letter; " + hint
+                raise self.error(f"unknown name {word!r}", *bad, hint=hint)
             known = self.known_at(word, i)
             stem = known if known in _GREEK_NAMES else word[i]
             suffix = _SUFFIX.match(word, i + len(stem))
