@@ -28,8 +28,10 @@ Many starts, given as the rows of an ``(m, n)`` array, are descended together in
 vectorised run (one ``(m, n)`` parameter array through the optimizer; a start that stops
 is frozen while the others go on) and give a list of ``m`` results.
 
-This module leaves plotting to :mod:`steepest.plot` and second-order methods (Newton,
-BFGS) to SciPy.
+This module checks the arguments, holds the messages and builds the results; the loops
+and their stopping rules are in :mod:`steepest._descent_loops`, and ``f`` is made into
+values and gradients by :mod:`steepest._objective`. It leaves plotting to
+:mod:`steepest.plot` and second-order methods (Newton, BFGS) to SciPy.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from steepest._descent_loops import Outcome, Run, row_norms
+from steepest._objective import Objective
 from steepest.errors import DescentError
 from steepest.optim import Optimizer, make_optimizer
 
@@ -48,18 +52,8 @@ __all__ = ["STATUSES", "Result", "maximize", "minimize"]
 
 STATUSES = ("converged", "stationary", "max_iterations", "diverged")
 
-# Stopping constants (see the module docstring).
-_GROWTH = 1e6  # diverged when f rises more than this times max(1, |f(start)|) (uphill for ascent)
-_RUNAWAY = 1e12  # unbounded when |x| exceeds this times max(1, |start|) while f keeps falling
-_FTOL = 1e-12  # "no change": |Δf| <= _FTOL·max(1, |f|) ...
-_XTOL = 1e-12  # ... and |Δx| <= _XTOL·max(1, |x|), both in one step
-# Backtracking (Armijo) line search: halve the optimizer's step until
-# f(x + αd) <= f(x) + _ARMIJO·α·∇f·d (a strict decrease of f when the right side rounds to
-# f(x)), at most _HALVINGS times; if none is found, do not move and stop ("no_descent").
-_ARMIJO = 1e-4
-_HALVINGS = 50
-
-# Why a run stopped -> (status, message template). The fields: see _Run._fields.
+# Why a run stopped -> (status, message template), the one table of messages. The
+# reasons are those of steepest._descent_loops; the fields, those of _fields below.
 _MESSAGES: dict[str, tuple[str, str]] = {
     "gradient": ("converged", "the gradient norm {gnorm:.3g} fell to tol={tol:g} or below "
                               "after {k} steps"),
@@ -273,7 +267,7 @@ def _run(
     options: dict[str, Any],
 ) -> Result | list[Result]:
     points = _check_start(start)
-    objective = _Objective(f, grad, points.shape[-1])
+    objective = Objective(f, grad, points.shape[-1])
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)):
         raise TypeError(f"max_iter must be an int, got {type(max_iter).__name__}")
     if max_iter < 0:
@@ -286,11 +280,11 @@ def _run(
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     opt = make_optimizer(optimizer, learning_rate, **options)
     opt.reset()
-    run = _Run(objective, opt, sign, int(max_iter), float(tol), bool(line_search), callback)
+    run = Run(objective, opt, sign, int(max_iter), float(tol), bool(line_search), callback)
     with np.errstate(all="ignore"):  # NaN and overflow are detected and reported instead
         if points.ndim == 1:
-            return run.one(points)
-        return run.many(points)
+            return _results(run, [run.one(points)])[0]
+        return _results(run, run.many(points))
 
 
 def _check_start(start: Any) -> np.ndarray:
@@ -313,421 +307,69 @@ def _check_start(start: Any) -> np.ndarray:
     return points
 
 
+# ------------------------------------------------------------------------- results
+
+
+def _results(run: Run, outcomes: list[Outcome]) -> list[Result]:
+    """The :class:`Result` of each outcome of ``run``, with its status and message."""
+    opt = run.opt
+    # the fields that are the same for every start: maximize, optimizer, learning_rate, names
+    about = (run.sign < 0, opt.name or type(opt).__name__, opt.learning_rate,
+             run.objective.names)  # fmt: skip
+    kind = "ascent" if run.sign < 0 else "descent"
+    results = []
+    for reason, path, values, gnorm, v0 in outcomes:
+        k = len(path) - 1
+        status, template = _MESSAGES[reason]
+        if reason in ("gradient", "max_iter", "callback", "stationary"):  # the usual ones
+            message = template.format(k=k, gnorm=gnorm, tol=run.tol, kind=kind)
+        else:
+            message = template.format(**_fields(run, reason, path, values, gnorm, v0))
+        if path.flags.writeable:
+            path.flags.writeable = values.flags.writeable = False
+        results.append(Result(path[-1], float(values[-1]), gnorm, k, path, values, status,
+                              message, *about))  # fmt: skip
+    return results
+
+
+def _fields(
+    run: Run, reason: str, path: np.ndarray, values: np.ndarray, gnorm: float, v0: float
+) -> dict[str, Any]:
+    """The fields of the message template of ``reason``."""
+    ascent = run.sign < 0
+    k = len(path) - 1
+    fields = {"k": k, "gnorm": gnorm, "tol": run.tol, "lr": run.opt.learning_rate,
+              "v0": run.sign * v0, "vk": float(values[-1]), "kind": "ascent" if ascent else
+              "descent", "betters": "raises" if ascent else "lowers"}  # fmt: skip
+    if reason == "no_change":
+        fields["dx"] = float(row_norms(path[-1:] - path[-2:-1])[0])
+        fields["df"] = abs(float(values[-1] - values[-2]))
+    elif reason in ("growth", "not_finite"):
+        fields["moved"] = "fell" if ascent else "grew"
+        fields["hint"] = _suggest(run, path[0])
+    elif reason == "unbounded":
+        fields["xnorm"] = float(row_norms(path[-1:])[0])
+        fields["moving"] = "rising" if ascent else "falling"
+        fields["extremum"] = "maximum (it is unbounded above)" if ascent else (
+            "minimum (it is unbounded below)")
+    return fields
+
+
+def _suggest(run: Run, x0: np.ndarray) -> float:
+    """A smaller learning rate to try: 1/L from the Hessian at the start for the
+    fixed-step optimizers (plain descent is stable on a quadratic for η < 2/L, L the
+    largest curvature), else a tenth of the current one."""
+    lr = run.opt.learning_rate
+    if run.opt.name in ("gd", "momentum", "nesterov"):
+        hessian = run.objective.hessian_at(x0)
+        if hessian is not None and np.isfinite(hessian).all():
+            curvature = float(np.abs(np.linalg.eigvalsh(hessian)).max())
+            if curvature > 0 and 1 / curvature < lr:
+                return _floor_1(1 / curvature)
+    return _floor_1(lr / 10)
+
+
 def _floor_1(value: float) -> float:
     """``value`` rounded down to one significant digit (0.167 -> 0.1, 0.048 -> 0.04)."""
     exponent = math.floor(math.log10(value) + 1e-12)
     return math.floor(value / 10**exponent + 1e-9) * 10**exponent
-
-
-# -------------------------------------------------------------------------- objective
-
-
-class _Objective:
-    """``f`` made ready for descent: value and gradient at one point (fast) or at rows."""
-
-    def __init__(self, f: Any, grad: Callable[[np.ndarray], Any] | None, n: int) -> None:
-        import sympy
-
-        from steepest.equation import Equation
-        from steepest.gradients import Gradient, gradient
-
-        if isinstance(f, (str, Equation, sympy.Expr)):
-            f = gradient(f)
-        self.gradient = f if isinstance(f, Gradient) else None
-        if self.gradient is not None:
-            if grad is not None:
-                raise DescentError("grad= is only for a Python function f; an equation's "
-                                   "gradient is exact already")  # fmt: skip
-            self._check_count(n, f.names, f.equation)
-            compiled = f.compiled()
-
-            def point(x: np.ndarray) -> tuple[float, np.ndarray, float]:
-                out = compiled(*x)
-                partials = out[1:]
-                return float(out[0]), np.array(partials, dtype=float), math.hypot(*partials)
-
-            def rows(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-                # the compiled code of Gradient.value_and_grad, called on the columns
-                # directly (contiguous when X is in Fortran order) and without stacking
-                out = compiled(*X.T)
-                m = len(X)
-                V = out[0] if np.shape(out[0]) == (m,) else np.full(m, out[0], dtype=float)
-                G = np.empty(X.shape, order="F")
-                for j, partial in enumerate(out[1:]):
-                    G[:, j] = partial
-                return V, G
-
-            self.point, self.rows, self.names = point, rows, f.names
-        elif callable(f):
-            if grad is not None and not callable(grad):
-                raise TypeError(f"grad must be a function of a 1-D array, got {grad!r}")
-            self.function, self.grad = f, grad
-            self.point, self.rows = self._point, self._rows
-            self.names = tuple(f"x{i + 1}" for i in range(n))
-        else:
-            raise TypeError(
-                "f must be equation text, an Equation, a Gradient or a Python function of a "
-                f"1-D array; got {type(f).__name__}"
-            )
-
-    @staticmethod
-    def _check_count(n: int, names: tuple[str, ...], equation: Any) -> None:
-        if not names:
-            raise DescentError(f"{equation} has no variables: there is nothing to descend along")
-        if n != len(names):
-            hint = (" hint: for many starts of a one-variable function, give them as a "
-                    "column, shape (m, 1)" if len(names) == 1 else "")  # fmt: skip
-            raise DescentError(
-                f"the start has {n} coordinates, but {equation} has {len(names)} variables "
-                f"({', '.join(names)}), in that order.{hint}"
-            )
-
-    def _point(self, x: np.ndarray) -> tuple[float, np.ndarray, float]:
-        if not np.isfinite(x).all():
-            return math.nan, np.full(x.shape, math.nan), math.nan
-        value = self.function(x.copy())
-        if np.shape(value) not in ((), (1,)):
-            raise DescentError(
-                "descent needs a function that returns a single number; f returned shape "
-                f"{np.shape(value)}"
-            )
-        if self.grad is None:
-            from steepest.gradients import numeric_gradient
-
-            g = numeric_gradient(self.function, x)
-        else:
-            g = np.array(self.grad(x.copy()), dtype=float)
-            if g.shape != x.shape:
-                raise DescentError(f"grad must return an array of shape {x.shape} (one "
-                                   f"entry per coordinate); it returned shape {g.shape}")
-        return float(np.reshape(value, ())), g, math.hypot(*g)
-
-    def _rows(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pairs = [self._point(x) for x in X]
-        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-
-    def hessian_at(self, x: np.ndarray) -> np.ndarray | None:
-        """The Hessian at ``x`` for an equation (exact), else None."""
-        return None if self.gradient is None else self.gradient.hessian_at(x)
-
-
-# ------------------------------------------------------------------------------ loops
-
-
-class _Run:
-    """One descent's settings, and the loops for one start and for many."""
-
-    def __init__(
-        self,
-        objective: _Objective,
-        opt: Optimizer,
-        sign: float,
-        max_iter: int,
-        tol: float,
-        line_search: bool,
-        callback: Callable[..., Any] | None,
-    ) -> None:
-        self.objective, self.opt, self.sign = objective, opt, sign
-        self.max_iter, self.tol = max_iter, tol
-        self.line_search, self.callback = line_search, callback
-        # the Result fields that are the same for every start: maximize, optimizer, ...
-        self._about = (sign < 0, opt.name or type(opt).__name__, opt.learning_rate,
-                       objective.names)  # fmt: skip
-        self._kind = "ascent" if sign < 0 else "descent"
-
-    def one(self, x0: np.ndarray) -> Result:
-        """Descend from one start; bookkeeping in Python floats, so that a step is cheap."""
-        point, sign, tol, max_iter = self.objective.point, self.sign, self.tol, self.max_iter
-        step, callback, line_search = self.opt.step, self.callback, self.line_search
-        x = x0.copy()
-        xs = [x]
-        capacity = min(max_iter + 1, 1024)
-        path, values = np.empty((capacity, x.size)), np.empty(capacity)
-        v0 = v_prev = math.nan
-        k = 0
-        while True:
-            value, g, gnorm = point(x)
-            s = sign * value  # the minimized value
-            if k == capacity:
-                capacity = min(2 * capacity, max_iter + 1)
-                path, values = _grow(path, capacity), _grow(values, capacity)
-            path[k] = x
-            values[k] = value
-            if k == 0:
-                v0 = s
-                growth_limit = s + _GROWTH * max(1.0, abs(s))
-                fall_limit = s - _GROWTH * max(1.0, abs(s))
-                runaway = _RUNAWAY * max(1.0, math.sqrt(x @ x))
-            # one test for the usual case; NaN fails every comparison
-            if not (fall_limit <= s <= growth_limit and gnorm < math.inf) or gnorm <= tol:
-                far = math.sqrt(x @ x) > runaway
-                reason = _alarms(k, np.array([s]), np.array([gnorm]), tol,
-                                 np.array([growth_limit]), np.array([far]))[0]  # fmt: skip
-                if reason:
-                    break
-            if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)) and _no_change(path[k], path[k - 1]):
-                reason = "no_change"
-                break
-            if k == max_iter:
-                reason = "max_iter"
-                break
-            if callback is not None and callback(k, path[k].copy(), value, g.copy()):
-                reason = "callback"
-                break
-            if sign < 0:
-                g = -g
-            step(xs, [g])
-            if line_search and not self._search_one(x, path[k], s, g):
-                reason = "no_descent"
-                break
-            v_prev = s
-            k += 1
-        return self._result(reason, path[: k + 1].copy(), values[: k + 1].copy(), gnorm, v0)
-
-    def _search_one(self, x: np.ndarray, x_old: np.ndarray, s: float, g: np.ndarray) -> bool:
-        """Backtrack the step ``x_old -> x`` (Armijo); False, and no move, when it fails."""
-        d = x - x_old
-        slope = float(g @ d)
-        if not slope < 0:
-            return True
-        alpha = 1.0
-        for _ in range(_HALVINGS):
-            trial = self.sign * self.objective.point(x_old + alpha * d)[0]
-            bound = s + _ARMIJO * alpha * slope
-            if trial < s if bound == s else trial <= bound:
-                x[:] = x_old + alpha * d
-                return True
-            alpha *= 0.5
-        x[:] = x_old
-        return False
-
-    def many(self, x0: np.ndarray) -> list[Result]:
-        """Descend from the rows of ``x0`` together, one ``(m, n)`` array through the optimizer.
-
-        The stopping rules are those of :meth:`one`, applied by the same helper
-        (:func:`_alarms`) to the few rows that a vectorised test flags.
-        A row that stops is frozen: its path ends there. Once a quarter of the rows being
-        stepped have stopped, they are dropped (with their optimizer state), so the work
-        follows the number of starts still moving.
-        """
-        rows, sign, tol, max_iter, callback = (
-            self.objective.rows, self.sign, self.tol, self.max_iter, self.callback)
-        m, n = x0.shape
-        # the rows being stepped (in Fortran order: each coordinate contiguous), and which
-        # starts they are; each step's points and values are recorded for those rows only
-        X, ids = np.asfortranarray(x0), np.arange(m)
-        record: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        reason, stop, gnorm_at_stop = np.full(m, "", dtype=object), np.zeros(m, int), np.zeros(m)
-        moving = np.ones(m, dtype=bool)
-        tol2 = tol * tol
-        if callback is not None:
-            now_x, now_v, now_g = x0.copy(), np.zeros(m), np.zeros((m, n))
-
-        def halt(js: np.ndarray, why: Any) -> None:
-            """Stop the working rows ``js`` at step ``k``, for the reason(s) ``why``."""
-            i = ids[js]
-            reason[i], stop[i], gnorm_at_stop[i], moving[js] = why, k, _row_norms(G[js]), False
-
-        k = 0
-        while True:
-            V, G = rows(X)
-            sv = V if sign > 0 else -V
-            gnorm2 = np.einsum("ij,ij->i", G, G)  # squared: the root only where needed
-            X_now = X.copy()
-            record.append((X_now, V, ids))
-            if k == 0:
-                sv0, scale = sv, _GROWTH * np.maximum(1.0, np.abs(sv))
-                growth_limit, fall_limit = sv + scale, sv - scale
-                runaway = _RUNAWAY * np.maximum(1.0, np.sqrt(np.einsum("ij,ij->i", X, X)))
-                sv_prev, X_prev = np.full(m, np.nan), X_now
-            alarm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm2 < np.inf) & (gnorm2 > tol2)
-            np.logical_not(alarm, out=alarm)
-            alarm &= moving
-            js = np.flatnonzero(alarm)
-            if len(js):
-                far = np.sqrt(np.einsum("ij,ij->i", X[js], X[js])) > runaway[js]
-                why = _alarms(k, sv[js], _row_norms(G[js]), tol, growth_limit[js], far)
-                halt(js[why != ""], why[why != ""])
-            level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
-            flat = np.flatnonzero(moving & level)
-            if len(flat):  # _no_change, on those rows at once
-                x = X[flat]
-                dx = x - X_prev[flat]
-                size2 = np.einsum("ij,ij->i", x, x)
-                halt(flat[np.einsum("ij,ij->i", dx, dx) <= _XTOL**2 * np.maximum(1.0, size2)],
-                     "no_change")  # fmt: skip
-            if k == max_iter:
-                halt(np.flatnonzero(moving), "max_iter")
-            if not moving.any():
-                break
-            if callback is not None:
-                now = ids[moving]
-                now_x[now], now_v[now], now_g[now] = X[moving], V[moving], G[moving]
-                if callback(k, now_x, now_v, now_g):
-                    halt(np.flatnonzero(moving), "callback")
-                    break
-            Gs = -G if sign < 0 else G
-            X_old = X.copy() if self.line_search else None
-            self.opt.step([X], [Gs])
-            if X_old is not None:
-                halt(np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving)), "no_descent")
-            if 4 * np.count_nonzero(moving) <= 3 * len(ids):  # drop the stopped rows
-                keep = np.flatnonzero(moving)
-                X, ids, sv, moving = np.asfortranarray(X[keep]), ids[keep], sv[keep], moving[keep]
-                growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
-                runaway, X_now = runaway[keep], X_now[keep]
-                self.opt._select_rows(keep)
-            sv_prev, X_prev = sv, X_now
-            k += 1
-        packed_path, packed_values, offsets = _pack(record, stop)
-        packed_path.flags.writeable = packed_values.flags.writeable = False
-        result = self._result
-        return [
-            result(why, packed_path[lo:hi], packed_values[lo:hi], norm, v0)
-            for why, lo, hi, norm, v0 in zip(reason.tolist(), offsets[:-1].tolist(),
-                                             offsets[1:].tolist(), gnorm_at_stop.tolist(),
-                                             sv0.tolist(), strict=True)
-        ]  # fmt: skip
-
-    def _search_many(
-        self, X: np.ndarray, X_old: np.ndarray, sv: np.ndarray, G: np.ndarray, active: np.ndarray
-    ) -> np.ndarray:
-        """:meth:`_search_one` on the rows ``active``; returns the rows where it failed."""
-        D = X - X_old
-        slope = np.einsum("ij,ij->i", G, D)
-        todo = active & (slope < 0)
-        alpha = np.ones(len(X))
-        for _ in range(_HALVINGS):
-            if not todo.any():
-                break
-            trial = self.sign * self.objective.rows(X_old[todo] + alpha[todo, None] * D[todo])[0]
-            bound = sv[todo] + _ARMIJO * alpha[todo] * slope[todo]
-            ok = np.where(bound == sv[todo], trial < sv[todo], trial <= bound)
-            idx = np.flatnonzero(todo)
-            X[idx[ok]] = X_old[idx[ok]] + alpha[idx[ok], None] * D[idx[ok]]
-            todo[idx[ok]] = False
-            alpha[todo] *= 0.5
-        X[todo] = X_old[todo]
-        return todo
-
-    # -------------------------------------------------------------------- the result
-
-    def _result(self, reason: str, path: np.ndarray, values: np.ndarray, gnorm: float,
-                v0: float) -> Result:  # fmt: skip
-        k = len(path) - 1
-        status, template = _MESSAGES[reason]
-        if reason in ("gradient", "max_iter", "callback", "stationary"):  # the usual ones
-            message = template.format(k=k, gnorm=gnorm, tol=self.tol, kind=self._kind)
-        else:
-            message = template.format(**self._fields(reason, path, values, gnorm, v0))
-        if path.flags.writeable:
-            path.flags.writeable = values.flags.writeable = False
-        return Result(path[-1], float(values[-1]), gnorm, k, path, values, status, message,
-                      *self._about)  # fmt: skip
-
-    def _fields(
-        self, reason: str, path: np.ndarray, values: np.ndarray, gnorm: float, v0: float
-    ) -> dict[str, Any]:
-        ascent = self.sign < 0
-        k = len(path) - 1
-        fields = {"k": k, "gnorm": gnorm, "tol": self.tol, "lr": self.opt.learning_rate,
-                  "v0": self.sign * v0, "vk": float(values[-1]), "kind": "ascent" if ascent else
-                  "descent", "betters": "raises" if ascent else "lowers"}  # fmt: skip
-        if reason == "no_change":
-            fields["dx"] = float(_row_norms(path[-1:] - path[-2:-1])[0])
-            fields["df"] = abs(float(values[-1] - values[-2]))
-        elif reason in ("growth", "not_finite"):
-            fields["moved"] = "fell" if ascent else "grew"
-            fields["hint"] = self._suggest(path[0])
-        elif reason == "unbounded":
-            fields["xnorm"] = float(_row_norms(path[-1:])[0])
-            fields["moving"] = "rising" if ascent else "falling"
-            fields["extremum"] = "maximum (it is unbounded above)" if ascent else (
-                "minimum (it is unbounded below)")
-        return fields
-
-    def _suggest(self, x0: np.ndarray) -> float:
-        """A smaller learning rate to try: 1/L from the Hessian at the start for the
-        fixed-step optimizers (plain descent is stable on a quadratic for η < 2/L, L the
-        largest curvature), else a tenth of the current one."""
-        lr = self.opt.learning_rate
-        if self.opt.name in ("gd", "momentum", "nesterov"):
-            hessian = self.objective.hessian_at(x0)
-            if hessian is not None and np.isfinite(hessian).all():
-                curvature = float(np.abs(np.linalg.eigvalsh(hessian)).max())
-                if curvature > 0 and 1 / curvature < lr:
-                    return _floor_1(1 / curvature)
-        return _floor_1(lr / 10)
-
-
-def _alarms(k: int, s: np.ndarray, gnorm: np.ndarray, tol: float, growth_limit: np.ndarray,
-            far: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Why each start must stop at step ``k``, or "" if it need not: the rules in order.
-
-    ``s`` is the value of the minimized function, ``far`` whether the point is beyond the
-    runaway distance. Called only for the starts whose value left the band (fall_limit,
-    growth_limit), whose value or gradient norm is not finite, or whose norm is within tol.
-    """
-    finite = np.isfinite(s) & np.isfinite(gnorm)
-    rules = [
-        (~finite & (s == -np.inf), "unbounded"),
-        (~finite, "undefined" if k == 0 else "not_finite"),
-        (gnorm <= tol, "stationary" if k == 0 else "gradient"),
-        (s > growth_limit, "growth"),
-        (far, "unbounded"),
-    ]
-    return np.select([c for c, _ in rules], [w for _, w in rules], default="").astype(object)
-
-
-def _row_norms(a: np.ndarray) -> np.ndarray:
-    """The length of each row of ``a``, without overflow when the entries are huge."""
-    big = np.max(np.abs(a), axis=1, initial=0.0)
-    scale = np.where((big > 0) & np.isfinite(big), big, 1.0)[:, None]
-    return scale[:, 0] * np.sqrt(np.einsum("ij,ij->i", a / scale, a / scale))
-
-
-def _no_change(x: np.ndarray, x_prev: np.ndarray) -> bool:
-    """Whether the last step moved the point by at most _XTOL relative to its size."""
-    dx = x - x_prev
-    return dx @ dx <= _XTOL**2 * max(1.0, x @ x)  # squared, as in _Run.many
-
-
-def _pack(
-    record: list[tuple[np.ndarray, np.ndarray, np.ndarray]], stop: np.ndarray, block: int = 32
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every start's path and values, one start after the other, from a step-by-step record.
-
-    ``record[k]`` holds the points ``(m_k, n)``, values and start numbers of the rows
-    stepped at step ``k``; start ``i`` stopped at step ``stop[i]``. Up to ``block`` steps
-    with the same rows are transposed together, so that each start's points are written
-    a block at a time rather than one by one (a write per point crosses a memory page).
-    Returns the packed points, the packed values and the offsets of each start's part.
-    """
-    offsets = np.concatenate([[0], np.cumsum(stop + 1)])
-    total = int(offsets[-1])
-    n = record[0][0].shape[1]
-    # a point and its value side by side, so that one write moves both; one spare row at
-    # the end takes the writes of rows stepped after they stopped
-    packed = np.empty((total + 1, n + 1))
-    first = 0
-    while first < len(record):
-        which = record[first][2]
-        last = first + 1
-        while last < len(record) and last - first < block and record[last][2] is which:
-            last += 1
-        steps = np.arange(first, last)
-        where = offsets[which][:, None] + steps
-        where[stop[which][:, None] < steps] = total
-        chunk = np.empty((len(which), last - first, n + 1))
-        for j, (points, values, _) in enumerate(record[first:last]):
-            chunk[:, j, :n], chunk[:, j, n] = points, values
-        packed[where] = chunk
-        first = last
-    return packed[:total, :n], packed[:total, n], offsets
-
-
-def _grow(array: np.ndarray, capacity: int) -> np.ndarray:
-    """``array`` copied into a buffer ``capacity`` long along the first axis."""
-    bigger = np.empty((capacity, *array.shape[1:]), dtype=array.dtype)
-    bigger[: len(array)] = array
-    return bigger
