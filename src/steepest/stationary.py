@@ -12,19 +12,21 @@ the Hessian (:func:`classify`). Symbolic solutions that leave a variable free
 What it leaves out: points outside the box, stationary points of functions that are not
 differentiable there (``|x|`` at 0), and any guarantee of completeness for
 non-polynomial functions (the numeric search finds what its seeds lead to; ``complete``
-says when the answer is known to be whole). Drawing the points is :mod:`steepest.plot`'s.
+says when the answer is known to be whole). Drawing the points is :mod:`steepest.plot`'s; the two
+searches themselves are in :mod:`steepest._stationary_search`, this module holds the
+result types, the classification and the merging of the two answers.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy
 
+from steepest._stationary_search import compile_points, dirac_free, newton, solve_symbolic
 from steepest.errors import SteepestError
 
 __all__ = [
@@ -39,9 +41,6 @@ __all__ = [
 #: The kinds of stationary point, as the second-derivative (Hessian) test names them.
 KINDS: tuple[str, ...] = ("minimum", "maximum", "saddle", "degenerate")
 
-# Size bounds for the symbolic attempt: larger systems go straight to the numeric search.
-_MAX_BEZOUT = 6  # product of the total degrees of a polynomial system
-_MAX_OPS = 80  # sympy.count_ops of a non-polynomial system
 _MAX_DEGENERATE = 8  # more numeric degenerate roots than this: a curve, not points
 
 
@@ -271,10 +270,11 @@ def stationary_points(
     complete = False
     used = []
     if method in ("auto", "symbolic"):
-        solved = _solve_symbolic(grad, variables, timeout, force=method == "symbolic")
+        solved = solve_symbolic(grad, variables, timeout, force=method == "symbolic")
         if solved is not None:
             used.append("symbolic")
-            exact, curves, complete = solved
+            exact, loci, complete = solved
+            curves = [StationaryCurve(solution, free, variables) for solution, free in loci]
         elif method == "symbolic":
             raise SteepestError(
                 f"SymPy could not solve ∇f = 0 within timeout={timeout:g} s"
@@ -283,7 +283,7 @@ def stationary_points(
     numeric: np.ndarray = np.empty((0, len(variables)))
     if method == "numeric" or (method == "auto" and not complete):
         used.append("numeric")
-        numeric = _newton(grad, hess, variables, box, seeds)
+        numeric = newton(grad, hess, variables, box, seeds)
 
     points = _assemble(expr, hess, variables, box, exact, curves, numeric)
     curves = [c for c in curves if not c.solution or np.isfinite(c.sample(box, 200)).any()]
@@ -330,133 +330,6 @@ def _check_bounds(bounds: Any, n: int) -> tuple[tuple[float, float], ...]:
     return box
 
 
-def _small_enough(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]) -> bool:
-    if all(g.is_polynomial(*variables) for g in grad):
-        bezout = 1
-        for g in grad:
-            bezout *= max(1, sympy.Poly(g, *variables).total_degree())
-        return bezout <= _MAX_BEZOUT
-    return sympy.count_ops(grad) <= _MAX_OPS
-
-
-def _solve_symbolic(
-    grad: list[sympy.Expr],
-    variables: tuple[sympy.Symbol, ...],
-    timeout: float,
-    force: bool,
-) -> tuple[list[tuple[sympy.Expr, ...]], list[StationaryCurve], bool] | None:
-    """Solve ∇f = 0 with SymPy in a daemon thread; None if too big, too slow or unsolved."""
-    if all(g.is_zero for g in grad):
-        return [], [StationaryCurve({}, variables, variables)], True
-    if not force and not _small_enough(grad, variables):
-        return None
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["solutions"] = sympy.solve(grad, list(variables), dict=True)
-        except (NotImplementedError, ValueError, TypeError, AttributeError):
-            box["solutions"] = None
-
-    thread = threading.Thread(target=work, daemon=True, name="steepest-solve")
-    thread.start()
-    thread.join(timeout)
-    solutions = box.get("solutions")
-    if thread.is_alive() or solutions is None:
-        return None
-    points: list[tuple[sympy.Expr, ...]] = []
-    curves: list[StationaryCurve] = []
-    for solution in solutions:
-        free = tuple(v for v in variables if v not in solution)
-        if free:
-            curves.append(StationaryCurve(dict(solution), free, variables))
-            continue
-        coords = tuple(solution[v] for v in variables)
-        values = [complex(sympy.N(c, 30)) for c in coords]
-        if all(abs(c.imag) <= 1e-12 * max(1.0, abs(c.real)) for c in values):
-            points.append(coords)
-    polynomial = all(g.is_polynomial(*variables) for g in grad)
-    return points, curves, polynomial
-
-
-def _dirac_free(matrix: sympy.Matrix) -> sympy.Matrix:
-    return matrix.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-
-
-def _compile(
-    exprs: Sequence[sympy.Expr], variables: tuple[sympy.Symbol, ...]
-) -> Callable[[np.ndarray], np.ndarray]:
-    """exprs -> a function of points (m, n) returning (m, len(exprs)), constants broadcast.
-
-    DiracDelta (from differentiating sign or Heaviside, as in the Hessian of |x|) is zero
-    wherever it is a number, and NumPy has no such function: it is compiled as 0.
-    """
-    exprs = [sympy.sympify(e).replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-             for e in exprs]
-    fn = sympy.lambdify(variables, exprs, "numpy")
-
-    def evaluate(points: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            out = fn(*points.T)
-        m = points.shape[0]
-        return np.stack([np.broadcast_to(np.asarray(o, dtype=float), (m,)) for o in out], -1)
-
-    return evaluate
-
-
-def _newton(
-    grad: list[sympy.Expr],
-    hess: sympy.Matrix,
-    variables: tuple[sympy.Symbol, ...],
-    box: tuple[tuple[float, float], ...],
-    seeds: int | None,
-    iterations: int = 60,
-) -> np.ndarray:
-    """Roots of ∇f in the box by damped Gauss–Newton from a grid of seeds, deduplicated."""
-    n = len(variables)
-    per_axis = seeds or {1: 24, 2: 14, 3: 7}.get(n, 4)
-    lo = np.array([b[0] for b in box])
-    hi = np.array([b[1] for b in box])
-    width = hi - lo
-    axes = [lo[i] + (np.arange(per_axis) + 0.5) / per_axis * width[i] for i in range(n)]
-    x = np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=-1)
-    g_fn = _compile(grad, variables)
-    h_fn = _compile(list(hess), variables)
-    eye = np.eye(n)
-    with np.errstate(all="ignore"):
-        scale = float(np.nanmedian(np.linalg.norm(g_fn(x), axis=-1)))
-    scale = max(1.0, scale) if np.isfinite(scale) else 1.0
-    for _ in range(iterations):
-        g = g_fn(x)
-        h = h_fn(x).reshape(-1, n, n)
-        bad = ~(np.all(np.isfinite(g), axis=-1) & np.all(np.isfinite(h), axis=(1, 2)))
-        g[bad] = 0.0
-        h[bad] = eye
-        # Gauss-Newton on |∇f|²: finds saddles and maxima too, and survives singular H.
-        ht = np.swapaxes(h, 1, 2)
-        a = ht @ h
-        damping = (1e-12 * np.trace(a, axis1=1, axis2=2) + 1e-300)[:, None, None] * eye
-        step = np.linalg.solve(a + damping, -(ht @ g[..., None]))[..., 0]
-        # never jump more than a quarter of the box in one step
-        longest = np.max(np.abs(step) / (0.25 * width), axis=-1, keepdims=True)
-        step = np.where(longest > 1, step / np.maximum(longest, 1), step)
-        x = np.where(bad[:, None], np.nan, x + step)
-    with np.errstate(invalid="ignore"):
-        g = g_fn(x)
-        ok = np.all(np.isfinite(x), axis=-1) & np.all(np.abs(g) <= 1e-9 * scale, axis=-1)
-        margin = 1e-9 * width
-        ok &= np.all((x >= lo - margin) & (x <= hi + margin), axis=-1)
-    return _dedupe(np.clip(x[ok], lo, hi), 1e-6 * float(np.linalg.norm(width)))
-
-
-def _dedupe(points: np.ndarray, distance: float) -> np.ndarray:
-    kept: list[np.ndarray] = []
-    for p in points:
-        if all(np.linalg.norm(p - q) > distance for q in kept):
-            kept.append(p)
-    return np.array(kept).reshape(-1, points.shape[-1])
-
-
 def _on_curve(point: np.ndarray, curve: StationaryCurve, tol: float) -> bool:
     if curve.solution is None:
         return False
@@ -481,15 +354,15 @@ def _assemble(
     lo = np.array([b[0] for b in box])
     hi = np.array([b[1] for b in box])
     tol = 1e-6 * float(np.linalg.norm(hi - lo))
-    f_fn = _compile([expr], variables)
-    h_fn = _compile(list(hess), variables)
+    f_fn = compile_points([expr], variables)
+    h_fn = compile_points(list(hess), variables)
     found: list[StationaryPoint] = []
     for coords in exact:
         p = np.array([complex(sympy.N(c, 30)).real for c in coords])
         if not np.all((p >= lo - tol) & (p <= hi + tol)):
             continue
         subs = dict(zip(variables, coords, strict=True))
-        h_exact = np.array(_dirac_free(hess).subs(subs).evalf(30).tolist(), dtype=complex).real
+        h_exact = np.array(dirac_free(hess).subs(subs).evalf(30).tolist(), dtype=complex).real
         eig = np.linalg.eigvalsh(h_exact)
         simple = tuple(sympy.nsimplify(c) if c.is_Float else c for c in coords)
         value = complex(sympy.N(expr.subs(subs), 30)).real
