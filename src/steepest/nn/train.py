@@ -13,6 +13,7 @@ search; schedules belong to the optimizer (``Optimizer(schedule=...)``).
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Callable
@@ -272,12 +273,17 @@ def _epoch(
 ) -> None:
     """One pass over the data in the given order; each mini-batch's cost goes in ``costs``."""
     params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
-    backprop, step, workspace = network._backprop, optimizer.step, network._workspace
+    backprop, step = network._backprop, optimizer.step
+    work = network._workspace(batch_size)  # the buffers of a full mini-batch
+    full = len(order) // batch_size
+    batches = itertools.chain(order[: full * batch_size].reshape(full, batch_size),
+                              [order[full * batch_size :]] if full < len(costs) else [])
     every = max(1, len(costs) // 100)  # progress updates: about 100 an epoch
-    for b in range(len(costs)):
-        batch = order[b * batch_size : (b + 1) * batch_size]  # gather by index, no copy of x
-        costs[b] = backprop(x.take(batch, axis=0), y.take(batch, axis=0), cost,
-                            workspace(batch.size))
+    for b, batch in enumerate(batches):
+        if batch.size < batch_size:  # the last mini-batch of the epoch may be smaller
+            work = network._workspace(batch.size)
+        # gather the mini-batch by index (no shuffled copy of x), backprop, one step
+        costs[b] = backprop(x.take(batch, 0), y.take(batch, 0), cost, work)
         step(params, grads)
         if b % every == 0:
             reporter.batches(b + 1, costs)
