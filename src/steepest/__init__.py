@@ -14,9 +14,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from steepest._lazy import lazy_exports
 from steepest.errors import (
     DataError,
     DescentError,
@@ -70,24 +70,25 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'steepest' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
+    from steepest.descent import Result, maximize, minimize
     from steepest.equation import Equation, parse
     from steepest.gradients import Gradient, gradient, numeric_gradient
     from steepest.nn import History, Network, train
+    from steepest.optim import (
+        AdaGrad,
+        Adam,
+        GradientDescent,
+        Momentum,
+        Nesterov,
+        Optimizer,
+        RMSProp,
+        make_optimizer,
+    )
     from steepest.stationary import stationary_points
