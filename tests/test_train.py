@@ -162,12 +162,36 @@ def test_divergence_stops_training() -> None:
         ({"cost": "cross-entropy"}, NetworkError, "softmax"),
         ({"optimizer": "sgdd"}, SteepestError, "unknown optimizer"),
         ({"test": ([[0.0, 0.0]], [7])}, NetworkError, "test"),
+        ({"blas_threads": 0}, NetworkError, "blas_threads must be at least 1"),
+        ({"blas_threads": "2"}, TypeError, "blas_threads must be an int"),
     ],
 )
 def test_bad_settings_are_refused(kwargs, error, words: str) -> None:
     x, y = _blobs(50)
     with pytest.raises(error, match=words):
         train(Network([2, 3, 3], seed=0), (x, y), **kwargs)
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize("threads", [1, 2, None])
+def test_blas_threads_hold_during_training_and_are_restored(threads) -> None:
+    from threadpoolctl import threadpool_limits
+
+    x, y = _blobs(60)
+    seen: list[list[int]] = []
+    with threadpool_limits(3, user_api="blas"):  # a known setting to come back to
+        before = _blas_threads()
+        train(Network([2, 3, 3], seed=0), (x, y), epochs=2, blas_threads=threads,
+              progress=lambda history: seen.append(_blas_threads()))
+        after = _blas_threads()
+    assert after == before
+    expected = before if threads is None else [min(threads, n) for n in before]
+    assert seen == [expected, expected]
 
 
 def test_bad_data_is_refused() -> None:
