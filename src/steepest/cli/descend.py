@@ -72,6 +72,7 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
     from steepest.cli import UsageError
+    from steepest.cli._options import variable_names
     from steepest.descent import maximize, minimize
     from steepest.gradients import gradient
 
@@ -79,8 +80,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--steps must be 0 or more, got {args.steps}")
     if args.every is not None and args.every < 1:
         raise UsageError(f"--every must be 1 or more, got {args.every}")
-    names = None if args.vars is None else [v.strip() for v in args.vars.split(",") if v.strip()]
-    g = gradient(args.equation, names)
+    g = gradient(args.equation, variable_names(args.vars))
     start = _parse_start(args.start, g.names)
     options = {} if args.schedule is None else {"schedule": args.schedule}
     descent = maximize if args.maximize else minimize

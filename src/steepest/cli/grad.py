@@ -42,9 +42,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest grad``."""
     from steepest._printing import plain
+    from steepest.cli._options import variable_names
     from steepest.gradients import gradient
 
-    g = gradient(args.equation, _names(args.vars))
+    g = gradient(args.equation, variable_names(args.vars))
     point = _parse_point(args.at, g.names) if args.at is not None else None
     evaluated = g.explain_at(point) if point is not None else None
 
@@ -71,12 +72,6 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(evaluated.text())
     return 0
-
-
-def _names(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:

@@ -76,6 +76,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest plot``."""
     from steepest.cli import UsageError
+    from steepest.cli._options import variable_names
     from steepest.gradients import gradient
     from steepest.plot import _common
 
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             if not ffmpeg_available():
                 raise UsageError(f"--animate {args.animate!r}: MP4 needs the ffmpeg program, "
                                  "which was not found\nhint: write a .gif instead")
-    g = gradient(args.equation, _names(args.vars))
+    g = gradient(args.equation, variable_names(args.vars))
     g = _common.fix_variables(g, _assignments(args.fix, "--fix"))
     n = len(g.variables)
     if n > 2:
@@ -174,12 +175,6 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
 
 
 # -- argument parsing ------------------------------------------------------------------
-
-
-def _names(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _number(text: str, option: str) -> float:
