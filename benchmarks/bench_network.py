@@ -9,10 +9,12 @@ the first 50,000 training images, accuracy on the 10,000 test images. Printed:
 - the same network and settings in PyTorch on the CPU, when torch is importable
   (it is optional: ``pip install torch==2.13.0``), and the ratio of the two;
 - the floor that the machine's float32 GEMM rate, measured in this run, gives for
-  one epoch's arithmetic, and the share of that rate reached at mini-batch 128,
-  with OpenBLAS threads as configured and (with threadpoolctl) limited to one: on a
-  shared machine, threads that wait for a busy core can make small products far
-  slower;
+  one epoch's arithmetic, and the share of that rate reached at mini-batch 128;
+- mini-batch 128, and mini-batch 10 beside PyTorch, each twice, labelled: with
+  ``train``'s default, BLAS limited to one thread (``blas_threads=1``), and with
+  ``blas_threads=None``, BLAS threads as configured (OpenBLAS's default: one per
+  core). On a shared machine, threads that wait for a busy core can make small
+  products far slower. The per-seed runs use ``train``'s default;
 - peak resident memory of the steepest runs.
 
 The files come from ``--data-dir`` (default ``../shared/data/mnist`` beside the
@@ -74,21 +76,25 @@ def blas_report() -> str:
     return f"BLAS: {'; '.join(pools) or 'none found'} ({note})"
 
 
-def blas_settings(forced: int) -> list[tuple[int, str]]:
-    """The BLAS thread counts to measure mini-batch 128 with: as set, and 1 if it differs."""
-    if forced:
-        return [(forced, f"BLAS limited to {forced} thread(s)")]
-    try:
-        import threadpoolctl  # noqa: F401
-    except ImportError:
-        return [(0, "BLAS threads as configured")]
-    return [(0, "BLAS threads as configured"), (1, "BLAS limited to 1 thread")]
+def configured_threads() -> int:
+    """The number of threads BLAS is configured with (what ``blas_threads=None`` keeps)."""
+    from threadpoolctl import threadpool_info
+
+    return max((p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"), default=1)
+
+
+def blas_settings() -> list[tuple[int | None, str]]:
+    """``train``'s ``blas_threads`` values to measure, each with a label that says what it is."""
+    return [
+        (1, "train's default, blas_threads=1 (BLAS limited to 1 thread)"),
+        (None, f"blas_threads=None (BLAS as configured: {configured_threads()} threads)"),
+    ]
 
 
 @contextlib.contextmanager
-def blas_threads(threads: int):  # type: ignore[no-untyped-def]
-    """Limit BLAS to ``threads`` inside the block (0: leave it)."""
-    if not threads:
+def blas_threads(threads: int | None):  # type: ignore[no-untyped-def]
+    """Limit BLAS to ``threads`` inside the block (None: leave it)."""
+    if threads is None:
         yield
         return
     from threadpoolctl import threadpool_limits
@@ -124,12 +130,14 @@ def median_after_first(seconds: list[float]) -> float:
     return statistics.median(seconds[1:] if len(seconds) > 1 else seconds)
 
 
-def run_steepest(sizes, train_set, test_set, epochs: int, batch_size: int, seed: int):  # type: ignore[no-untyped-def]
+def run_steepest(sizes, train_set, test_set, epochs: int, batch_size: int, seed: int,  # type: ignore[no-untyped-def]
+                 blas: int | None = 1):
     from steepest import Network, train
 
     net = Network(sizes, activation="sigmoid", seed=seed)
     history = train(net, train_set, epochs=epochs, batch_size=batch_size, learning_rate=3.0,
-                    optimizer="gd", cost="quadratic", test=test_set, seed=seed)
+                    optimizer="gd", cost="quadratic", test=test_set, seed=seed,
+                    blas_threads=blas)
     return history
 
 
@@ -185,19 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--torch-threads", type=int, default=1,
                         help="torch.set_num_threads (default 1, its fastest here for a network "
                              "this small; 0 keeps torch's default)")
-    parser.add_argument("--blas-threads", type=int, default=0,
-                        help="limit OpenBLAS to this many threads for the whole run, through "
-                             "threadpoolctl (default 0: leave it); on a busy machine 1 avoids "
-                             "threads that wait on each other")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     sizes = [784, *(int(h) for h in args.hidden.split(",")), 10]
-    if args.blas_threads:
-        try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:
-            parser.error("--blas-threads needs threadpoolctl (pip install threadpoolctl)")
-        threadpool_limits(args.blas_threads, user_api="blas")
 
     from steepest.data import load_mnist
 
@@ -212,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{test_set[0].shape[0]} test; network {sizes}, sigmoid, quadratic cost, "
           f"plain gradient descent, learning rate 3.0")
 
-    # --- Nielsen's setup, mini-batch 10
+    # --- Nielsen's setup, mini-batch 10, train's defaults
     per_epoch, accuracies = [], []
     for seed in seeds:
         history = run_steepest(sizes, train_set, test_set, args.epochs, 10, seed)
@@ -224,27 +222,33 @@ def main(argv: list[str] | None = None) -> int:
               f"{history.best_accuracy:.2%} at epoch "
               f"{history.test_accuracy.index(history.best_accuracy) + 1} of {args.epochs}")
     ours = statistics.median(per_epoch)
-    print(f"steepest, mini-batch 10: {ours:.3f} s/epoch (median over seeds {seeds}); "
-          f"best-epoch test accuracy median {statistics.median(accuracies):.2%}"
+    print(f"steepest, mini-batch 10, {blas_settings()[0][1]}: {ours:.3f} s/epoch (median over "
+          f"seeds {seeds}); best-epoch test accuracy median {statistics.median(accuracies):.2%}"
           f"{ACCURACY_TARGETS.get(tuple(sizes), '')}")
 
-    # --- the GEMM floor and mini-batch 128
+    # --- the GEMM floor and mini-batch 128, in each BLAS setting
     flops = epoch_flops(n, sizes)
     print(f"an epoch's matrix products: {flops / 1e9:.2f} GFLOP")
-    for threads, label in blas_settings(args.blas_threads):
+    rates = []
+    for threads, label in blas_settings():
         with blas_threads(threads):
             rate, cpu_rate = gemm_rate()
-            floor, cpu_floor = flops / rate, flops / cpu_rate
-            print(f"{label}: float32 GEMM rate (2048³, best of 5) {rate / 1e9:.1f} GFLOP/s "
-                  f"({cpu_rate / 1e9:.1f} per CPU second) -> floor {floor:.3f} s/epoch")
-            if args.epochs_128:
-                history = run_steepest(sizes, train_set, test_set, args.epochs_128, 128, seeds[0])
-                t128 = median_after_first(history.seconds)
-                cpu128 = median_after_first(history.cpu_seconds)
-                print(f"  steepest, mini-batch 128: {t128:.3f} s/epoch = {floor / t128:.0%} of "
-                      f"the GEMM rate (target ≥ 40%); in CPU time {cpu128:.3f} s = "
-                      f"{cpu_floor / cpu128:.0%}")
-    print(f"mini-batch 10 reaches {floor / ours:.0%} of the last GEMM rate")
+        rates.append(rate)
+        floor, cpu_floor = flops / rate, flops / cpu_rate
+        print(f"{label}:\n  float32 GEMM rate (2048³, best of 5, these threads) "
+              f"{rate / 1e9:.1f} GFLOP/s ({cpu_rate / 1e9:.1f} per CPU second) -> floor "
+              f"{floor:.3f} s/epoch")
+        if args.epochs_128:
+            history = run_steepest(sizes, train_set, test_set, args.epochs_128, 128, seeds[0],
+                                   blas=threads)
+            t128 = median_after_first(history.seconds)
+            cpu128 = median_after_first(history.cpu_seconds)
+            print(f"  steepest, mini-batch 128: {t128:.3f} s/epoch = {floor / t128:.0%} of this "
+                  f"GEMM rate (target ≥ 40%); in CPU time {cpu128:.3f} s = "
+                  f"{cpu_floor / cpu128:.0%}")
+    best_floor = flops / max(rates)
+    print(f"mini-batch 10 ({blas_settings()[0][1]}) reaches {best_floor / ours:.0%} of the "
+          f"highest GEMM rate measured")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory so far (steepest runs, before any torch import): {peak:.0f} MB "
           f"(target < 600 MB)")
@@ -257,30 +261,33 @@ def main(argv: list[str] | None = None) -> int:
             print("PyTorch is not installed: no PyTorch baseline "
                   "(pip install torch==2.13.0 to add it)")
             return 0
-        # paired: one steepest epoch, then one PyTorch epoch, so both see the same load
+        # paired: an epoch of steepest in each BLAS setting, then one of PyTorch, so that
+        # all see the same load
         from steepest import Network, train
 
         theirs_net = TorchNetwork(sizes, train_set, test_set, seeds[0], args.torch_threads)
-        net, rng = Network(sizes, seed=seeds[0]), np.random.default_rng(seeds[0])
-        # the same thread count for both, where threadpoolctl can set OpenBLAS's
-        threads = torch.get_num_threads()
-        limited = len(blas_settings(args.blas_threads)) > 1 or bool(args.blas_threads)
-        mine, theirs = [], []
+        settings = blas_settings()
+        nets = [Network(sizes, seed=seeds[0]) for _ in settings]
+        rngs = [np.random.default_rng(seeds[0]) for _ in settings]
+        mine: list[list[tuple[float, float]]] = [[] for _ in settings]
+        theirs = []
         for _ in range(args.torch_epochs):
-            with blas_threads(threads if limited and not args.blas_threads else 0):
-                history = train(net, train_set, epochs=1, batch_size=10, seed=rng)
-            mine.append((history.seconds[0], history.cpu_seconds[0]))
+            for (threads, _label), net, rng, times in zip(settings, nets, rngs, mine, strict=True):
+                history = train(net, train_set, epochs=1, batch_size=10, seed=rng,
+                                blas_threads=threads)
+                times.append((history.seconds[0], history.cpu_seconds[0]))
             theirs.append(theirs_net.epoch())
-        ours_wall, ours_cpu = (median_after_first([m[i] for m in mine]) for i in (0, 1))
         torch_wall, torch_cpu = (median_after_first([t[i] for t in theirs]) for i in (0, 1))
         print(f"PyTorch {torch.__version__} CPU ({torch.get_num_threads()} thread(s)), "
               f"mini-batch 10: {torch_wall:.3f} s/epoch, {torch_cpu:.3f} CPU s (test accuracy "
-              f"{theirs_net.accuracy():.2%} after {args.torch_epochs} epochs); steepest in the "
-              f"same rounds: {ours_wall:.3f} s/epoch, {ours_cpu:.3f} CPU s (OpenBLAS "
-              f"{'limited to the same threads' if limited else 'threads as configured'})")
-        print(f"ratio: steepest is {torch_wall / ours_wall:.1f}× faster than PyTorch CPU by the "
-              f"clock (target ≥ 10×), {torch_cpu / ours_cpu:.1f}× in CPU time (less disturbed "
-              f"by other programs); epochs alternated, medians of epochs after the first")
+              f"{theirs_net.accuracy():.2%} after {args.torch_epochs} epochs)")
+        for (_threads, label), times in zip(settings, mine, strict=True):
+            wall, cpu = (median_after_first([m[i] for m in times]) for i in (0, 1))
+            print(f"  steepest in the same rounds, {label}: {wall:.3f} s/epoch, {cpu:.3f} CPU s; "
+                  f"{torch_wall / wall:.1f}× faster than PyTorch by the clock (target ≥ 10×), "
+                  f"{torch_cpu / cpu:.1f}× in CPU time")
+        print("  (epochs alternated; medians of the epochs after the first; CPU time is less "
+              "disturbed by other programs)")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     return 0
 
