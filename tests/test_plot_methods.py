@@ -30,3 +30,17 @@ def test_result_plot_draws_the_path_it_took():
         and np.allclose(line.get_ydata(), result.path[:, 1])
         for line in lines
     )
+
+
+def test_no_public_name_is_shadowed_by_a_module_of_the_same_name():
+    import importlib
+    import types
+
+    import steepest.check
+    import steepest.plot
+
+    for package in (steepest, steepest.plot, steepest.check):
+        for name, module in package._LAZY.items():
+            importlib.import_module(module)  # importing a module sets it on its package
+            value = getattr(package, name)
+            assert not isinstance(value, types.ModuleType), f"{package.__name__}.{name}"

@@ -31,7 +31,7 @@ _LAZY: dict[str, str] = {
     "animate_descent": "steepest.plot.animate",
     "compare_optimizers": "steepest.plot.paths",
     "contour_map": "steepest.plot.contour",
-    "graph": "steepest.plot.graph",
+    "graph": "steepest.plot.curve",
     "plot_confusion": "steepest.plot.digits",
     "plot_digits": "steepest.plot.digits",
     "plot_gradient": "steepest.plot.views",
@@ -41,7 +41,7 @@ _LAZY: dict[str, str] = {
     "plot_result": "steepest.plot.paths",
     "plot_values": "steepest.plot.paths",
     "save_figure": "steepest.plot._common",
-    "surface": "steepest.plot.surface",
+    "surface": "steepest.plot.surface3d",
 }
 
 __all__ = [
@@ -69,8 +69,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.plot._common import save_figure
     from steepest.plot.animate import animate_descent
     from steepest.plot.contour import contour_map
+    from steepest.plot.curve import graph
     from steepest.plot.digits import plot_confusion, plot_digits, plot_history, plot_weights
-    from steepest.plot.graph import graph
     from steepest.plot.paths import compare_optimizers, plot_paths, plot_result, plot_values
-    from steepest.plot.surface import surface
+    from steepest.plot.surface3d import surface
     from steepest.plot.views import plot_gradient

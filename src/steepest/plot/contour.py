@@ -4,7 +4,7 @@ The gradient arrows are drawn in data coordinates on axes of equal aspect, so th
 visibly cross the contour lines at right angles (the gradient is normal to the level
 curves). Stationary points come from :func:`steepest.stationary.stationary_points` and
 are marked by kind. What it leaves out: descent paths (:mod:`steepest.plot.paths`) and
-the 3-D view (:mod:`steepest.plot.surface`).
+the 3-D view (:mod:`steepest.plot.surface3d`).
 """
 
 from __future__ import annotations

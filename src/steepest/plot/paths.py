@@ -240,7 +240,7 @@ def plot_result(
         options.setdefault("colorbar", False)  # the labelled contours carry the values
         plot_paths(f, mapping, bounds, ax=left, **options)
     else:
-        from steepest.plot.graph import graph
+        from steepest.plot.curve import graph
 
         graph(f, bounds, ax=left, derivative=False, tangent_at=())
         draw_paths(left, mapping)

@@ -44,8 +44,8 @@ def plot_gradient(
     fix
         Values for variables held fixed, to draw a slice of a function of more variables.
     **options
-        Passed on to :func:`~steepest.plot.contour_map`, :func:`~steepest.plot.surface`
-        or :func:`~steepest.plot.graph`.
+        Passed on to :func:`~steepest.plot.contour_map`, :func:`~steepest.plot.surface3d`
+        or :func:`~steepest.plot.curve`.
 
     Returns
     -------
@@ -58,8 +58,8 @@ def plot_gradient(
     ['3d', 'rectilinear']
     """
     from steepest.plot.contour import contour_map
-    from steepest.plot.graph import graph
-    from steepest.plot.surface import surface
+    from steepest.plot.curve import graph
+    from steepest.plot.surface3d import surface
 
     if kind not in KINDS:
         raise SteepestError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
