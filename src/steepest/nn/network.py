@@ -13,9 +13,11 @@ vector (and every gradient a view into one flat gradient vector), so an optimize
 updates the whole network with two ufunc calls; activations and deltas live in
 buffers allocated once per batch size and are written with ``out=``; each layer's
 arrays are paired once, so a step's loops unpack tuples instead of indexing lists.
-The bias stays a separate vector (not a column folded into ``W``): folding saves
-two NumPy calls a layer but costs more in gathering each mini-batch into a buffer
-with a column of ones, measured at mini-batch 10.
+The bias stays a separate vector rather than a column folded into ``W`` (with a
+column of ones in each layer's input): folding saves two NumPy calls a layer, but
+a prototype measured at mini-batch 10 was no faster, since gathering each
+mini-batch beside a column of ones, and element-wise work on the strided views
+that leaves, cost as much.
 
 Left out: the training loop (:mod:`steepest.nn.train`), convolutions, dropout,
 regularisation, and any layer that is not dense.
@@ -132,8 +134,8 @@ class _Workspace:
 
     ``forward`` and ``backward`` pair each layer's arrays once, as tuples that a
     step unpacks instead of indexing eight lists: at mini-batch 10 a step makes
-    about 30 NumPy calls of a microsecond or less, and the Python around them
-    costs about a tenth of the step.
+    about 30 NumPy calls, most under a microsecond, and this saved about 2 µs of
+    a 37 µs step (784-30-10).
     """
 
     def __init__(self, net: Network, m: int) -> None:
