@@ -213,10 +213,10 @@ def train(
         The default, 1, suits the networks trained here: a step's matrix products
         are small (784-30-10 at mini-batch 128: 12 MFLOP, about 0.1 ms on one
         core), and threads that wait for a core busy with another program make them
-        far slower. Measured on 2 cores beside one busy program: an epoch at
-        mini-batch 128 took 0.11 s on one thread and 1.5 to 2.7 s on two; at
-        mini-batch 10, 0.18 s either way. More threads can pay for very wide layers
-        or large mini-batches on an otherwise idle machine.
+        far slower. Measured on 2 cores, 784-30-10 at mini-batch 128: 0.11 s an
+        epoch on one thread; on two, 0.10 s with the other core idle but 1.5 to
+        2.7 s beside one busy program. At mini-batch 10, 0.18 s either way. More
+        threads can pay for wide layers or large mini-batches on an idle machine.
 
     Returns
     -------
