@@ -88,14 +88,17 @@ def _grow(children: st.SearchStrategy[Pair]) -> st.SearchStrategy[Pair]:
     def scaled(a: Pair, k: int) -> Pair:  # an implicit product: number then parenthesis
         return f"{k}({a[0]})", k * a[1]
 
+    with_variable = children.filter(lambda pair: bool(pair[1].free_symbols))
     return st.one_of(
         st.builds(add, children, children, st.sampled_from(_PLUS)),
         st.builds(sub, children, children, st.sampled_from(_MINUS)),
         st.builds(mul, children, children, st.sampled_from(_TIMES)),
         st.builds(div, children, children, st.integers(1, 3)),
         st.builds(power, children, st.sampled_from([2, 3]), st.sampled_from([*_POWER, "sup"])),
-        st.builds(call, children, st.sampled_from(sorted(_SMOOTH))),
-        st.builds(soft, children, st.sampled_from(["sqrt", "√", "ln"])),
+        # functions only of something with a variable in it: the parser refuses deep
+        # towers of exact constants such as atan(sqrt(1 + e^2))
+        st.builds(call, with_variable, st.sampled_from(sorted(_SMOOTH))),
+        st.builds(soft, with_variable, st.sampled_from(["sqrt", "√", "ln"])),
         st.builds(scaled, children, st.integers(2, 5)),
     )
 
@@ -109,7 +112,9 @@ def expressions(
     whole real line, so the gradient exists everywhere. The text mixes spellings (``^`` and
     ``**``, ``·`` and implicit products, superscripts, ``√``, ``π``) and always wraps
     operands in parentheses, so it never depends on precedence rules it does not test.
-    Not every variable need appear; pass ``variables=`` to ``parse`` to keep them all.
+    Functions apply only to subexpressions with a variable in them (the parser refuses
+    towers of exact constants). Not every variable need appear; pass ``variables=`` to
+    ``parse`` to keep them all.
     """
     return st.recursive(_leaves(variables), _grow, max_leaves=max_leaves)
 

@@ -417,6 +417,8 @@ def test_unknown_function_suggests_the_closest():
         ("sqrt(-1)", 0, "sqrt(-1) is not a real number"),
         ("(-8)^(1/3)", 4, "'^' takes a fractional power of a negative number, which is not real"),
         ("log(x, 1)", 0, "a logarithm's base must be positive and not 1"),
+        ("acsc(1/3)", 0, "acsc(1/3) is not a real number"),
+        ("x + asin(sqrt(2))", 4, "asin(sqrt(2)) is not a real number"),
         ("sinh^-2(x)", 4, "sinh^-2 is not allowed"),
         ("sin^2.5(x)", 3, "after 'sin^' a whole number is expected"),
         ("|x|y|", 4, "'|' is never closed"),
@@ -535,6 +537,41 @@ def test_sums_and_products_of_many_fractions_are_refused():
 
 def test_invisible_characters_are_spaces():
     assert expr("x\u200b+\ufeffy") == x + y
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "first_line"),
+    [
+        ("sin(cos(tan(1)))", 0, "'sin' nests functions of exact constants 3 deep"),
+        ("sin(cos(tan(sec(1))))", 4, "'cos' nests functions of exact constants 3 deep"),
+        (
+            "sigmoid(" * 8 + "1/2" + ")" * 8,
+            40,
+            "'sigmoid' nests functions of exact constants 3 deep",
+        ),
+        ("(1+e^(" * 6 + "1/2" + "))" * 6, 22, "'^' nests functions of exact constants 3 deep"),
+        ("e^(e^10)", 1, "'^' has an exponent too large (about 10^4)"),
+        ("1 + e^(1 + e^10)", 5, "'^' has an exponent too large (about 10^4)"),
+        ("exp(exp(1000))", 0, "'exp' has an exponent too large (beyond 10^308)"),
+    ],
+)
+def test_towers_of_exact_constants_are_refused(text, position, first_line):
+    # SymPy evaluates such constants while it builds them, in time exponential in the depth
+    err = refused(text)
+    assert str(err).splitlines()[0] == first_line
+    assert err.position == position
+
+
+def test_shallow_constants_and_deep_variables_are_fine():
+    assert expr("sin(cos(1))") == sympy.sin(sympy.cos(1))
+    assert expr("sqrt(sqrt(sqrt(2)))") == 2 ** sympy.Rational(1, 8)
+    assert expr("e^(e^9)") == sympy.exp(sympy.exp(9))
+    assert (
+        expr("sqrt(ln(2)) + exp(-1/2) sin(pi/4)")
+        == sympy.sqrt(sympy.log(2)) + sympy.exp(-sympy.Rational(1, 2)) * sympy.sqrt(2) / 2
+    )
+    deep = expr("sigmoid(" * 20 + "x" + ")" * 20)
+    assert deep.free_symbols == {x}
 
 
 def test_what_is_just_inside_the_limits_still_parses():

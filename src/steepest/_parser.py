@@ -29,6 +29,7 @@ __all__ = [
     "CONSTANTS",
     "FUNCTIONS",
     "GREEK",
+    "MAX_CONSTANT_NESTING",
     "MAX_DEPTH",
     "MAX_DIGITS",
     "MAX_EXPONENT",
@@ -48,6 +49,7 @@ MAX_NUMBER_DIGITS = 100  # digits in one number as typed
 MAX_DIGITS = 4000  # digits of any exact number the expression would produce
 MAX_EXPONENT = 10_000  # size of an exponent on anything but a number
 MAX_ROOT_DIGITS = 100  # digits of numbers inside a function or a root (per product)
+MAX_CONSTANT_NESTING = 2  # functions nested inside an exact constant, as in sin(sqrt(2))
 
 _MAX_BITS = MAX_DIGITS * math.log2(10)  # numerator plus denominator
 _MAX_ROOT_BITS = MAX_ROOT_DIGITS * math.log2(10)
@@ -206,7 +208,11 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
 
 
 def _check_exp(arg: sympy.Expr) -> None:
-    """Refuse exp(arg) when SymPy would turn it into a huge power (exp(n·ln 2) = 2^n)."""
+    """Refuse exp(arg) when SymPy would compute a huge number.
+
+    exp(n·ln 2) becomes 2^n; and SymPy asks the sign of a constant argument by evaluating
+    it, which takes minutes for towers such as e^(1 + e^(1 + e^9)).
+    """
     for term in sympy.Add.make_args(arg):
         coeff, rest = term.as_coeff_Mul()
         if isinstance(rest, sympy.log):
@@ -215,6 +221,52 @@ def _check_exp(arg: sympy.Expr) -> None:
             raise _RefusedError(
                 f"{{token}} has an exponent too large ({_short(coeff)})", _EXPONENT_HINT
             )
+        elif not term.is_Rational and not term.free_symbols:
+            value = abs(_approx(term))
+            if value > MAX_EXPONENT:  # False for nan: unknown values pass
+                shown = (
+                    f"about 10^{int(math.log10(value))}"
+                    if math.isfinite(value)
+                    else "beyond 10^308"
+                )
+                raise _RefusedError(
+                    f"{{token}} has an exponent too large ({shown})", _EXPONENT_HINT
+                )
+
+
+_FLOAT_FUNCTIONS: dict[type, Callable[[float], float]] = {
+    sympy.exp: math.exp, sympy.log: math.log, sympy.sin: math.sin, sympy.cos: math.cos,
+    sympy.tan: math.tan, sympy.sinh: math.sinh, sympy.cosh: math.cosh, sympy.tanh: math.tanh,
+    sympy.asin: math.asin, sympy.acos: math.acos, sympy.atan: math.atan, sympy.erf: math.erf,
+    sympy.Abs: abs, sympy.asinh: math.asinh,
+}  # fmt: skip
+
+
+def _approx(e: sympy.Expr) -> float:
+    """A float estimate of a constant: inf if too large for a float, nan if unknown.
+
+    Plain float arithmetic over the tree, never SymPy's evalf, so it is always fast.
+    """
+    try:
+        if e.is_Rational:
+            return int(e.p) / int(e.q)
+        if e.is_NumberSymbol:
+            return float(e)
+        if e.is_Add:
+            return math.fsum(_approx(a) for a in e.args)
+        if e.is_Mul:
+            return math.prod(_approx(a) for a in e.args)
+        if e.is_Pow:
+            value = _approx(e.base) ** _approx(e.exp)
+            return value if isinstance(value, float) else math.nan
+        function = _FLOAT_FUNCTIONS.get(type(e))
+        if function is not None and len(e.args) == 1:
+            return function(_approx(e.args[0]))
+    except OverflowError:
+        return math.inf
+    except (ValueError, ZeroDivisionError):
+        return math.nan
+    return math.nan
 
 
 def _check_product(factors: Sequence[sympy.Expr]) -> None:
@@ -767,6 +819,7 @@ class _Parser:
         self.depth = 0
         self.bars = 0  # how many |…| are open (inside the innermost parentheses)
         self.used: dict[str, sympy.Symbol] = {}
+        self.nesting: dict[sympy.Expr, int] = {}  # memo for _nesting
 
     # -------------------------------------------------------------- helpers
 
@@ -853,6 +906,20 @@ class _Parser:
         hint = _END_HINTS.get(token.text) if token.kind == "op" else None
         return self.error(f"unexpected {token.text!r}", token, hint or "a value is missing here")
 
+    def constant_nesting(self, token: _Token, parts: Sequence[sympy.Expr]) -> None:
+        """Refuse a function or root of exact constants nested too deeply (SymPy's evalf,
+        which its simplifications call on constants, grows exponentially with the depth)."""
+        if any(p.free_symbols for p in parts):
+            return
+        level = 1 + max(_nesting(p, self.nesting) for p in parts)
+        if level > MAX_CONSTANT_NESTING:
+            raise self.error(
+                f"{token.text!r} nests functions of exact constants {level} deep",
+                token,
+                f"at most {MAX_CONSTANT_NESTING} levels: compute the constant and type its "
+                "value, or give it a name as a variable",
+            )
+
     def symbol(self, name: str) -> sympy.Symbol:
         """The variable ``name``; x2 and x_2 are one variable, spelled as first seen."""
         found = self.used.get(name) or self.used.get(_other_spelling(name))
@@ -937,6 +1004,8 @@ class _Parser:
             self.enter(token)
             exponent = self.unary()
             self.depth -= 1
+            if not exponent.is_Integer:
+                self.constant_nesting(token, (base, exponent))
             return self.build(token, _power, base, exponent)
         return base
 
@@ -1035,6 +1104,7 @@ class _Parser:
                 hint=f"{name}: {spec.doc}",
                 end=end,
             )
+        self.constant_nesting(name_token, args)
         shown = self.text[name_token.start : end]
         value = self.build(name_token, _apply, spec, args, shown, end=end)
         if power is not None:
@@ -1096,6 +1166,33 @@ class _Parser:
         return args, end
 
 
+_TOLERANCE = 1e-12
+_REAL_DOMAINS: dict[Callable[..., sympy.Expr], Callable[[float], bool]] = {
+    sympy.asin: lambda v: abs(v) <= 1 + _TOLERANCE,
+    sympy.acos: lambda v: abs(v) <= 1 + _TOLERANCE,
+    sympy.asec: lambda v: abs(v) >= 1 - _TOLERANCE,
+    sympy.acsc: lambda v: abs(v) >= 1 - _TOLERANCE,
+    sympy.acosh: lambda v: v >= 1 - _TOLERANCE,
+    sympy.atanh: lambda v: abs(v) < 1,
+    sympy.acoth: lambda v: abs(v) > 1,
+    sympy.asech: lambda v: 0 < v <= 1 + _TOLERANCE,
+}
+"""Where inverse functions are real, checked on a float estimate of a constant argument
+(SymPy cannot always tell, and asking it costs far more than this)."""
+
+
+def _nesting(e: sympy.Expr, memo: dict[sympy.Expr, int]) -> int:
+    """How deeply functions and roots nest inside ``e`` (sin(sqrt(2)) is 2)."""
+    if e.is_Atom:
+        return 0
+    found = memo.get(e)
+    if found is None:
+        inner = max(_nesting(a, memo) for a in e.args)
+        own = isinstance(e, sympy.Function) or (e.is_Pow and not e.exp.is_Integer)
+        found = memo[e] = inner + own
+    return found
+
+
 def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr:
     """The function's value, refused if its arguments are numbers and it is not real.
 
@@ -1110,6 +1207,13 @@ def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr
                     f"{{token}} is given a number with {_digits(math.log2(_bits(number)))} digits",
                     f"numbers inside functions are limited to {MAX_ROOT_DIGITS} digits",
                 )
+    domain = _REAL_DOMAINS.get(spec.build)
+    if domain is not None and not args[0].free_symbols:
+        estimate = _approx(args[0])
+        if math.isfinite(estimate) and not domain(estimate):
+            raise _RefusedError(
+                f"{shown} is not a real number", "steepest works with real numbers only"
+            )
     value = spec.build(*args)
     if not any(a.free_symbols for a in args) and (
         value in _UNDEFINED or value.has(sympy.I) or value.is_extended_real is False
