@@ -562,6 +562,15 @@ def test_towers_of_exact_constants_are_refused(text, position, first_line):
     assert err.position == position
 
 
+def test_min_and_max_arguments_are_limited_in_all():
+    assert expr("max(" + ",".join(f"x^{i}" for i in range(1, 9)) + ")") == sympy.Max(
+        *(x**i for i in range(1, 9))
+    )
+    err = refused("max(x, y) + min(" + ",".join(f"x^{i}" for i in range(1, 8)) + ")")
+    assert str(err).startswith("min and max have more than 8 arguments in all")
+    assert err.position == 12
+
+
 def test_shallow_constants_and_deep_variables_are_fine():
     assert expr("sin(cos(1))") == sympy.sin(sympy.cos(1))
     assert expr("sqrt(sqrt(sqrt(2)))") == 2 ** sympy.Rational(1, 8)

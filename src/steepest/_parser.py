@@ -34,6 +34,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_EXPONENT",
     "MAX_LENGTH",
+    "MAX_MIN_MAX_ARGUMENTS",
     "MAX_NUMBER_DIGITS",
     "MAX_ROOT_DIGITS",
     "MAX_TOKENS",
@@ -49,6 +50,7 @@ MAX_NUMBER_DIGITS = 100  # digits in one number as typed
 MAX_DIGITS = 4000  # digits of any exact number the expression would produce
 MAX_EXPONENT = 10_000  # size of an exponent on anything but a number
 MAX_ROOT_DIGITS = 100  # digits of numbers inside a function or a root (per product)
+MAX_MIN_MAX_ARGUMENTS = 8  # all arguments of min and max together (SymPy compares pairs)
 MAX_CONSTANT_NESTING = 2  # functions nested inside an exact constant, as in sin(sqrt(2))
 
 _MAX_BITS = MAX_DIGITS * math.log2(10)  # numerator plus denominator
@@ -820,6 +822,7 @@ class _Parser:
         self.bars = 0  # how many |…| are open (inside the innermost parentheses)
         self.used: dict[str, sympy.Symbol] = {}
         self.nesting: dict[sympy.Expr, int] = {}  # memo for _nesting
+        self.min_max_arguments = 0
 
     # -------------------------------------------------------------- helpers
 
@@ -1105,6 +1108,16 @@ class _Parser:
                 end=end,
             )
         self.constant_nesting(name_token, args)
+        if spec.build in (sympy.Min, sympy.Max):
+            self.min_max_arguments += count
+            if self.min_max_arguments > MAX_MIN_MAX_ARGUMENTS:
+                raise self.error(
+                    f"min and max have more than {MAX_MIN_MAX_ARGUMENTS} arguments in all",
+                    name_token,
+                    "SymPy compares every pair of arguments, which grows fast; "
+                    "use fewer, or split the equation",
+                    end=end,
+                )
         shown = self.text[name_token.start : end]
         value = self.build(name_token, _apply, spec, args, shown, end=end)
         if power is not None:
