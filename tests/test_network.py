@@ -59,6 +59,16 @@ def test_backprop_matches_central_differences(activation: str, output, cost: Cos
     assert grads.cost == pytest.approx(cost.value(y, net.forward(x)))
 
 
+@pytest.mark.parametrize("sizes", [[4, 3], [4, 5, 4, 3, 3]])
+def test_backprop_matches_central_differences_without_and_with_many_hidden_layers(sizes) -> None:
+    net = Network(sizes, "tanh", "sigmoid", seed=5, dtype=np.float64)
+    net.params[...] += np.random.default_rng(6).normal(0, 0.1, net.params.size)
+    x, y = _data(net)
+    grads = net.backprop(x, y)
+    numeric = _numeric_gradient(net, x, y, QUADRATIC)
+    np.testing.assert_allclose(_flat(grads.weights, grads.biases), numeric, rtol=1e-5, atol=1e-9)
+
+
 def test_backprop_accepts_one_hot_rows_and_keeps_its_results() -> None:
     net = Network([3, 4, 2], seed=0, dtype=np.float64)
     x, y = _data(net)
