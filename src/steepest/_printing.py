@@ -64,6 +64,12 @@ class _PlainPrinter(StrPrinter):
     def _print_log(self, expr: sympy.log) -> str:
         return f"ln({self._print(expr.args[0])})"
 
+    def _print_Min(self, expr: sympy.Expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Max(self, expr: sympy.Expr) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
     def _print_Exp1(self, expr: sympy.Expr) -> str:
         return "e"
 

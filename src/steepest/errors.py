@@ -21,7 +21,21 @@ class SteepestError(ValueError):
 
 
 class EquationError(SteepestError):
-    """An equation could not be parsed or is not allowed."""
+    """An equation could not be parsed or is not allowed.
+
+    Attributes
+    ----------
+    text : str or None
+        The text that was read.
+    position : int or None
+        Where in ``text`` the problem is (0-based), when there is one place.
+    hint : str or None
+        What to do about it.
+    """
+
+    text: str | None = None
+    position: int | None = None
+    hint: str | None = None
 
 
 class DescentError(SteepestError):
