@@ -488,6 +488,13 @@ def test_long_text_is_quoted_around_the_problem():
             0,
             "'root' has an exponent too large (a fraction with a 100-digit denominator)",
         ),
+        (
+            "root(10^99+1, log10(1e-99))",
+            0,
+            "'root' would take a root of order 99 of a number with more than 6 digits",
+        ),
+        ("999999999999^(1/500)", 12, "'^' would take a root of order 500 of a number with "
+                                     "more than 6 digits"),
         ("e^(10^5)", 1, "'^' has an exponent too large (100000)"),
         ("exp(10^100*ln(2))", 0, "'exp' is given a number with about 100 digits"),
         ("e^(10^100*ln(2))", 1, "'^' would give a number with about 10^99 digits"),
@@ -515,6 +522,8 @@ def test_long_text_is_quoted_around_the_problem():
     ],
 )
 def test_bombs_are_refused_before_they_are_computed(text, position, first_line):
+    # (high-order roots of big numbers: SymPy hunts for exact roots by factoring, which
+    # took 85 s for root(10^99+1, -99) before the bound)
     err = refused(text)
     assert str(err).splitlines()[0] == first_line
     assert err.position == position

@@ -34,6 +34,8 @@ MAX_NUMBER_DIGITS = 100  # digits in one number as typed
 MAX_DIGITS = 4000  # digits of any exact number the expression would produce
 MAX_EXPONENT = 10_000  # size of an exponent on anything but a number
 MAX_ROOT_DIGITS = 100  # digits of numbers inside a function or a root (per product)
+MAX_ROOT_ORDER = 16  # roots of higher order (x^(1/17) ...) only of numbers of at most ...
+MAX_HIGH_ROOT_DIGITS = 6  # ... 6 digits: SymPy looks for exact roots by factoring
 MAX_MIN_MAX_ARGUMENTS = 8  # all arguments of min and max together (SymPy compares pairs)
 MAX_CONSTANT_NESTING = 2  # functions nested inside an exact constant, as in sin(sqrt(2))
 
@@ -148,6 +150,13 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
                     f"{{token}} would take a root of a number with "
                     f"{_digits(math.log2(_bits(base)))} digits",
                     _ROOT_HINT,
+                )
+            if q > MAX_ROOT_ORDER and max(abs(base.p), base.q) >= 10**MAX_HIGH_ROOT_DIGITS:
+                raise _RefusedError(
+                    f"{{token}} would take a root of order {q} of a number with more than "
+                    f"{MAX_HIGH_ROOT_DIGITS} digits",
+                    f"roots of order above {MAX_ROOT_ORDER} are computed exactly only for "
+                    f"numbers below 10^{MAX_HIGH_ROOT_DIGITS}",
                 )
         return
     effective, inner = exp, base
