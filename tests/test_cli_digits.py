@@ -261,3 +261,11 @@ def test_one_epoch_of_nielsens_setup_on_the_full_mnist(tmp_path):
     assert "data: 60,000 training and 10,000 test images" in out
     accuracy = float(re.search(r"last epoch 1: test accuracy (\d+\.\d+)%", out).group(1))
     assert accuracy > 90.0
+
+
+def test_a_diverging_run_with_test_data_is_reported_and_saves_nothing(tmp_path):
+    model = tmp_path / "m.npz"
+    code, _out, err = call("train", "--sample", "--epochs", "1", "--hidden", "10",
+                          "--optimizer", "gd", "--lr", "1e308", "--quiet", "--out", str(model))
+    assert code == 1 and "training diverged at epoch 1" in err
+    assert "hint: try a smaller --lr" in err and not model.exists()

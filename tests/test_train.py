@@ -231,3 +231,33 @@ def test_one_epoch_of_nielsens_setup_exceeds_90_percent() -> None:
     history = train(net, (x[:50_000], y[:50_000]), epochs=1, batch_size=10,
                     learning_rate=3.0, test=data.test, seed=0)
     assert history.test_accuracy[0] > 0.90
+
+
+def test_divergence_with_test_data_is_reported_not_raised() -> None:
+    x, y = _blobs()
+    net = Network([2, 8, 3], "relu", "softmax", seed=0)
+    history = train(net, (x * 1e3, y), epochs=3, learning_rate=1e308, optimizer="gd",
+                    cost="cross-entropy", test=(x, y), seed=0)
+    assert history.diverged and history.epochs == 1
+    assert history.test_cost == [] and history.test_accuracy == []
+
+
+def test_weights_that_overflow_on_the_last_step_count_as_divergence() -> None:
+    x, y = _blobs(30)
+    net = Network([2, 8, 3], "relu", "softmax", seed=0)
+    # one mini-batch an epoch: its cost is taken before the step that overflows the weights
+    history = train(net, (x * 1e3, y), epochs=2, batch_size=30, learning_rate=1e308,
+                    cost="cross-entropy", test=(x, y), seed=0)
+    assert history.diverged and history.epochs == 1 and np.isfinite(history.cost[0])
+    assert not np.isfinite(net.params).all() and history.test_cost == []
+
+
+def test_scoring_a_network_whose_outputs_overflow_gives_nan_not_an_error() -> None:
+    from steepest.cost import get_cost
+    from steepest.nn.train import _evaluate
+
+    net = Network([2, 3, 3], "relu", "softmax", seed=0)
+    net.params[:] = 1e30  # finite weights, outputs that overflow
+    x, y = np.ones((4, 2), net.dtype), np.eye(3, dtype=net.dtype)[[0, 1, 2, 0]]
+    value, accuracy = _evaluate(net, x, y, net._cost(get_cost("cross-entropy")))
+    assert np.isnan(value) and np.isnan(accuracy)

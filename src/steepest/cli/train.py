@@ -203,9 +203,10 @@ def run(args: argparse.Namespace) -> int:
                     optimizer=optimizer, cost=setup["cost"], test=tuple(test), seed=rng,
                     progress=not args.quiet)
     if history.diverged:
-        print(f"steepest: training diverged at epoch {history.epochs} (the cost became "
-              f"{history.cost[-1]}); nothing was saved\nhint: try a smaller --lr",
-              file=sys.stderr)
+        what = (f"the cost became {history.cost[-1]}" if not np.isfinite(history.cost[-1])
+                else "the weights or outputs became infinite or NaN")
+        print(f"steepest: training diverged at epoch {history.epochs} ({what}); nothing "
+              "was saved\nhint: try a smaller --lr", file=sys.stderr)
         return 1
     if history.epochs == 0:
         print("steepest: interrupted before the first epoch ended; nothing was saved",

@@ -58,7 +58,8 @@ class History:
         True if training was stopped by Ctrl-C (KeyboardInterrupt); the network
         keeps the weights of the last step taken.
     diverged
-        True if a cost became NaN or infinite, which stops training.
+        True if an epoch's cost or the weights became NaN or infinite, which stops
+        training; that epoch is not scored on the ``test`` data.
     settings
         The settings ``train`` ran with (optimizer, learning rate, batch size, ...).
     """
@@ -267,13 +268,18 @@ def train(
                 history.seconds.append(time.perf_counter() - start)
                 history.cpu_seconds.append(time.process_time() - cpu_start)
                 history.cost.append(float(costs.mean()))
-                if test_set is not None:
+                # checked before the test set is scored: a diverged network has no score
+                # (the last step may overflow the weights after a finite cost was taken)
+                history.diverged = not (np.isfinite(history.cost[-1])
+                                        and np.isfinite(network.params).all())
+                if test_set is not None and not history.diverged:
                     value, accuracy = _evaluate(network, *test_set, cost)
-                    history.test_cost.append(value)
-                    history.test_accuracy.append(accuracy)
+                    history.diverged = not np.isfinite(value)  # outputs overflowed
+                    if not history.diverged:
+                        history.test_cost.append(value)
+                        history.test_accuracy.append(accuracy)
                 reporter.epoch(history)
-                if not np.isfinite(history.cost[-1]):
-                    history.diverged = True
+                if history.diverged:
                     break
     except KeyboardInterrupt:
         history.interrupted = True
@@ -315,11 +321,17 @@ def _epoch(
 
 
 def _evaluate(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
-    """Cost and accuracy on checked data (``y`` one-hot), in chunks to bound memory."""
+    """Cost and accuracy on checked data (``y`` one-hot), in chunks to bound memory.
+
+    Outputs that overflow to NaN or infinity (huge weights) give ``(nan, nan)``.
+    """
     outputs = np.empty_like(y)
-    for start in range(0, x.shape[0], 4096):
-        chunk = x[start : start + 4096]
-        buffers = [np.empty((chunk.shape[0], n), network.dtype) for n in network.sizes[1:]]
-        outputs[start : start + 4096] = network._feedforward(chunk, buffers)[-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, x.shape[0], 4096):
+            chunk = x[start : start + 4096]
+            buffers = [np.empty((chunk.shape[0], n), network.dtype) for n in network.sizes[1:]]
+            outputs[start : start + 4096] = network._feedforward(chunk, buffers)[-1]
+    if not np.isfinite(outputs).all():
+        return float("nan"), float("nan")
     right = outputs.argmax(axis=1) == y.argmax(axis=1)
     return float(cost.value(y, outputs)), float(right.mean())
