@@ -207,3 +207,52 @@ def test_large_grids_follow_the_callers_floating_point_settings():
         assert np.isinf(g(big, big)[0]).all()
     with np.errstate(over="raise"), pytest.raises(FloatingPointError):
         g(big, big)
+
+
+# -- points where the gradient is not an ordinary number ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "fragment"),
+    [
+        ("|x| + y", [0, 1], "kink or a jump"),
+        ("max(x, y)", [1, 1], "kink or a jump"),
+        ("sign(x)", [0], "kink or a jump"),
+        ("sqrt(x)", [0], "infinite"),
+        ("ln(x)", [-1], "not a real number"),
+        ("e^x", [1000], "too large for floating point"),
+    ],
+)
+def test_explain_at_refuses_points_without_a_gradient(text, point, fragment):
+    with pytest.raises(SteepestError, match=fragment):
+        gradient(text).explain_at(point)
+
+
+def test_explain_at_smooth_points_of_non_smooth_functions():
+    # x·|x| has a derivative at 0 although |x| does not; max(x, y) away from x = y
+    assert gradient("x|x|").explain_at([0]).values.tolist() == [0.0]
+    assert gradient("max(x, y)").explain_at([2, 1]).values.tolist() == [1.0, 0.0]
+
+
+def test_large_gradients_have_a_finite_norm_and_a_direction():
+    at = gradient("e^x + e^y").explain_at([400, 400])
+    assert math.isfinite(at.norm) and at.norm == pytest.approx(math.sqrt(2) * math.exp(400))
+    np.testing.assert_allclose(at.direction, [2**-0.5, 2**-0.5])
+    assert "|∇f| ≈ 7.38" in at.text()
+
+
+def test_sign_has_a_zero_gradient_away_from_zero_and_none_at_zero():
+    g = gradient("sign(x)")
+    out = g(np.array([-2.0, 0.0, 3.0]))
+    assert out[0, 0] == 0 and np.isnan(out[0, 1]) and out[0, 2] == 0
+
+
+def test_numeric_gradient_near_the_edge_of_the_domain():
+    approx = numeric_gradient(lambda p: math.log(p[0]) if p[0] > 0 else float("nan"), [1e-7])
+    assert approx[0] == pytest.approx(1e7, rel=1e-4)
+    with pytest.raises(SteepestError, match="both sides"):
+        numeric_gradient(lambda p: math.sqrt(p[0]) if p[0] >= 0 else float("nan"), [0.0])
+
+
+def test_a_number_is_a_point_for_one_variable():
+    assert gradient("x^2", at=3.0).tolist() == [6.0]

@@ -192,27 +192,20 @@ class Gradient:
             sympy.nsimplify(p) if isinstance(p, float) else sympy.sympify(p) for p in point
         )
         where = dict(zip(self.variables, exact_point, strict=True))
-        exact = tuple(c.subs(where) for c in self.components)
-        values = []
-        for name, value in zip(self.names, exact, strict=True):
-            number = complex(value.evalf(15))
-            if number.imag != 0 or not math.isfinite(number.real):
-                raise SteepestError(
-                    f"∂{self.equation.name}/∂{name} is not a finite real number at this "
-                    f"point ({_printing.plain(value)})"
-                    "\nhint: the point may be outside the function's domain"
-                )
-            values.append(number.real)
+        name = self.equation.name
         f_exact = self.equation.expr.subs(where)
-        f = complex(f_exact.evalf(15))
-        if f.imag != 0 or math.isnan(f.real):
+        f = _real_number(f_exact, name, huge=True)
+        _check_differentiable(self.equation.expr, where, name)
+        exact = tuple(c.subs(where) for c in self.components)
+        values = [_real_number(e, f"∂{name}/∂{v}") for v, e in zip(self.names, exact, strict=True)]
+        gradient_at = GradientAt(self, exact_point, exact, np.array(values),
+                                 f if math.isfinite(f) else None)
+        if not math.isfinite(gradient_at.norm):
             raise SteepestError(
-                f"{self.equation.name} is not a finite real number at this point "
-                f"({_printing.plain(f_exact)})"
-                "\nhint: the point is outside the function's domain"
+                f"|∇{name}| is too large for floating point at this point "
+                f"(the largest component is about {max(map(abs, values)):.3g})"
             )
-        return GradientAt(self, exact_point, exact, np.array(values),
-                          f.real if math.isfinite(f.real) else None)
+        return gradient_at
 
     def compiled(self) -> Callable[..., list[Any]]:
         """The raw compiled function ``(*coordinates) -> [f, ∂f/∂x₁, …, ∂f/∂xₙ]``.
@@ -231,6 +224,84 @@ class Gradient:
         return function
 
 
+def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
+    """``value`` as a float, or a SteepestError saying why it is not a usable real number.
+
+    With ``huge``, a real number too large for floating point gives ±inf instead of an error.
+    """
+    number = value.evalf(30)
+    if number.has(sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
+        raise SteepestError(
+            f"{what} is infinite at this point"
+            "\nhint: f is undefined or has a vertical slope there; try a point next to it"
+        )
+    if number.has(sympy.I) or number.is_real is False:
+        raise SteepestError(
+            f"{what} is not a real number at this point ({_short_text(value)})"
+            "\nhint: the point is outside the function's domain"
+        )
+    try:
+        result = float(number)
+    except TypeError:
+        raise SteepestError(
+            f"{what} has no value at this point ({_short_text(value)})"
+            "\nhint: the point is outside the function's domain, or f has a kink or a jump there"
+        ) from None
+    if math.isnan(result):
+        raise SteepestError(f"{what} is not defined at this point ({_short_text(value)})"
+                            "\nhint: the point is outside the function's domain")
+    if math.isinf(result) and not huge:
+        raise SteepestError(
+            f"{what} is about {sympy.N(number, 4)}, too large for floating point numbers"
+            "\nhint: choose a point where the values are smaller"
+        )
+    return result
+
+
+_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Max, sympy.Min)
+
+
+def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
+    """Refuse a point where f has a kink or a jump, so that no gradient exists there.
+
+    Only points where one of f's non-smooth parts (``|u|``, ``sign(u)``, ``max``, ``min``,
+    steps) sits exactly on its edge are examined: there f's one-sided slopes along each
+    variable, computed exactly with a tiny rational step, must agree.
+    """
+    on_edge = False
+    for kink in f.atoms(*_KINKS):
+        args = [a.subs(where) for a in kink.args]
+        if isinstance(kink, (sympy.Max, sympy.Min)):
+            on_edge |= len(set(args)) < len(args)
+        else:
+            on_edge |= args[0] == 0
+    if not on_edge:
+        return
+    h = sympy.Rational(1, 10**12)
+    at = f.subs(where)
+    for var in where:
+        moved = dict(where)
+        moved[var] = where[var] + h
+        right = (f.subs(moved) - at) / h
+        moved[var] = where[var] - h
+        left = (at - f.subs(moved)) / h
+        gap = abs(complex((right - left).evalf(40)))
+        jump = abs(complex(((right + left) * h).evalf(40)))  # f(x + h) − f(x − h)
+        if jump > 1e-6 or gap > 1e-6 * (1 + abs(complex(right.evalf(40)))
+                                        + abs(complex(left.evalf(40)))):
+            raise SteepestError(
+                f"∂{name}/∂{_printing.plain(var)} does not exist at this point: {name} has a "
+                "kink or a jump there (its slope differs on the two sides)"
+                "\nhint: try a point next to it"
+            )
+
+
+def _short_text(value: sympy.Expr) -> str:
+    """``value`` printed, or its numeric value when the exact form is very long."""
+    text = _printing.plain(value)
+    return text if len(text) <= 60 else f"about {sympy.N(value, 4)}"
+
+
 class GradientAt:
     """The gradient at one point: exact values, numbers, length and direction of ascent."""
 
@@ -241,23 +312,28 @@ class GradientAt:
         self.exact = exact
         self.values = values
         self.value = value
-        self.norm = float(np.sqrt(np.sum(values**2)))
-        self.direction = values / self.norm if self.norm > 0 else None
+        self.norm = math.hypot(*values)  # scaled: no overflow while the result is finite
+        self.direction = (values / self.norm if 0 < self.norm < math.inf
+                          else None)
 
     def text(self) -> str:
         """The values as lines of text, exact where SymPy gives a short exact form."""
         g, name = self.gradient, self.gradient.equation.name
         names = ", ".join(_printing.plain(v) for v in g.variables)
-        where = ", ".join(_printing.plain(p) for p in self.point)
+        where = ", ".join(
+            text if len(text := _printing.plain(p)) <= 20 else _number(float(p))
+            for p in self.point
+        )
         lines = [f"at ({names}) = ({where}):"]
         if self.value is not None:
             lines.append(f"  {name} = {_number(self.value)}")
         for var, exact, number in zip(g.variables, self.exact, self.values, strict=True):
             shown, approx = _printing.plain(exact), _number(number)
-            text = shown if shown == approx else f"{shown} ≈ {approx}"
-            lines.append(f"  ∂{name}/∂{_printing.plain(var)} = {text}")
+            text = ("= " + shown if shown == approx else
+                    f"≈ {approx}" if len(shown) > 40 else f"= {shown} ≈ {approx}")
+            lines.append(f"  ∂{name}/∂{_printing.plain(var)} {text}")
         norm = _number(self.norm)
-        exact_norm = math.isclose(self.norm, round(self.norm)) and float(norm).is_integer()
+        exact_norm = self.norm < 1e15 and float(norm).is_integer() and self.norm == float(norm)
         lines.append(f"  |∇{name}| {'=' if exact_norm else '≈'} {norm}")
         if self.direction is None:
             lines.append("  the gradient is zero here: a stationary point, with no direction "
@@ -373,15 +449,38 @@ def numeric_gradient(
     h_scale = np.finfo(float).eps ** (1 / 3) if step is None else float(step)
     if not (h_scale > 0 and math.isfinite(h_scale)):
         raise SteepestError(f"step must be a positive finite number; got {step!r}")
-    _scalar(f, x)
+    if not math.isfinite(_scalar(f, x)):
+        raise SteepestError(f"the function is not finite at the point {x.tolist()}")
     grad = np.empty_like(x)
     for k in range(x.size):
-        h = h_scale * max(1.0, abs(x[k]))
+        grad[k] = _central_difference(f, x, k, h_scale * max(1.0, abs(x[k])))
+    return grad
+
+
+def _central_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, k: int, h: float) -> float:
+    """∂f/∂x_k at x by central differences; near the edge of f's domain the step shrinks.
+
+    When f is not finite a step away (a logarithm near 0, a root near its edge), the step
+    is cut by 10 until both sides are finite, then by 100 more for accuracy.
+    """
+    shrunk = False
+    for _ in range(12):
         forward, backward = x.copy(), x.copy()
         forward[k] += h
         backward[k] -= h
-        grad[k] = (_scalar(f, forward) - _scalar(f, backward)) / (forward[k] - backward[k])
-    return grad
+        with np.errstate(all="ignore"):
+            slope = (_scalar(f, forward) - _scalar(f, backward)) / (forward[k] - backward[k])
+        if math.isfinite(slope):
+            if not shrunk:
+                return slope
+            return _central_difference(f, x, k, h / 100) if h > 1e-300 else slope
+        h /= 10
+        shrunk = True
+    raise SteepestError(
+        f"the numeric derivative along coordinate {k} is not finite at {x.tolist()}: f is not "
+        "finite on both sides of the point, however small the step"
+        "\nhint: the point may be on the edge of the function's domain"
+    )
 
 
 def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray) -> float:
@@ -399,9 +498,20 @@ def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray) -> float:
 # -- compiled evaluation ---------------------------------------------------------------
 
 
+def _dirac_delta(u: Any) -> Any:
+    """The derivative of a step, numerically: 0 away from the step, undefined (NaN) on it."""
+    u = np.asarray(u, dtype=float)
+    return np.where(u == 0, np.nan, 0.0)
+
+
+# what NumPy has no function for: the derivative of sign(u) is 2·DiracDelta(u)
+_NUMERIC_EXTRAS = {"DiracDelta": _dirac_delta}
+
+
 def _lambdify(exprs: list[sympy.Expr], variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
     """NumPy code for ``exprs``, with common subexpressions computed once."""
-    return sympy.lambdify(list(variables), exprs, modules="numpy", cse=True, docstring_limit=0)
+    return sympy.lambdify(list(variables), exprs, modules=[_NUMERIC_EXTRAS, "numpy"], cse=True,
+                          docstring_limit=0)
 
 
 def _compile_scalar(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
@@ -435,6 +545,8 @@ def _bind(names: Sequence[str], values: Sequence[Any], named: Mapping[str, Any])
 def _point(points: Sequence[float] | np.ndarray, n: int) -> list[np.ndarray]:
     """The columns of points given as rows, one array per variable."""
     array = np.asarray(points, dtype=float)
+    if array.ndim == 0 and n == 1:  # one variable: a number is a point
+        array = array.reshape(1)
     if array.ndim == 0 or array.shape[-1] != n:
         raise SteepestError(
             f"expected points with {n} coordinates along the last axis; got shape {array.shape}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -38,7 +39,14 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors become ``UsageError`` rather than ``SystemExit``."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message}\nhint: run '{self.prog} --help' to see the options")
+        hint = f"run '{self.prog} --help' to see the options"
+        option = re.search(r"argument (--[\w-]+)", message)
+        if "expected one argument" in message and option:
+            hint = f"a value that starts with '-' goes after '=': {option[1]}=-1,2; " + hint
+        elif "arguments are required" in message:
+            hint = ("an equation that starts with '-' goes after '--': "
+                    f"{self.prog} -- \"-x^2\"; " + hint)
+        raise UsageError(f"{message}\nhint: {hint}")
 
 
 def build_parser() -> argparse.ArgumentParser:

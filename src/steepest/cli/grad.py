@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     evaluated = g.explain_at(point) if point is not None else None
 
     if args.json:
-        print(json.dumps(_as_json(g, point, evaluated), ensure_ascii=False, indent=2))
+        print(json.dumps(_as_json(g, point, evaluated), ensure_ascii=False, indent=2,
+                         allow_nan=False))
         return 0
     if args.latex:
         print(g.latex())
@@ -89,8 +90,12 @@ def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
             "\nhint: write --at 1,2 or --at x=1,y=2"
         )
     if named:
-        pairs = dict(part.split("=", 1) for part in parts)
-        pairs = {key.strip(): value for key, value in pairs.items()}
+        keys = [part.split("=", 1)[0].strip() for part in parts]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise UsageError(f"--at {text!r} gives {', '.join(repeated)} more than once"
+                             "\nhint: give each variable once: --at x=1,y=2")
+        pairs = {key: part.split("=", 1)[1] for key, part in zip(keys, parts, strict=True)}
         unknown = sorted(set(pairs) - set(names))
         missing = [n for n in names if n not in pairs]
         if unknown or missing:
