@@ -67,3 +67,14 @@ def test_tour_with_a_missing_data_folder_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("steepest: error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_tour_refuses_a_file_as_folder_and_a_negative_seed(tmp_path, capsys):
+    from steepest.cli import main
+
+    a_file = tmp_path / "report"
+    a_file.write_text("not a folder")
+    assert main(["tour", "--quick", "--out", str(a_file)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert main(["tour", "--quick", "--seed", "-1", "--out", str(tmp_path / "t")]) == 2
+    assert "--seed must be 0 or more" in capsys.readouterr().err

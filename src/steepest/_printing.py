@@ -70,6 +70,9 @@ class _PlainPrinter(StrPrinter):
     def _print_Max(self, expr: sympy.Expr) -> str:
         return f"max({', '.join(self._print(a) for a in expr.args)})"
 
+    def _print_DiracDelta(self, expr: sympy.Expr) -> str:
+        return f"δ({self._print(expr.args[0])})"
+
     def _print_Exp1(self, expr: sympy.Expr) -> str:
         return "e"
 

@@ -224,11 +224,12 @@ def _digits_step(
     from steepest.digits import evaluate
     from steepest.plot import plot_digits, plot_history, plot_weights
 
-    data, which = _digits_data(data_dir)
+    data, source = _digits_data(data_dir)
     (x, y), (xt, yt) = data.train, data.test
     if quick:
         x, y = x[:2000], y[:2000]
         xt, yt = xt[:500], yt[:500]
+    which = f"{source} ({len(x):,} training, {len(xt):,} test images)"
     epochs = 3 if quick else 10
     network = Network([784, 30, 10], seed=seed)
     history = train(network, (x, y), epochs=epochs, batch_size=10, learning_rate=3.0,
@@ -274,9 +275,8 @@ def _digits_data(data_dir: Any) -> tuple[Any, str]:
     except DataError:
         if data_dir is not None:
             raise
-        data = load_mnist_sample()
-        return data, "the MNIST sample bundled with steepest (5,000 training, 1,000 test images)"
-    return data, f"the full MNIST (60,000 training, 10,000 test images) from {data.source}"
+        return load_mnist_sample(), "the MNIST sample bundled with steepest"
+    return data, f"the full MNIST from {data.source}"
 
 
 def _result_line(result: Any) -> str:

@@ -32,8 +32,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest tour``."""
+    from pathlib import Path
+
+    from steepest.cli import UsageError
     from steepest.tour import run_tour
 
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more; got {args.seed}")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageError(f"--out {args.out!r} is a file, not a folder"
+                         "\nhint: name a new or existing folder for the report")
     summary = run_tour(args.out, quick=args.quick, data_dir=args.data_dir, seed=args.seed)
     print()
     print(f"report: {os.path.abspath(summary.report)}  "
