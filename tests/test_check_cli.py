@@ -45,6 +45,9 @@ def test_a_wrong_gradient_is_exit_1_and_names_the_component():
         (("gradient", "x^2 sin(y)"), "--answer"),
         (("cost", "missing.py:cost"), "no file 'missing.py'"),
         (("frobnicate",), "invalid choice"),
+        (("cost", "good.py:cost", "--timeout", "inf"), "--timeout must lie in (0, 3600]"),
+        (("cost", "good.py:cost", "--timeout", "1e12"), "--timeout must lie in (0, 3600]"),
+        (("descent", "good.py", "--timeout", "0"), "--timeout must lie in (0, 3600]"),
     ],
 )
 def test_unusable_input_is_exit_2_with_one_reason(args, words, capsys):

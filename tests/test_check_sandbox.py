@@ -81,6 +81,13 @@ def test_the_time_limit_must_be_positive(tmp_path):
         run_calls(path + ":f", [()], timeout=0)
 
 
+@pytest.mark.parametrize("timeout", [float("inf"), 1e12, float("nan"), 3601])
+def test_a_time_limit_beyond_an_hour_is_refused_not_overflowed(tmp_path, timeout):
+    path = write(tmp_path, "def f():\n    return 1\n")
+    with pytest.raises(SteepestError, match=r"timeout must lie in \(0, 3600\] seconds"):
+        run_calls(path + ":f", [()], timeout=timeout)
+
+
 def test_python_functions_get_copies_of_the_arguments():
     data = np.zeros(3)
 

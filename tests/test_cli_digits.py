@@ -134,6 +134,9 @@ def test_the_same_seed_gives_the_same_network(tmp_path):
         (["--lr-decay", "2"], "--lr-decay must lie in (0, 1]"),
         (["--plot", "curves.txt"], "cannot tell the format of 'curves.txt'"),
         (["--out", "no/such/folder/m.npz"], "the folder no/such/folder does not exist"),
+        (["--out", "."], "--out .: is a folder; give a file name, e.g. --out model.npz"),
+        (["--seed", "-1"], "--seed must be a non-negative integer; got -1"),
+        (["--hidden", "100000000000"], "7.95e+13 parameters"),
     ],
 )
 def test_train_refuses_bad_arguments_before_training(tmp_path, monkeypatch, extra, message):
@@ -180,6 +183,14 @@ def test_evaluate_plots_and_other_split(trained, tmp_path, capsys):
     for name in names:
         with Image.open(folder / name) as image:
             assert image.format == "PNG"
+
+
+def test_evaluate_refuses_a_plot_folder_that_is_a_file(trained, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    code, out, err = call("evaluate", str(trained[0]), "--sample", "--plot", str(afile))
+    assert code == 2 and out == ""
+    assert err.startswith("steepest: error: --plot ") and "is a file, not a folder" in err
 
 
 def test_evaluate_refuses_a_file_that_is_not_a_model(tmp_path, capsys):

@@ -99,7 +99,8 @@ def test_default_start_and_named_start(tmp_path, capsys):
      (["--from", "1,1", "--kind", "surface"], "drawn on the contour map"),
      (["--from", "1,1", "--optimizer", "sgdd"], "sgdd"),
      (["--fix", "q=1"], "fix names variables that f does not have"),
-     (["--animate", "a.avi"], ".gif")],
+     (["--animate", "a.avi"], ".gif"),
+     (["--dpi", "0"], "--dpi must be a positive number of pixels per inch; got 0")],
 )
 def test_bad_arguments_exit_2_with_a_reason(tmp_path, capsys, args, message):
     assert main(["plot", "x^2 + y^2", "--out", str(tmp_path / "f.png"), *args]) == 2

@@ -164,6 +164,8 @@ def test_divergence_stops_training() -> None:
         ({"test": ([[0.0, 0.0]], [7])}, NetworkError, "test"),
         ({"blas_threads": 0}, NetworkError, "blas_threads must be at least 1"),
         ({"blas_threads": "2"}, TypeError, "blas_threads must be an int"),
+        ({"seed": -1}, NetworkError, "seed must be a non-negative int or a numpy"),
+        ({"seed": 1.5}, TypeError, "seed must be an int, a numpy.random.Generator or None"),
     ],
 )
 def test_bad_settings_are_refused(kwargs, error, words: str) -> None:

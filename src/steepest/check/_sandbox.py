@@ -257,6 +257,10 @@ def _call(function: Callable[..., Any], args: Sequence[Any]) -> Outcome:
     return Outcome(value=_portable(value), mutated=mutated)
 
 
+#: The longest time limit accepted, in seconds (one hour).
+MAX_TIMEOUT = 3600.0
+
+
 def run_calls(
     function: str | Target | Callable[..., Any],
     calls: Sequence[Sequence[Any]],
@@ -275,7 +279,8 @@ def run_calls(
         The argument tuples, one per call, in order. With a target they are pickled to
         the child, so they must be picklable (arrays, numbers, top-level functions).
     timeout
-        Seconds allowed for importing the target and for each call.
+        Seconds allowed for importing the target and for each call, in
+        ``(0, MAX_TIMEOUT]`` (one hour at most).
     default_name
         The function name used when the target names none.
 
@@ -303,8 +308,9 @@ def run_calls(
         # copies, so that a function that changes its arguments cannot change our cases
         return [_call(function, copy.deepcopy(tuple(args))) for args in calls]
     target = function if isinstance(function, Target) else parse_target(function, default_name)
-    if not timeout > 0:
-        raise SteepestError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails too; inf would overflow the wait
+        raise SteepestError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
+                            "\nhint: a few seconds are plenty for an exercise")
     return _run_in_child(target, [tuple(args) for args in calls], float(timeout))
 
 

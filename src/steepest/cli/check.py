@@ -115,7 +115,13 @@ def _target(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest check``."""
     from steepest import check
+    from steepest.check._sandbox import MAX_TIMEOUT
+    from steepest.cli import UsageError
 
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout:g}"
+                         "\nhint: the default, 5, is plenty for an exercise")
     if args.exercise == "gradient":
         variables = None if args.vars is None else [v.strip() for v in args.vars.split(",")]
         report = check.check_gradient(args.equation, args.answer, variables=variables)

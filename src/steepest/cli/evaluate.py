@@ -46,10 +46,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest evaluate``."""
+    from steepest.cli import UsageError
     from steepest.cli.train import load_data
     from steepest.digits import evaluate
     from steepest.nn import Network
 
+    if args.plot is not None and Path(args.plot).exists() and not Path(args.plot).is_dir():
+        raise UsageError(f"--plot {args.plot}: is a file, not a folder\nhint: --plot takes a "
+                         "folder for the four pictures (made if missing)")
     network = Network.load(args.model)
     data = load_data(args)
     images, labels = data.test if args.split == "test" else data.train

@@ -81,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
     from steepest.plot import _common
 
     _common.output_format(args.out)
+    if args.dpi < 1:
+        raise UsageError(f"--dpi must be a positive number of pixels per inch; got {args.dpi}"
+                         "\nhint: 100 is the default, 300 suits print")
     if args.animate:
         from steepest.plot.animate import ANIMATION_FORMATS
 

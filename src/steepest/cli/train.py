@@ -22,6 +22,7 @@ run, validation splits, and data other than MNIST.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,12 @@ NIELSEN = {
     "hidden": "30", "activation": "sigmoid", "cost": "quadratic", "optimizer": "gd",
     "lr": 3.0, "lr_decay": 1.0, "batch": 10, "epochs": 30,
 }
+
+#: The pixels of an MNIST image, the network's inputs.
+INPUTS = 784
+#: The largest network ``train`` builds: 10^8 parameters, 0.8 GB in float64, and the
+#: optimizer and gradient hold copies; far beyond what MNIST needs.
+MAX_PARAMETERS = 10**8
 
 EPILOG = """setups:
   default     784-300-10, ReLU, softmax output, cross-entropy cost, Adam at 0.001
@@ -150,6 +157,18 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"--lr-decay must lie in (0, 1] (1: constant); got {chosen['lr_decay']}")
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be at least 1; got {args.limit}")
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a non-negative integer; got {args.seed}"
+                         "\nhint: --seed 0")
+    sizes = [INPUTS, *chosen["hidden"], 10]
+    count = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if count > MAX_PARAMETERS:
+        raise UsageError(
+            f"--hidden {args.hidden}: a {'-'.join(map(str, sizes))} network has {count:.3g} "
+            f"parameters, more than the {MAX_PARAMETERS:.0e} allowed here (about "
+            f"{MAX_PARAMETERS * 8 / 1e9:.1f} GB a copy)\nhint: a few hundred neurons a layer "
+            "are plenty for MNIST: --hidden 300"
+        )
     return chosen
 
 
@@ -160,6 +179,10 @@ def _check_outputs(args: argparse.Namespace) -> None:
     for flag, value in (("--out", args.out), ("--plot", args.plot)):
         if value is not None and not Path(value).parent.is_dir():
             raise UsageError(f"{flag} {value}: the folder {Path(value).parent} does not exist")
+        if value is not None and Path(value).is_dir():
+            example = Path(value) / ("model.npz" if flag == "--out" else "curves.png")
+            raise UsageError(f"{flag} {value}: is a folder; give a file name, e.g. "
+                             f"{flag} {example}")
     if args.plot is not None:
         from steepest.plot._common import output_format
 
