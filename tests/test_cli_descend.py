@@ -68,6 +68,12 @@ def test_diverged_run_exits_1_with_the_message(capsys):
     assert out.rstrip().endswith("try 0.1")
 
 
+def test_a_run_that_cannot_move_exits_1(capsys):
+    # the gradient norm stays 2: steps of 2e-13 do not move the point, which is no success
+    code, out, _ = run(capsys, "descend", "x^2", "--from", "1", "--lr", "1e-13", "--steps", "20")
+    assert code == 1 and "max_iterations: " in out and "too small to move the point" in out
+
+
 def test_diverged_json_has_no_nan(capsys):
     code, out, _ = run(capsys, "descend", "exp(x^2)", "--from", "1", "--lr", "10", "--json")
     data = json.loads(out)  # strict JSON: infinities became null

@@ -331,9 +331,28 @@ def test_line_search_stops_where_no_step_helps_any_more():
     together = maximize(text, [[0, 0], [3, 1]], learning_rate=1.0, line_search=True)
     assert together[0].message == r.message
     np.testing.assert_array_equal(together[0].path, r.path)
-    # a wrong gradient is caught the same way, and the message says what to check
+    # a wrong gradient is caught, is not a success, and the message says what to check
     r = minimize(lambda p: float(p @ p), [1.0, 1.0], grad=lambda p: -2 * p, line_search=True)
-    assert r.status == "converged" and r.iterations == 0 and "check the gradient" in r.message
+    assert r.status == "max_iterations" and r.iterations == 0 and "check the gradient" in r.message
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "words"),
+    [
+        ({"learning_rate": 1e-13}, "max_iterations", "too small to move the point"),
+        ({"optimizer": "adam", "learning_rate": 1e-13}, "max_iterations", "larger learning_rate"),
+        ({"learning_rate": 1e300, "line_search": True}, "max_iterations", "within 50 halvings"),
+    ],
+)
+def test_runs_that_cannot_move_are_not_reported_as_converged(options, status, words):
+    # x^2 from 1: the gradient norm stays 2, far from zero; the run must not claim success
+    r = minimize("x^2", [1.0], max_iter=50, **options)
+    assert (r.status, r.success) == (status, False) and words in r.message
+    assert r.grad_norm == pytest.approx(2.0)
+    together = minimize("x^2", [[1.0], [-1.0], [0.0]], max_iter=50, **options)
+    assert (together[0].status, together[0].message) == (r.status, r.message)
+    np.testing.assert_array_equal(together[0].path, r.path)
+    assert together[2].status == "stationary"
 
 
 def test_suggested_step_is_rounded_down_to_one_digit():

@@ -33,9 +33,14 @@ _GROWTH = 1e6  # diverged when f rises more than this times max(1, |f(start)|) (
 _RUNAWAY = 1e12  # unbounded when |x| exceeds this times max(1, |start|) while f keeps falling
 _FTOL = 1e-12  # "no change": |Δf| <= _FTOL·max(1, |f|) ...
 _XTOL = 1e-12  # ... and |Δx| <= _XTOL·max(1, |x|), both in one step
+# "No change" ends a run as converged only when the gradient is at the rounding floor:
+# |∇f| <= _GFLOOR·max(1, |∇f(start)|); otherwise the run goes on, and if any of its steps
+# was a no-change step, at max_iter it stops as "stuck" (steps too small to move).
+_GFLOOR = 1e-6
 # Backtracking (Armijo) line search: halve the optimizer's step until
 # f(x + αd) <= f(x) + _ARMIJO·α·∇f·d (a strict decrease of f when the right side rounds to
-# f(x)), at most _HALVINGS times; if none is found, do not move and stop ("no_descent").
+# f(x)), at most _HALVINGS times; if none is found, do not move and stop: "no_descent"
+# when the gradient is at the floor above, else "no_descent_stuck".
 _ARMIJO = 1e-4
 _HALVINGS = 50
 
@@ -69,6 +74,7 @@ class Run:
         capacity = min(max_iter + 1, 1024)
         path, values = np.empty((capacity, x.size)), np.empty(capacity)
         v0 = v_prev = math.nan
+        stuck = False  # some step has changed neither the point nor the value
         k = 0
         while True:
             value, g, gnorm = point(x)
@@ -81,6 +87,7 @@ class Run:
             if k == 0:
                 v0 = s
                 growth_limit, fall_limit, runaway = map(float, _limits(s, _lengths(path[:1])[0]))
+                floor = _GFLOOR * max(1.0, gnorm)
             # one test for the usual case; NaN fails every comparison
             if not (fall_limit <= s <= growth_limit and gnorm < math.inf) or gnorm <= tol:
                 far = _lengths(path[k : k + 1]) > runaway
@@ -88,11 +95,14 @@ class Run:
                                  np.array([growth_limit]), far)[0]  # fmt: skip
                 if reason:
                     break
-            if abs(s - v_prev) <= _FTOL * max(1.0, abs(s)) and _no_change(path[k], path[k - 1]):
-                reason = "no_change"
-                break
+            still = abs(s - v_prev) <= _FTOL * max(1.0, abs(s)) and _no_change(path[k], path[k - 1])
+            if still:
+                if gnorm <= floor:
+                    reason = "no_change"
+                    break
+                stuck = True
             if k == max_iter:
-                reason = "max_iter"
+                reason = "stuck" if stuck else "max_iter"
                 break
             if callback is not None and callback(k, path[k].copy(), value, g.copy()):
                 reason = "callback"
@@ -101,7 +111,7 @@ class Run:
                 g = -g
             step(xs, [g])
             if line_search and not self._search_one(x, path[k], s, g):
-                reason = "no_descent"
+                reason = "no_descent" if gnorm <= floor else "no_descent_stuck"
                 break
             v_prev = s
             k += 1
@@ -141,6 +151,7 @@ class Run:
         record: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         reason, stop, gnorm_at_stop = np.full(m, "", dtype=object), np.zeros(m, int), np.zeros(m)
         moving = np.ones(m, dtype=bool)
+        stuck = np.zeros(m, dtype=bool)  # per working row, as in one()
         tol2 = tol * tol
         if callback is not None:
             now_x, now_v, now_g = x0.copy(), np.zeros(m), np.zeros((m, n))
@@ -160,6 +171,7 @@ class Run:
             if k == 0:
                 sv0 = sv
                 growth_limit, fall_limit, runaway = _limits(sv, _lengths(X))
+                floor = _GFLOOR * np.maximum(1.0, row_norms(G))
                 sv_prev, X_prev = np.full(m, np.nan), X_now
             alarm = (fall_limit <= sv) & (sv <= growth_limit) & (gnorm2 < np.inf) & (gnorm2 > tol2)
             np.logical_not(alarm, out=alarm)
@@ -172,9 +184,12 @@ class Run:
             level = np.abs(sv - sv_prev) <= _FTOL * np.maximum(1.0, np.abs(sv))
             flat = np.flatnonzero(moving & level)
             if len(flat):
-                halt(flat[_unmoved(X[flat], X_prev[flat])], "no_change")
+                flat = flat[_unmoved(X[flat], X_prev[flat])]
+                stuck[flat] = True
+                halt(flat[row_norms(G[flat]) <= floor[flat]], "no_change")
             if k == max_iter:
-                halt(np.flatnonzero(moving), "max_iter")
+                live = np.flatnonzero(moving)
+                halt(live, np.where(stuck[live], "stuck", "max_iter"))
             if not moving.any():
                 break
             if callback is not None:
@@ -187,12 +202,15 @@ class Run:
             X_old = X.copy() if self.line_search else None
             self.opt.step([X], [Gs])
             if X_old is not None:
-                halt(np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving)), "no_descent")
+                failed = np.flatnonzero(self._search_many(X, X_old, sv, Gs, moving))
+                small = row_norms(G[failed]) <= floor[failed]
+                halt(failed, np.where(small, "no_descent", "no_descent_stuck"))
             if 4 * np.count_nonzero(moving) <= 3 * len(ids):  # drop the stopped rows
                 keep = np.flatnonzero(moving)
                 X, ids, sv, moving = np.asfortranarray(X[keep]), ids[keep], sv[keep], moving[keep]
                 growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
-                runaway, X_now = runaway[keep], X_now[keep]
+                runaway, X_now, floor = runaway[keep], X_now[keep], floor[keep]
+                stuck = stuck[keep]
                 self.opt._select_rows(keep)
             sv_prev, X_prev = sv, X_now
             k += 1

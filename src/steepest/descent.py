@@ -9,15 +9,23 @@ an :class:`~steepest.Equation`, a :class:`~steepest.Gradient`, or a Python funct
 A run ends with one ``status`` from a fixed set, and a plain-language ``message``:
 
 ``'converged'``
-    The gradient norm fell to ``tol`` or below; or one step changed neither the value nor
-    the point (|Δf| ≤ 1e-12·max(1, |f|) and |Δx| ≤ 1e-12·max(1, |x|)), which
-    happens when the steps have become too small to matter; the message says which.
+    The gradient norm fell to ``tol`` or below; or, with the gradient norm already at the
+    rounding floor (≤ 1e-6·max(1, |∇f(start)|)), one step changed neither the value nor
+    the point (|Δf| ≤ 1e-12·max(1, |f|) and |Δx| ≤ 1e-12·max(1, |x|)), or the line
+    search found no step that lowers f measurably; the message says which.
 ``'stationary'``
     The start itself has a gradient norm of at most ``tol``: there is no direction to go.
 ``'max_iterations'``
     ``max_iter`` steps were taken without meeting a stopping rule; also a run stopped by
     its ``callback`` (a limit imposed from outside, like ``max_iter``; the message says
-    "stopped by the callback").
+    "stopped by the callback"). Steps that change neither the point nor the value while
+    the gradient is not small do not end a run: it goes on (another optimizer state or
+    schedule may still move it); at ``max_iter``, if any step was such, the message says
+    the steps are too small to move the point and suggests a larger learning rate.
+    A line search that finds no step lowering f while the gradient is not small stops
+    the run at once (trying again from the same point would fail the same way), also as
+    ``'max_iterations'``, with a message that says so: the step is too large for 50
+    halvings, or the gradient is wrong.
 ``'diverged'``
     The value or gradient became NaN or infinite, the value rose far above its start
     (by more than 1e6·max(1, |f(start)|); for an ascent, fell), or the path ran off
@@ -62,14 +70,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "gradient norm is {gnorm:.3g}"),
     "no_descent": ("converged", "the line search found no step that {betters} f measurably "
                                 "(the change is below rounding here) after {k} steps; the "
-                                "gradient norm is {gnorm:.3g} (if that is not small, check "
-                                "the gradient)"),
+                                "gradient norm is {gnorm:.3g}"),
     "stationary": ("stationary", "the start is a stationary point: the gradient norm there "
                                  "is {gnorm:.3g} <= tol={tol:g}, so gradient {kind} has no "
                                  "direction to follow (a minimum, a maximum or a saddle point)"),
     "max_iter": ("max_iterations", "stopped after max_iter={k} steps with the gradient norm "
                                    "still {gnorm:.3g} > tol={tol:g}; hint: raise max_iter, "
                                    "or try another learning_rate or optimizer"),
+    "stuck": ("max_iterations", "stopped after max_iter={k} steps: the steps are too small to "
+                                "move the point (some changed neither x nor f) while the "
+                                "gradient norm is still {gnorm:.3g}; hint: try a larger "
+                                "learning_rate than {lr:g}"),
+    "no_descent_stuck": ("max_iterations", "stopped after {k} steps: the line search found "
+                                           "no step that {betters} f within 50 halvings of "
+                                           "the optimizer's step, though the gradient norm "
+                                           "is {gnorm:.3g}; hint: try a smaller "
+                                           "learning_rate than {lr:g}, or check the gradient"),
     "callback": ("max_iterations", "stopped by the callback after {k} steps (gradient norm "
                                    "{gnorm:.3g})"),
     "growth": ("diverged", "the step size {lr:g} is too large for this function: the value "
