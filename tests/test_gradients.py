@@ -256,3 +256,9 @@ def test_numeric_gradient_near_the_edge_of_the_domain():
 
 def test_a_number_is_a_point_for_one_variable():
     assert gradient("x^2", at=3.0).tolist() == [6.0]
+
+
+def test_an_equation_without_variables_has_no_gradient():
+    with pytest.raises(SteepestError, match="no variables"):
+        gradient("5")
+    assert gradient("f(x) = 5").components == (0,)

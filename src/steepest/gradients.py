@@ -57,6 +57,12 @@ class Gradient:
     """
 
     def __init__(self, equation: Equation) -> None:
+        if not equation.variables:
+            raise SteepestError(
+                f"{equation.text or equation.expr!s} is a constant with no variables, so it "
+                "has no gradient"
+                "\nhint: declare the variables, e.g. f(x) = 5 (its gradient is 0)"
+            )
         self.equation = equation
         self.components: tuple[sympy.Expr, ...] = tuple(
             sympy.diff(equation.expr, v) for v in equation.variables
