@@ -100,10 +100,32 @@ def test_default_start_and_named_start(tmp_path, capsys):
      (["--from", "1,1", "--optimizer", "sgdd"], "sgdd"),
      (["--fix", "q=1"], "fix names variables that f does not have"),
      (["--animate", "a.avi"], ".gif"),
-     (["--dpi", "0"], "--dpi must be a positive number of pixels per inch; got 0")],
+     (["--dpi", "0"], "--dpi must be a positive number of pixels per inch; got 0"),
+     (["--animate", "an.avi"], "hint: name the file like an.gif (or .mp4)"),
+     (["--from", "1,1", "--optimizer", ","], "--optimizer ',' names no optimizer"),
+     (["--from", "1,1", "--animate", "a.gif", "--fps", "0"], "--fps must be at least 1"),
+     (["--fix", "y=1,y=2"], "--fix 'y=1,y=2' gives y twice"),
+     (["--from", "x=1,x=2"], "--from 'x=1,x=2' gives x twice")],
 )
 def test_bad_arguments_exit_2_with_a_reason(tmp_path, capsys, args, message):
     assert main(["plot", "x^2 + y^2", "--out", str(tmp_path / "f.png"), *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("steepest: error: ") and message in err
     assert not (tmp_path / "f.png").exists()
+
+
+def test_animating_a_one_variable_function_is_refused_before_drawing(tmp_path, capsys):
+    out = tmp_path / "f.png"
+    code = main(["plot", "x^2", "--from", "1", "--animate", str(tmp_path / "a.gif"),
+                 "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "--animate draws on the contour map: it needs two variables" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("equation", "box"), [("sqrt(x)", "-3:-1"), ("log(x) + y", "-3:-1")])
+def test_a_box_outside_the_domain_is_refused_with_a_hint(tmp_path, capsys, equation, box):
+    out = tmp_path / "q.png"
+    assert main(["plot", equation, "--range", box, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"steepest: error: f is not finite anywhere in the box {box}")
+    assert "hint:" in err and "domain" in err and not out.exists()

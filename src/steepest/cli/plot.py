@@ -84,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
     if args.dpi < 1:
         raise UsageError(f"--dpi must be a positive number of pixels per inch; got {args.dpi}"
                          "\nhint: 100 is the default, 300 suits print")
+    if args.fps < 1:
+        raise UsageError(f"--fps must be at least 1; got {args.fps}\nhint: the default is 12")
+    names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
+    if not names:
+        raise UsageError(f"--optimizer {args.optimizer!r} names no optimizer\nhint: --optimizer "
+                         "gd, or several to compare: --optimizer gd,momentum,adam")
     if args.animate:
         from steepest.plot.animate import ANIMATION_FORMATS
 
@@ -103,7 +109,11 @@ def run(args: argparse.Namespace) -> int:
             f"{g.equation} has {n} variables; a picture shows one or two"
             f"\nhint: hold the others fixed: --fix {fixed}"
         )
+    if args.animate and n != 2:
+        raise UsageError("--animate draws on the contour map: it needs two variables")
     bounds = _range(args.range, g.names) if args.range else None
+    if bounds is not None:
+        _check_defined(g, bounds, args.range)
     descend = args.descend or args.ascend or bool(args.animate) or bool(args.start)
     options: dict[str, Any] = {}
     if n == 2:
@@ -127,6 +137,8 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
         if args.kind == "surface":
             options = {"kind": "surface"}
     box = bounds if bounds is not None else _common.default_bounds(g)
+    if bounds is None:
+        _check_defined(g, box, ",".join(f"{lo:g}:{hi:g}" for lo, hi in box))
     fig = plot_gradient(g, box, **options)
     path = _common.save_figure(fig, args.out, dpi=args.dpi)
     print(f"wrote {path}")
@@ -168,13 +180,30 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
                   f"{g.equation.name} = {r.value:.6g}")
     fig = plot_result(results, g, box, **options)
     print(f"wrote {_common.save_figure(fig, args.out, dpi=args.dpi)}")
-    if args.animate:
-        if len(g.variables) != 2:
-            from steepest.cli import UsageError
-
-            raise UsageError("--animate draws on the contour map: it needs two variables")
+    if args.animate:  # two variables: checked in run
         print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
     return 0
+
+
+def _check_defined(g: Any, box: Any, text: str) -> None:
+    """Refuse a box where f has no finite value on a grid (it lies outside f's domain)."""
+    import numpy as np
+
+    from steepest.cli import UsageError
+    from steepest.plot import _common
+
+    points = _common.grid(box, 101 if len(box) == 1 else 41)
+    with np.errstate(all="ignore"):
+        try:
+            values = np.asarray(g.equation(*points), dtype=complex) * np.ones_like(points[0])
+        except (ArithmeticError, TypeError, ValueError):
+            return  # let the drawing report it
+    if not (np.isfinite(values) & (values.imag == 0)).any():
+        raise UsageError(
+            f"f is not finite anywhere in the box {text}: {g.equation}"
+            "\nhint: the box lies outside f's domain (a root or log of negative numbers, a "
+            "division by zero); choose a --range where f is defined"
+        )
 
 
 # -- argument parsing ------------------------------------------------------------------
@@ -234,6 +263,9 @@ def _assignments(text: str | None, option: str) -> dict[str, float]:
         name, sep, value = part.partition("=")
         if not sep or not name.strip() or not value.strip():
             raise UsageError(f"{option} {text!r}: expected NAME=VALUE pairs\nhint: {option} z=0")
+        if name.strip() in result:
+            raise UsageError(f"{option} {text!r} gives {name.strip()} twice\nhint: give each "
+                             "variable one value")
         result[name.strip()] = _number(value.strip(), option)
     return result
 

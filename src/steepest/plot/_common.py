@@ -138,11 +138,12 @@ def output_format(path: str | Path, formats: Mapping[str, str] = FORMATS) -> str
     """The format a file name asks for, or a SteepestError naming the ones known."""
     suffix = Path(path).suffix.lower()
     if suffix not in formats:
-        known = ", ".join(formats)
+        first, *others = formats
+        also = f" (or {', '.join(others)})" if others else ""
         raise SteepestError(
             f"cannot tell the format of {str(path)!r} from its extension "
-            f"({suffix or 'none'}); expected one of {known}\n"
-            f"hint: name the file like {Path(path).stem or 'figure'}.png"
+            f"({suffix or 'none'}); expected one of {', '.join(formats)}\n"
+            f"hint: name the file like {Path(path).stem or 'figure'}{first}{also}"
         )
     return formats[suffix]
 
