@@ -215,7 +215,7 @@ def train(
     test
         ``(x, y)`` evaluated after every epoch (cost and accuracy), or ``None``.
     seed
-        An int or a :class:`numpy.random.Generator` for the shuffling; the same seed
+        A non-negative int or a :class:`numpy.random.Generator` for the shuffling; the same seed
         (and the same initial network) gives the same weights.
     progress
         ``False`` (quiet), ``True`` (a rich progress bar on a terminal, one plain
