@@ -372,3 +372,20 @@ def test_huge_gradients_agree_between_many_starts_and_single_runs():
             assert (t.status, t.iterations, t.message) == (alone.status, alone.iterations,
                                                            alone.message)  # fmt: skip
             assert np.isfinite(t.grad_norm) or t.status == "diverged"
+
+
+def test_leaving_the_domain_is_said_and_not_blamed_on_the_step_size():
+    # sqrt(x) has its minimum on the edge x = 0; the path steps over it to x < 0 (NaN)
+    r = minimize("sqrt(x)", [1.0])
+    assert r.status == "diverged" and np.isnan(r.value) and np.isfinite(r.values[-2])
+    assert r.message.startswith("the step left the function's domain: f is not a real number "
+                                f"at x = {r.x[0]:.6g}")  # fmt: skip
+    assert "smaller step size will not help" in r.message and "too large" not in r.message
+    together = minimize("sqrt(x)", [[1.0], [2.0]])
+    assert together[0].message == r.message
+    # here a step 10 times smaller stays inside (x = 1 - 0.18 > 0), so that is suggested
+    r = minimize("log(x) + x^2", [1.0], learning_rate=0.6)
+    assert r.x == pytest.approx([-0.8]) and "stays inside: try learning_rate 0.06" in r.message
+    # an overflow to infinity is still a step size too large
+    r = minimize("x^4", [1.0], learning_rate=1e10)
+    assert r.message.startswith("the step size 1e+10 is too large")

@@ -30,7 +30,12 @@ A run ends with one ``status`` from a fixed set, and a plain-language ``message`
     The value or gradient became NaN or infinite, the value rose far above its start
     (by more than 1e6·max(1, |f(start)|); for an ascent, fell), or the path ran off
     beyond 1e12 times the start's size while the value kept falling (f unbounded).
-    Never returned silently as an answer; the message suggests a smaller step size.
+    Never returned silently as an answer; the message suggests a smaller step size. When
+    the value became NaN (not infinite) right after a step from a point where it was
+    finite, the step left the function's domain (``sqrt(x)`` at ``x < 0``), and the
+    message says so; it suggests a step size 10 times smaller only when a step 10 times
+    smaller would have stayed inside, since a minimum on the domain's edge cannot be
+    reached by smaller steps either.
 
 Many starts, given as the rows of an ``(m, n)`` array, are descended together in one
 vectorised run (one ``(m, n)`` parameter array through the optimizer; a start that stops
@@ -93,6 +98,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_finite": ("diverged", "the step size {lr:g} is too large for this function: the value "
                                "became {vk} after {k} steps (from {v0:.3g} at the start); "
                                "try {hint:g}"),
+    "domain": ("diverged", "the step left the function's domain: f is not a real number at "
+                           "{where} (after {k} steps; f was {vprev:.3g} one step before){advice}"),
     "unbounded": ("diverged", "the path ran off to |x| = {xnorm:.3g} in {k} steps while the "
                               "value kept {moving} (to {vk:.3g}): f seems to have no {extremum}"),
     "undefined": ("diverged", "f or its gradient is not a finite number at the start "
@@ -336,6 +343,8 @@ def _results(run: Run, outcomes: list[Outcome]) -> list[Result]:
     results = []
     for reason, path, values, gnorm, v0 in outcomes:
         k = len(path) - 1
+        if reason == "not_finite" and math.isnan(values[-1]) and math.isfinite(values[-2]):
+            reason = "domain"
         status, template = _MESSAGES[reason]
         if reason in ("gradient", "max_iter", "callback", "stationary"):  # the usual ones
             message = template.format(k=k, gnorm=gnorm, tol=run.tol, kind=kind)
@@ -363,12 +372,37 @@ def _fields(
     elif reason in ("growth", "not_finite"):
         fields["moved"] = "fell" if ascent else "grew"
         fields["hint"] = _suggest(run, path[0])
+    elif reason == "domain":
+        names = [str(name) for name in run.objective.names]
+        point = ", ".join(f"{c:.6g}" for c in path[-1])
+        fields["where"] = (f"{names[0]} = {point}" if len(names) == 1 else
+                           f"({', '.join(names)}) = ({point})")  # fmt: skip
+        fields["vprev"] = float(values[-2])
+        fields["advice"] = _domain_advice(run, path[-2], path[-1])
     elif reason == "unbounded":
         fields["xnorm"] = float(row_norms(path[-1:])[0])
         fields["moving"] = "rising" if ascent else "falling"
         fields["extremum"] = "maximum (it is unbounded above)" if ascent else (
             "minimum (it is unbounded below)")
     return fields
+
+
+def _domain_advice(run: Run, before: np.ndarray, after: np.ndarray) -> str:
+    """What to do after the step ``before -> after`` left the domain of ``f``.
+
+    A smaller step size helps only if a smaller step stays inside: try a step 10 times
+    smaller (one evaluation of ``f``). If it leaves too, the edge is close, and the
+    extremum is likely on it, where smaller steps only take longer to get there.
+    """
+    inside = math.isfinite(run.objective.point(before + (after - before) / 10)[0])
+    extremum, kind = ("maximum", "ascent") if run.sign < 0 else ("minimum", "descent")
+    if inside:
+        return (f"; a step 10 times smaller stays inside: try learning_rate "
+                f"{_floor_1(run.opt.learning_rate / 10):g} (but if the {extremum} is on the "
+                f"edge of the domain, smaller steps only get there later)")  # fmt: skip
+    return (f"; a step 10 times smaller leaves it too, so a smaller step size will not help: "
+            f"the {extremum} is likely on the edge of the domain, where gradient {kind} "
+            f"cannot stop")  # fmt: skip
 
 
 def _suggest(run: Run, x0: np.ndarray) -> float:
