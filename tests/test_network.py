@@ -238,3 +238,10 @@ def test_truncated_and_non_npz_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(NetworkError, match="no network file"):
         Network.load(tmp_path / "missing.npz")
     assert zipfile.is_zipfile(tmp_path / "good.npz")
+
+
+def test_network_seed_is_checked_with_our_message():
+    with pytest.raises(NetworkError, match="Network: seed must be a non-negative int"):
+        Network([2, 2], seed=-1)
+    with pytest.raises(TypeError, match="Network: seed must be an int"):
+        Network([2, 2], seed="0")

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from steepest._validate import as_generator
 from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, _as_targets, _check_finite, get_cost
 from steepest.errors import NetworkError, SteepestError
 
@@ -263,7 +264,7 @@ class Network:
         self.weights, self.biases = self._views(self.params)
         self._weights_t = [w.T for w in self.weights]  # Wᵀ, made once: views as well
         self.grad_weights, self.grad_biases = self._views(self.grads)
-        rng = np.random.default_rng(seed)
+        rng = as_generator(seed, "Network", NetworkError)
         for layer, w in enumerate(self.weights):
             gain = 2.0 if self._activation_name(layer) == "relu" else 1.0
             w[...] = rng.standard_normal(w.shape) * np.sqrt(gain / w.shape[1])

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.errors import NetworkError
 from steepest.nn.network import Network, _targets
@@ -104,19 +105,6 @@ def _check_int(value: Any, name: str, low: int) -> int:
     if value < low:
         raise NetworkError(f"{name} must be at least {low}; got {value}")
     return int(value)
-
-
-def _rng(seed: Any) -> np.random.Generator:
-    """The shuffling's generator, with our message for a seed NumPy would refuse."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError("seed must be an int, a numpy.random.Generator or None; got "
-                        f"{type(seed).__name__} {seed!r}")
-    if seed < 0:
-        raise NetworkError(f"seed must be a non-negative int or a numpy.random.Generator; "
-                           f"got {seed}\nhint: seed=0")
-    return np.random.default_rng(int(seed))
 
 
 def _dataset(network: Network, data: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -262,7 +250,7 @@ def train(
     if learning_rate is None and isinstance(optimizer, str) and optimizer.strip().lower() == "gd":
         learning_rate = NIELSEN_LEARNING_RATE
     opt = make_optimizer(optimizer, learning_rate)
-    rng = _rng(seed)
+    rng = as_generator(seed, "train", NetworkError)
     n_batches = -(-x.shape[0] // batch_size)
     history = History(settings={
         "epochs": epochs, "batch_size": batch_size, "optimizer": repr(opt),
