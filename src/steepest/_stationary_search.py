@@ -133,8 +133,9 @@ def newton(
     h_fn = compile_points(list(hess), variables)
     eye = np.eye(n)
     with np.errstate(all="ignore"):
-        scale = float(np.nanmedian(np.linalg.norm(g_fn(x), axis=-1)))
-    scale = max(1.0, scale) if np.isfinite(scale) else 1.0
+        norms = np.linalg.norm(g_fn(x), axis=-1)
+    finite = norms[np.isfinite(norms)]
+    scale = max(1.0, float(np.median(finite))) if finite.size else 1.0
     for _ in range(iterations):
         g = g_fn(x)
         h = h_fn(x).reshape(-1, n, n)
