@@ -11,7 +11,7 @@ import pytest
 
 from steepest import minimize
 from steepest.cli import main
-from steepest.cli.descend import _nice, _rows
+from steepest.cli.descend import _nice, _parse_start, _rows
 
 
 def run(capsys, *argv):
@@ -93,6 +93,17 @@ def test_options_reach_the_library(capsys):
     assert out.startswith("gradient descent on f(y, x) = ")
 
 
+@pytest.mark.parametrize("start", ["-1,2", "-pi/4,2", "-.5,-1e-3", "x=-1,y=2"])
+def test_a_start_may_begin_with_a_minus_sign(capsys, start):
+    code, out, err = run(capsys, "descend", "x^2 + y^2", "--from", start, "--steps", "0")
+    expected = minimize("x^2 + y^2", _parse_start(start.replace("x=", "").replace("y=", ""),
+                                                  ("x", "y")), max_iter=0)  # fmt: skip
+    assert (code, err) == (1, "") and expected.path[0][0] < 0
+    assert f"from ({expected.path[0][0]:.6g}, {expected.path[0][1]:.6g})" in out
+    code, out, err = run(capsys, "ascend", "-x^2 - y^2", "--from", start, "--steps", "0")
+    assert code == 1 and err == ""
+
+
 def test_stationary_start_exits_0(capsys):
     code, out, _ = run(capsys, "descend", "x^2 - y^2", "--from", "0,0")
     assert code == 0 and "stationary: the start is a stationary point" in out
@@ -103,6 +114,8 @@ def test_stationary_start_exits_0(capsys):
     [
         (["--from", "2"], "--from '2' is not a point of f(x, y): give 2 numbers"),
         (["--from", "x=1,z=2"], "does not name the variables (x, y)"),
+        (["--from", "x=1,x=2"], "--from 'x=1,x=2' gives x more than once"),
+        (["--from", "x=1,y=2,x=3"], "gives x more than once"),
         (["--from", "1,"], "is not a point"),
         (["--from", "1,2", "--steps", "-1"], "--steps must be 0 or more"),
         (["--from", "1,2", "--every", "0"], "--every must be 1 or more"),
@@ -115,6 +128,8 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     code, out, err = run(capsys, "descend", "x^2 + 3y^2", *argv)
     assert code == 2 and out == ""
     assert err.startswith("steepest: error: ") and message in err
+    code, out, err = run(capsys, "descend", "x^2", "--from", "x=1,x=2")  # one variable
+    assert code == 2 and err.count("\n") == 1 and "gives x more than once" in err
 
 
 def test_through_a_subprocess():

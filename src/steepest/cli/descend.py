@@ -16,13 +16,15 @@ import json
 import math
 from typing import Any
 
+from steepest.cli._options import accept_negative_values
+
 OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 SCHEDULES = ("constant", "inverse_time", "inverse_sqrt", "exponential")
 
 EPILOG = """examples:
   steepest {name} "{example}" --from 2,1
   steepest {name} "{example}" --from x=2,y=1 --lr 0.1 --optimizer adam --steps 500
-  steepest {name} "(1 - x)^2 + 100(y - x^2)^2" --from=-1.2,1 --lr 1 --line-search
+  steepest {name} "(1 - x)^2 + 100(y - x^2)^2" --from -1.2,1 --lr 1 --line-search
   steepest {name} "{example}" --from 2,1 --json > path.json
 
 exit status: 0 converged or stationary; 1 stopped at --steps or diverged; 2 bad input
@@ -45,10 +47,11 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
         epilog=EPILOG.format(name=name, example=example),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    accept_negative_values(parser)  # --from -1,2: a value, not an option
     parser.add_argument("equation", help=f'the equation, e.g. "{example}" (quote it)')
     parser.add_argument("--from", dest="start", metavar="POINT", required=True,
-                        help="the start: 2,1 or x=2,y=1 (write --from=-1,2 when it "
-                             "begins with a minus sign)")  # fmt: skip
+                        help="the start: 2,1 or -1,2 or x=2,y=1 (numbers or "
+                             "expressions such as pi/4)")  # fmt: skip
     parser.add_argument("--lr", type=float, default=0.1, metavar="η",
                         help="learning rate (step size), default 0.1")  # fmt: skip
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="gd",
@@ -102,6 +105,11 @@ def _parse_start(text: str, names: tuple[str, ...]) -> list[float]:
     parts = [part.strip() for part in text.split(",")]
     example = ",".join(f"{n}=1" for n in names)
     if all("=" in part for part in parts):
+        keys = [p.split("=", 1)[0].strip() for p in parts]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise UsageError(f"--from {text!r} gives {', '.join(repeated)} more than once; give "
+                             f"one value for each variable: --from {example}")  # fmt: skip
         pairs = {key.strip(): value for key, value in (p.split("=", 1) for p in parts)}
         if sorted(pairs) != sorted(names):
             raise UsageError(f"--from {text!r} does not name the variables ({', '.join(names)})"

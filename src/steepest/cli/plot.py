@@ -7,8 +7,9 @@ Parses the arguments and calls :mod:`steepest.plot`; matplotlib is imported only
 from __future__ import annotations
 
 import argparse
-import re
 from typing import Any
+
+from steepest.cli._options import accept_negative_values
 
 HELP = "draw an equation: contour map with gradient field, surface, graph, descent paths"
 
@@ -26,9 +27,6 @@ the start and the stationary points, else -3:3. Formats by extension: .png .svg 
 animations .gif (or .mp4 when ffmpeg is installed).
 """
 
-# "-3:3,-3:3" and "-1,2" start with a minus sign but are values, not options.
-_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|pi|e\b)")
-
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``plot`` command."""
@@ -38,8 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     # let values such as -3:3 follow an option (argparse would take them for options)
-    if hasattr(parser, "_negative_number_matcher"):
-        parser._negative_number_matcher = _NEGATIVE_VALUE
+    accept_negative_values(parser)
     parser.add_argument("equation", help='the equation, e.g. "x^2 sin(y)" (quote it)')
     parser.add_argument("--range", metavar="LO:HI[,LO:HI]", help="the box to draw, per variable")
     parser.add_argument("--out", "-o", default="plot.png", metavar="FILE",
