@@ -118,6 +118,7 @@ def test_stationary_start_exits_0(capsys):
         (["--from", "x=1,y=2,x=3"], "gives x more than once"),
         (["--from", "1,"], "is not a point"),
         (["--from", "1,2", "--steps", "-1"], "--steps must be 0 or more"),
+        (["--from", "1,2", "--steps", "1000000000"], "max_iter must be at most 10,000,000"),
         (["--from", "1,2", "--every", "0"], "--every must be 1 or more"),
         (["--from", "1,2", "--lr", "0"], "'learning_rate' parameter"),
         (["--from", "1,2", "--optimizer", "sgd"], "invalid choice: 'sgd'"),

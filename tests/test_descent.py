@@ -256,6 +256,15 @@ def test_maximize_many_starts_reports_f():
         np.testing.assert_allclose(r.x, [1, -2], atol=1e-8)
 
 
+def test_max_iter_is_bounded_and_the_bound_itself_is_allowed():
+    from steepest.descent import MAX_ITER_LIMIT
+
+    r = minimize("x^2 + 3y^2", [2, 1], max_iter=MAX_ITER_LIMIT)
+    assert r.status == "converged" and r.iterations == 89
+    with pytest.raises(DescentError, match="at most 10,000,000"):
+        maximize("-x^2", [[1.0], [2.0]], max_iter=MAX_ITER_LIMIT + 1)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
@@ -265,6 +274,8 @@ def test_maximize_many_starts_reports_f():
         ({"start": "here"}, TypeError, "start must be a point"),
         ({"max_iter": -1}, DescentError, "max_iter must be 0 or more"),
         ({"max_iter": 10.5}, TypeError, "max_iter must be an int"),
+        ({"max_iter": 10**9}, DescentError, "max_iter must be at most 10,000,000 .* got "
+                                            "1,000,000,000"),
         ({"tol": -1e-3}, DescentError, "tol must be a finite number >= 0"),
         ({"optimizer": "sgd"}, DescentError, "unknown optimizer 'sgd'"),
         ({"learning_rate": 0}, DescentError, "'learning_rate' parameter"),

@@ -61,9 +61,14 @@ from steepest._objective import Objective
 from steepest.errors import DescentError
 from steepest.optim import Optimizer, make_optimizer
 
-__all__ = ["STATUSES", "Result", "maximize", "minimize"]
+__all__ = ["MAX_ITER_LIMIT", "STATUSES", "Result", "maximize", "minimize"]
 
 STATUSES = ("converged", "stationary", "max_iterations", "diverged")
+
+#: The largest ``max_iter``: a Result keeps every point of its path, 8·(n + 1) bytes a step
+#: for each start, so a run that never stops would otherwise fill the memory (10 million
+#: steps of a 2-variable start hold 240 MB). A fixed number, simple to state and to test.
+MAX_ITER_LIMIT = 10_000_000
 
 # Why a run stopped -> (status, message template), the one table of messages. The
 # reasons are those of steepest._descent_loops; the fields, those of _fields below.
@@ -203,7 +208,8 @@ def minimize(
     learning_rate
         The step size η.
     max_iter
-        The most steps to take.
+        The most steps to take, at most :data:`MAX_ITER_LIMIT` (10 million: the path
+        keeps every point).
     tol
         Stop when the gradient norm is at most ``tol``.
     line_search
@@ -295,6 +301,12 @@ def _run(
         raise TypeError(f"max_iter must be an int, got {type(max_iter).__name__}")
     if max_iter < 0:
         raise DescentError(f"max_iter must be 0 or more; got {max_iter}")
+    if max_iter > MAX_ITER_LIMIT:
+        raise DescentError(
+            f"max_iter must be at most {MAX_ITER_LIMIT:,} (the result keeps every point of the "
+            f"path); got {max_iter:,}; hint: a run that needs more steps needs a larger "
+            f"learning_rate or another optimizer"
+        )
     if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating, np.integer)):
         raise TypeError(f"tol must be a number, got {type(tol).__name__}")
     if not (tol >= 0 and math.isfinite(tol)):
