@@ -74,7 +74,7 @@ class Equation:
 
     def __call__(self, *values: Any, **named: Any) -> Any:
         """The value at a point or on broadcastable arrays, one argument per variable."""
-        from steepest.gradients import _bind, _compile_scalar
+        from steepest._compiled import _bind, _compile_scalar
 
         function = self._compiled.get("value")
         if function is None:
@@ -84,7 +84,7 @@ class Equation:
 
     def at(self, points: Any) -> Any:
         """The value at points given as rows: ``(n,)`` gives a number, ``(..., n)`` an array."""
-        from steepest.gradients import _point
+        from steepest._compiled import _point
 
         return self(*_point(points, len(self.variables)))
 

@@ -10,28 +10,20 @@ step-by-step derivations in :mod:`steepest.steps`.
 
 from __future__ import annotations
 
-import itertools
 import math
-import os
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import sympy
 
 from steepest import _printing
+from steepest._compiled import _bind, _evaluate, _lambdify, _point
+from steepest._pointwise import GradientAt, _check_differentiable, _real_number
 from steepest.equation import Equation, parse
 from steepest.errors import SteepestError
 
 __all__ = ["Gradient", "GradientAt", "gradient", "numeric_gradient"]
-
-# Grids with at least this many points are split into slices evaluated in parallel
-# threads (NumPy's ufuncs release the GIL on large arrays).
-_PARALLEL_MIN_SIZE = 100_000
-_WORKERS = max(1, min(4, os.cpu_count() or 1))
-_pool: ThreadPoolExecutor | None = None
-
 
 class Gradient:
     """The gradient ∇f of an equation: its partial derivatives, in variable order.
@@ -230,142 +222,6 @@ class Gradient:
         return function
 
 
-def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
-    """``value`` as a float, or a SteepestError saying why it is not a usable real number.
-
-    With ``huge``, a real number too large for floating point gives ±inf instead of an error.
-    """
-    number = value.evalf(30)
-    if number.has(sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
-        raise SteepestError(
-            f"{what} is infinite at this point"
-            "\nhint: f is undefined or has a vertical slope there; try a point next to it"
-        )
-    if number.has(sympy.I) or number.is_real is False:
-        raise SteepestError(
-            f"{what} is not a real number at this point ({_short_text(value)})"
-            "\nhint: the point is outside the function's domain"
-        )
-    try:
-        result = float(number)
-    except TypeError:
-        raise SteepestError(
-            f"{what} has no value at this point ({_short_text(value)})"
-            "\nhint: the point is outside the function's domain, or f has a kink or a jump there"
-        ) from None
-    if math.isnan(result):
-        raise SteepestError(f"{what} is not defined at this point ({_short_text(value)})"
-                            "\nhint: the point is outside the function's domain")
-    if math.isinf(result) and not huge:
-        raise SteepestError(
-            f"{what} is about {sympy.N(number, 4)}, too large for floating point numbers"
-            "\nhint: choose a point where the values are smaller"
-        )
-    return result
-
-
-_KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Max, sympy.Min)
-
-
-def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
-    """Refuse a point where f has a kink or a jump, so that no gradient exists there.
-
-    Only points where one of f's non-smooth parts (``|u|``, ``sign(u)``, ``max``, ``min``,
-    steps) sits exactly on its edge are examined: there f's one-sided slopes along each
-    variable, computed exactly with a tiny rational step, must agree.
-    """
-    on_edge = False
-    for kink in f.atoms(*_KINKS):
-        args = [a.subs(where) for a in kink.args]
-        if isinstance(kink, (sympy.Max, sympy.Min)):
-            on_edge |= len(set(args)) < len(args)
-        else:
-            on_edge |= args[0] == 0
-    if not on_edge:
-        return
-    h = sympy.Rational(1, 10**12)
-    at = f.subs(where)
-    for var in where:
-        moved = dict(where)
-        moved[var] = where[var] + h
-        right = (f.subs(moved) - at) / h
-        moved[var] = where[var] - h
-        left = (at - f.subs(moved)) / h
-        gap = abs(complex((right - left).evalf(40)))
-        jump = abs(complex(((right + left) * h).evalf(40)))  # f(x + h) − f(x − h)
-        if jump > 1e-6 or gap > 1e-6 * (1 + abs(complex(right.evalf(40)))
-                                        + abs(complex(left.evalf(40)))):
-            raise SteepestError(
-                f"∂{name}/∂{_printing.plain(var)} does not exist at this point: {name} has a "
-                "kink or a jump there (its slope differs on the two sides)"
-                "\nhint: try a point next to it"
-            )
-
-
-def _short_text(value: sympy.Expr) -> str:
-    """``value`` printed, or its numeric value when the exact form is very long."""
-    text = _printing.plain(value)
-    return text if len(text) <= 60 else f"about {sympy.N(value, 4)}"
-
-
-class GradientAt:
-    """The gradient at one point: exact values, numbers, length and direction of ascent."""
-
-    def __init__(self, gradient: Gradient, point: tuple[sympy.Expr, ...],
-                 exact: tuple[sympy.Expr, ...], values: np.ndarray, value: float | None) -> None:
-        self.gradient = gradient
-        self.point = point
-        self.exact = exact
-        self.values = values
-        self.value = value
-        self.norm = math.hypot(*values)  # scaled: no overflow while the result is finite
-        self.direction = (values / self.norm if 0 < self.norm < math.inf
-                          else None)
-
-    def text(self) -> str:
-        """The values as lines of text, exact where SymPy gives a short exact form."""
-        g, name = self.gradient, self.gradient.equation.name
-        names = ", ".join(_printing.plain(v) for v in g.variables)
-        where = ", ".join(
-            text if len(text := _printing.plain(p)) <= 20 else _number(float(p))
-            for p in self.point
-        )
-        lines = [f"at ({names}) = ({where}):"]
-        if self.value is not None:
-            lines.append(f"  {name} = {_number(self.value)}")
-        for var, exact, number in zip(g.variables, self.exact, self.values, strict=True):
-            shown, approx = _printing.plain(exact), _number(number)
-            text = ("= " + shown if shown == approx else
-                    f"≈ {approx}" if len(shown) > 40 else f"= {shown} ≈ {approx}")
-            lines.append(f"  ∂{name}/∂{_printing.plain(var)} {text}")
-        norm = _number(self.norm)
-        exact_norm = self.norm < 1e15 and float(norm).is_integer() and self.norm == float(norm)
-        lines.append(f"  |∇{name}| {'=' if exact_norm else '≈'} {norm}")
-        if self.direction is None:
-            lines.append("  the gradient is zero here: a stationary point, with no direction "
-                         "of steepest ascent")
-        else:
-            direction = ", ".join(_number(d) for d in self.direction)
-            lines.append(f"  steepest ascent along ({direction}); steepest descent the "
-                         "opposite way")
-        return "\n".join(lines)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The values as plain JSON-ready data."""
-        return {
-            "at": {n: float(p) for n, p in zip(self.gradient.names, self.point, strict=True)},
-            "value": self.value,
-            "gradient_at": self.values.tolist(),
-            "gradient_at_exact": [str(e) for e in self.exact],
-            "norm": self.norm,
-            "ascent_direction": None if self.direction is None else self.direction.tolist(),
-        }
-
-
-def _number(value: float) -> str:
-    return f"{value:.6g}"
-
-
 def gradient(
     f: str | Equation | sympy.Expr | Callable[..., Any],
     variables: Sequence[str] | None = None,
@@ -499,115 +355,3 @@ def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray) -> float:
             f"the function returned shape {shape}"
         )
     return float(np.reshape(value, ()))
-
-
-# -- compiled evaluation ---------------------------------------------------------------
-
-
-def _dirac_delta(u: Any) -> Any:
-    """The derivative of a step, numerically: 0 away from the step, undefined (NaN) on it."""
-    u = np.asarray(u, dtype=float)
-    return np.where(u == 0, np.nan, 0.0)
-
-
-# what NumPy has no function for: the derivative of sign(u) is 2·DiracDelta(u)
-_NUMERIC_EXTRAS = {"DiracDelta": _dirac_delta}
-
-
-def _lambdify(exprs: list[sympy.Expr], variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
-    """NumPy code for ``exprs``, with common subexpressions computed once."""
-    return sympy.lambdify(list(variables), exprs, modules=[_NUMERIC_EXTRAS, "numpy"], cse=True,
-                          docstring_limit=0)
-
-
-def _compile_scalar(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
-    """A function of one argument per variable giving ``expr`` on broadcastable arrays."""
-    function = _lambdify([expr], variables)
-    return lambda *arrays: _evaluate(function, [np.asarray(a, dtype=float) for a in arrays], 1)[0]
-
-
-def _bind(names: Sequence[str], values: Sequence[Any], named: Mapping[str, Any]) -> list[Any]:
-    """Arguments given by position or by name, as a list in variable order."""
-    n = len(names)
-    if values and named:
-        raise TypeError("give the values either all by position or all by name, not both")
-    if named:
-        unknown = sorted(set(named) - set(names))
-        missing = [name for name in names if name not in named]
-        if unknown or missing:
-            raise TypeError(
-                f"expected values for ({', '.join(names)})"
-                + (f"; unknown: {', '.join(unknown)}" if unknown else "")
-                + (f"; missing: {', '.join(missing)}" if missing else "")
-            )
-        values = tuple(named[name] for name in names)
-    if len(values) != n:
-        hint = " (for a point given as one sequence, use .at(point))" if len(values) == 1 else ""
-        raise TypeError(f"expected {n} values, one for each of ({', '.join(names)}); "
-                        f"got {len(values)}{hint}")
-    return [np.asarray(v, dtype=float) for v in values]
-
-
-def _point(points: Sequence[float] | np.ndarray, n: int) -> list[np.ndarray]:
-    """The columns of points given as rows, one array per variable."""
-    array = np.asarray(points, dtype=float)
-    if array.ndim == 0 and n == 1:  # one variable: a number is a point
-        array = array.reshape(1)
-    if array.ndim == 0 or array.shape[-1] != n:
-        raise SteepestError(
-            f"expected points with {n} coordinates along the last axis; got shape {array.shape}"
-        )
-    return [array[..., k] for k in range(n)]
-
-
-def _evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int) -> np.ndarray:
-    """Call a compiled function and stack its ``count`` results into one float array.
-
-    Inputs that repeat along an axis (the coordinate arrays of ``numpy.meshgrid``) are
-    first reduced to that axis's single slice, so that the functions of one coordinate are
-    computed once per row or column rather than once per grid point; large grids are then
-    cut along their first axis and the slices computed in parallel.
-    """
-    shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
-    out = np.empty((count, *shape))
-    arrays = [_squeeze_repeats(a) for a in arrays]
-    size = math.prod(shape)
-    if size < _PARALLEL_MIN_SIZE or _WORKERS == 1 or shape[0] < 2 * _WORKERS:
-        _fill(out, function(*arrays))
-        return out
-    padded = [a.reshape((1,) * (len(shape) - a.ndim) + a.shape) for a in arrays]
-    bounds = np.linspace(0, shape[0], 2 * _WORKERS + 1).astype(int)
-
-    errors = np.geterr()  # worker threads follow the caller's floating-point error settings
-
-    def work(lo: int, hi: int) -> None:
-        part = [a[lo:hi] if a.shape[0] > 1 else a for a in padded]
-        with np.errstate(**errors):
-            _fill(out[:, lo:hi], function(*part))
-
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="steepest-eval")
-    for future in [_pool.submit(work, lo, hi) for lo, hi in itertools.pairwise(bounds)]:
-        future.result()
-    return out
-
-
-def _squeeze_repeats(array: np.ndarray) -> np.ndarray:
-    """``array`` reduced to length 1 along every axis it is constant along (same values)."""
-    if array.ndim < 2 or array.size < _PARALLEL_MIN_SIZE:
-        return array
-    for axis in range(array.ndim):
-        if array.shape[axis] == 1:
-            continue
-        first = np.take(array, [0], axis=axis)
-        last = np.take(array, [-1], axis=axis)
-        # a cheap look at the two ends rules out most arrays before the full comparison
-        if np.array_equal(first, last) and (array == first).all():
-            array = first
-    return array
-
-
-def _fill(out: np.ndarray, results: Sequence[Any]) -> None:
-    for k, value in enumerate(results):
-        out[k] = value
