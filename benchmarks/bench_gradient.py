@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 import sympy
+from _timing import median_time
 
 import steepest
 
@@ -32,17 +31,6 @@ EQUATIONS = {
     "sin(x)cos(y) + exp(-(x^2+y^2))": "sin(x)cos(y) + exp(-(x^2+y^2))",
     "Rosenbrock": "(1 - x)^2 + 100(y - x^2)^2",
 }
-
-
-def median_time(function, repeat: int) -> float:
-    """Median wall time of ``function()`` over ``repeat`` calls, after one warm-up call."""
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_equation(

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
-import time
 
 import matplotlib
 import numpy as np
+from _timing import median_time
 from matplotlib.figure import Figure
 
 import steepest
@@ -32,17 +31,6 @@ FUNCTION = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"  # Himmelblau: 9 stationary poin
 BOX = [(-5.0, 5.0), (-5.0, 5.0)]
 RUNS = [("gd", 0.01), ("momentum", 0.002), ("adam", 0.2)]
 GRID = 400
-
-
-def median_time(function, repeat: int) -> float:
-    """Median wall time of ``function()`` over ``repeat`` calls, after one warm-up call."""
-    function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
