@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -232,13 +233,38 @@ def test_many_starts_at_once_equal_separate_runs(optimizer, options):
     for start, together in zip(starts, results, strict=True):
         alone = minimize(text, start, optimizer=optimizer, learning_rate=lr, max_iter=1000,
                          **options)  # fmt: skip
-        assert (together.status, together.iterations) == (alone.status, alone.iterations)
-        assert together.message == alone.message
-        np.testing.assert_allclose(together.path, alone.path, rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(together.values, alone.values, rtol=1e-12, atol=1e-12)
+        assert_same_result(together, alone)
     statuses = {r.status for r in results}
     assert {"converged", "stationary"} <= statuses
     assert ("diverged" in statuses) == (optimizer in ("gd", "momentum") and not options)
+
+
+def assert_same_result(together: Result, alone: Result) -> None:
+    """Every field of ``together`` (of a run of many starts) equals that of ``alone``."""
+    for f in dataclasses.fields(Result):
+        a, b = getattr(together, f.name), getattr(alone, f.name)
+        if isinstance(b, np.ndarray):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=f.name)
+            assert a.shape == b.shape and not a.flags.writeable, f.name
+        elif isinstance(b, float):
+            assert a == pytest.approx(b, rel=1e-12, abs=1e-12), f.name
+        else:
+            assert a == b, f.name
+
+
+@pytest.mark.parametrize(
+    ("text", "starts", "maximize_it"),
+    [
+        ("(x - 1)^2", [[3.0], [1.0], [-2.0], [50.0]], False),
+        ("-(x^2 + 2y^2 + 3z^2)", [[1, 1, 1], [0, 0, 0], [-2, 0.5, 3], [9, -9, 0.1]], True),
+    ],
+)
+def test_many_starts_in_one_and_three_variables_equal_separate_runs(text, starts, maximize_it):
+    run = maximize if maximize_it else minimize
+    results = run(text, np.array(starts), learning_rate=0.1, max_iter=500)
+    for start, together in zip(starts, results, strict=True):
+        assert_same_result(together, run(text, start, learning_rate=0.1, max_iter=500))
+    assert len({r.iterations for r in results}) >= 3  # the starts stopped at different steps
 
 
 def test_many_starts_with_some_diverging_and_a_python_function():

@@ -25,7 +25,8 @@ from steepest.optim import Optimizer
 
 __all__ = ["Outcome", "Run", "row_norms"]
 
-#: How one start ended: reason, path, values, gradient norm, minimized value at the start.
+#: How one start ended: reason, path, values (both read-only), gradient norm, minimized
+#: value at the start.
 Outcome = tuple[str, np.ndarray, np.ndarray, float, float]
 
 # Stopping constants (see the docstring of steepest.descent).
@@ -115,7 +116,9 @@ class Run:
                 break
             v_prev = s
             k += 1
-        return reason, path[: k + 1].copy(), values[: k + 1].copy(), gnorm, v0
+        path, values = path[: k + 1].copy(), values[: k + 1].copy()
+        path.flags.writeable = values.flags.writeable = False
+        return reason, path, values, gnorm, v0
 
     def _search_one(self, x: np.ndarray, x_old: np.ndarray, s: float, g: np.ndarray) -> bool:
         """Backtrack the step ``x_old -> x`` (Armijo); False, and no move, when it fails."""
@@ -140,7 +143,8 @@ class Run:
         (:func:`_alarms` to the few rows that a vectorised test flags). A row that stops
         is frozen: its path ends there. Once a quarter of the rows being stepped have
         stopped, they are dropped (with their optimizer state), so the work follows the
-        number of starts still moving. The paths are read-only views into one array.
+        number of starts still moving. The paths are read-only views into one array of all
+        the paths, and the values into one of all the values.
         """
         rows, sign, tol, max_iter, callback = (
             self.objective.rows, self.sign, self.tol, self.max_iter, self.callback)
@@ -326,31 +330,35 @@ def _pack(
 
     ``record[k]`` holds the points ``(m_k, n)``, values and start numbers of the rows
     stepped at step ``k``; start ``i`` stopped at step ``stop[i]``. Up to ``block`` steps
-    with the same rows are transposed together, so that each start's points are written
-    a block at a time rather than one by one (a write per point crosses a memory page).
-    Returns the packed points, the packed values and the offsets of each start's part.
+    with the same rows are joined in step order (one contiguous copy) and scattered to
+    their places in one indexed write each for the points and the values; a point is
+    written as one item (its ``n`` coordinates viewed as one opaque ``8n``-byte element),
+    which takes NumPy's fast path for a one-dimensional index. Returns the packed points
+    ``(total, n)``, the packed values and the offsets of each start's part.
     """
     offsets = np.concatenate([[0], np.cumsum(stop + 1)])
     total = int(offsets[-1])
     n = record[0][0].shape[1]
-    # a point and its value side by side, so that one write moves both; one spare row at
-    # the end takes the writes of rows stepped after they stopped
-    packed = np.empty((total + 1, n + 1))
+    # one spare row at the end takes the writes of rows stepped after they stopped
+    path, values = np.empty((total + 1, n)), np.empty(total + 1)
+    item = np.dtype((np.void, path.itemsize * n))
+    points_as_items = path.view(item).reshape(total + 1)
     first = 0
     while first < len(record):
         which = record[first][2]
         last = first + 1
         while last < len(record) and last - first < block and record[last][2] is which:
             last += 1
-        steps = np.arange(first, last)
-        where = offsets[which][:, None] + steps
-        where[stop[which][:, None] < steps] = total
-        chunk = np.empty((len(which), last - first, n + 1))
-        for j, (points, values, _) in enumerate(record[first:last]):
-            chunk[:, j, :n], chunk[:, j, n] = points, values
-        packed[where] = chunk
+        steps = np.arange(first, last)[:, None]
+        where = offsets[which] + steps  # (steps, rows), in the order of the record
+        where[stop[which] < steps] = total
+        where = where.ravel()
+        chunk = record[first:last]
+        joined = np.concatenate([np.ascontiguousarray(points) for points, _, _ in chunk])
+        points_as_items[where] = joined.view(item).reshape(len(joined))
+        values[where] = np.concatenate([v for _, v, _ in chunk])
         first = last
-    return packed[:total, :n], packed[:total, n], offsets
+    return path[:total], values[:total], offsets
 
 
 def _grow(array: np.ndarray, capacity: int) -> np.ndarray:

@@ -233,7 +233,8 @@ def minimize(
     Result or list of Result
         One :class:`Result` for a start of shape ``(n,)``; a list of ``m`` results, in the
         order of the rows, for starts of shape ``(m, n)`` (their paths and values are
-        read-only views into one array holding all the paths).
+        read-only views into one array holding all the paths and one holding all the
+        values).
 
     Examples
     --------
@@ -346,27 +347,90 @@ def _check_start(start: Any) -> np.ndarray:
 
 
 def _results(run: Run, outcomes: list[Outcome]) -> list[Result]:
-    """The :class:`Result` of each outcome of ``run``, with its status and message."""
+    """The :class:`Result` of each outcome of ``run``, with its status and message.
+
+    Built for many starts at once (10,000 outcomes are usual): the messages of the usual
+    reasons have the fields shared by every start filled in once, and each result is
+    made by :func:`_new_result`.
+    """
     opt = run.opt
     # the fields that are the same for every start: maximize, optimizer, learning_rate, names
     about = (run.sign < 0, opt.name or type(opt).__name__, opt.learning_rate,
              run.objective.names)  # fmt: skip
     kind = "ascent" if run.sign < 0 else "descent"
+    # the usual reasons, with only {0} = the gradient norm and {1} = the steps left open
+    usual = {reason: (_MESSAGES[reason][0], _MESSAGES[reason][1].format(
+                 gnorm=_Slot(0), k=_Slot(1), tol=run.tol, kind=kind))
+             for reason in ("gradient", "max_iter", "callback", "stationary")}  # fmt: skip
     results = []
     for reason, path, values, gnorm, v0 in outcomes:
         k = len(path) - 1
-        if reason == "not_finite" and math.isnan(values[-1]) and math.isfinite(values[-2]):
-            reason = "domain"
-        status, template = _MESSAGES[reason]
-        if reason in ("gradient", "max_iter", "callback", "stationary"):  # the usual ones
-            message = template.format(k=k, gnorm=gnorm, tol=run.tol, kind=kind)
+        prepared = usual.get(reason)
+        if prepared is not None:
+            status, message = prepared[0], prepared[1].format(gnorm, k)
         else:
+            if reason == "not_finite" and math.isnan(values[-1]) and math.isfinite(values[-2]):
+                reason = "domain"
+            status, template = _MESSAGES[reason]
             message = template.format(**_fields(run, reason, path, values, gnorm, v0))
-        if path.flags.writeable:
-            path.flags.writeable = values.flags.writeable = False
-        results.append(Result(path[-1], float(values[-1]), gnorm, k, path, values, status,
-                              message, *about))  # fmt: skip
+        results.append(_new_result(path[-1], float(values[-1]), gnorm, k, path, values, status,
+                                   message, about))  # fmt: skip
     return results
+
+
+class _Slot:
+    """A stand-in that formats as the positional field ``{index:spec}``, so that a message
+    template can be filled in two rounds (the fields of the run, then those of a start)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __format__(self, spec: str) -> str:
+        return f"{{{self.index}:{spec}}}" if spec else f"{{{self.index}}}"
+
+
+_FIELDS = ("x", "value", "grad_norm", "iterations", "path", "values", "status", "message",
+           "maximize", "optimizer", "learning_rate", "names")  # fmt: skip
+if Result.__slots__ != _FIELDS:  # pragma: no cover - a field was added without _new_result
+    raise ImportError(f"_new_result does not set the fields of Result: {Result.__slots__}")
+(_set_x, _set_value, _set_grad_norm, _set_iterations, _set_path, _set_values, _set_status,
+ _set_message, _set_maximize, _set_optimizer, _set_learning_rate, _set_names) = (
+    Result.__dict__[name].__set__ for name in _FIELDS)  # fmt: skip
+
+
+def _new_result(
+    x: np.ndarray,
+    value: float,
+    grad_norm: float,
+    iterations: int,
+    path: np.ndarray,
+    values: np.ndarray,
+    status: str,
+    message: str,
+    about: tuple[bool, str, float, tuple[str, ...]],
+) -> Result:
+    """``Result(x, value, ..., message, *about)``, made faster (0.75 µs instead of 1.2).
+
+    A frozen dataclass sets each field through ``object.__setattr__``; this sets the slots
+    through their descriptors (the class is frozen to its users, not to the module that
+    builds it). It matters for many starts at once, 10,000 results in a run.
+    """
+    result = object.__new__(Result)
+    _set_x(result, x)
+    _set_value(result, value)
+    _set_grad_norm(result, grad_norm)
+    _set_iterations(result, iterations)
+    _set_path(result, path)
+    _set_values(result, values)
+    _set_status(result, status)
+    _set_message(result, message)
+    _set_maximize(result, about[0])
+    _set_optimizer(result, about[1])
+    _set_learning_rate(result, about[2])
+    _set_names(result, about[3])
+    return result
 
 
 def _fields(
