@@ -304,17 +304,17 @@ def _epoch(
 ) -> None:
     """One pass over the data in the given order; each mini-batch's cost goes in ``costs``."""
     params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
-    backprop, step = network._backprop, optimizer.step
-    work = network._workspace(batch_size)  # the buffers of a full mini-batch
+    step = optimizer.step
+    backprop = network._backprop_for(batch_size, cost)  # with the buffers of a full batch
     full = len(order) // batch_size
     batches = itertools.chain(order[: full * batch_size].reshape(full, batch_size),
                               [order[full * batch_size :]] if full < len(costs) else [])
     every = max(1, len(costs) // 100)  # progress updates: about 100 an epoch
     for b, batch in enumerate(batches):
         if batch.size < batch_size:  # the last mini-batch of the epoch may be smaller
-            work = network._workspace(batch.size)
+            backprop = network._backprop_for(batch.size, cost)
         # gather the mini-batch by index (no shuffled copy of x), backprop, one step
-        costs[b] = backprop(x.take(batch, 0), y.take(batch, 0), cost, work)
+        costs[b] = backprop(x.take(batch, 0), y.take(batch, 0))
         step(params, grads)
         if b % every == 0:
             reporter.batches(b + 1, costs)
