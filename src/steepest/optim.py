@@ -38,6 +38,8 @@ import numpy as np
 
 from steepest.errors import DescentError
 
+_multiply, _subtract = np.multiply, np.subtract  # looked up once, for the hot paths
+
 __all__ = [
     "SCHEDULES",
     "AdaGrad",
@@ -284,19 +286,28 @@ class GradientDescent(Optimizer):
     def step(self, params: list[np.ndarray], grads: Sequence[np.ndarray]) -> list[np.ndarray]:
         # The same as Optimizer.step with _update inlined: plain descent is the hot path
         # of equation descents and network training, and this saves about 1 µs a call;
-        # η as a 0-d array (not a Python float) saves about 0.3 µs more.
-        if len(self._scratch) != len(params) or len(grads) != len(params):
+        # η as a 0-d array (not a Python float) saves about 0.3 µs more, and the case of
+        # one array (a network's flat parameters, an equation's point) without a loop
+        # about 0.5 µs more.
+        scratch, n = self._scratch, len(params)
+        if len(scratch) != n or len(grads) != n:
             self._start(params, grads)
+            scratch = self._scratch
         lr = self._learning_rate
         if self.schedule is not None:
             lr *= self.schedule(self.t)
         self.t += 1
-        multiply, subtract = np.multiply, np.subtract
-        # the lengths were checked above; zip(strict=True) would cost 0.3 µs more
-        for p, g, buf, rate in zip(params, grads, self._scratch, self._rates):  # noqa: B905
+        if n == 1:
+            p, buf, rate = params[0], scratch[0], self._rates[0]
             rate[()] = lr  # η as a 0-d array of p's dtype: NumPy combines it faster
-            multiply(g, rate, buf)
-            subtract(p, buf, p)
+            _multiply(grads[0], rate, buf)
+            _subtract(p, buf, p)
+            return params
+        # the lengths were checked above; zip(strict=True) would cost 0.3 µs more
+        for p, g, buf, rate in zip(params, grads, scratch, self._rates):  # noqa: B905
+            rate[()] = lr
+            _multiply(g, rate, buf)
+            _subtract(p, buf, p)
         return params
 
     def _update(self, p, g, s, buf, lr):

@@ -208,13 +208,16 @@ def _backprop_plan(
     calls, most under a microsecond, and binding them saved about 2 µs of a 35 µs step
     (784-30-10) over methods that looked them up at every step.
     """
-    dot = np.dot
+    dot, copyto = np.dot, np.copyto
     act, deltas, scratch, f = work.activations, work.deltas, work.scratch, net._f
     m = act[0].shape[0]
     ones = np.ones(m, net.dtype)
     # layer l: (Wˡᵀ, bˡ, fˡ.apply, aˡ), from the first layer up
-    applies = [fl.apply for fl in f]
-    forward = list(zip(net._weights_t, net.biases, applies, act, strict=True))
+    # layer l: (Wˡᵀ, bˡ, bˡ repeated in m rows, fˡ.apply, aˡ), from the first layer up. The
+    # bias goes in by a broadcast copy to its rows and an add of equal shapes, which at
+    # mini-batch 10 take 0.65 µs where one broadcasting add takes 0.9 µs
+    layers = zip(net._weights_t, net.biases, f, act, strict=True)
+    forward = [(w_t, b, np.empty_like(a), fl.apply, a) for w_t, b, fl, a in layers]
     # layer l > 1: (δˡᵀ, δˡ, aˡ⁻¹, ∂C/∂Wˡ, ∂C/∂bˡ, Wˡ, δˡ⁻¹, fˡ⁻¹.prime, scratch), top down
     backward = [(deltas[i].T, deltas[i], act[i - 1], net.grad_weights[i], net.grad_biases[i],
                  net.weights[i], deltas[i - 1], f[i - 1].prime, scratch[i - 1])
@@ -224,7 +227,13 @@ def _backprop_plan(
     output_error = _output_error(cost, act[-1], deltas[-1], scratch[-1], f[-1].prime)
 
     def plan(x: np.ndarray, y: np.ndarray) -> Any:
-        _forward(x, forward)
+        a = x
+        for w_t, b, rows, apply, out in forward:
+            dot(a, w_t, out)  # z = a·Wᵀ
+            copyto(rows, b)
+            _add(out, rows, out)  # z += b
+            apply(out)  # a = f(z), in place
+            a = out
         value = output_error(y)
         for delta_t, delta, a_in, grad_w, grad_b, w, below, prime, s in backward:
             dot(delta_t, a_in, grad_w)  # ∂C/∂Wˡ = δˡᵀ·aˡ⁻¹
