@@ -205,8 +205,8 @@ def _backprop_plan(
 
     Every array, constant and function that a step uses is bound here once, paired per
     layer in tuples that the loops unpack: at mini-batch 10 a step is about 30 NumPy
-    calls, most under a microsecond, and binding them saved about 2 µs of a 35 µs step
-    (784-30-10) over methods that looked them up at every step.
+    calls, most under a microsecond, and binding them saved about 1.8 µs of the 23 µs
+    of a backpropagation (784-30-10) over methods that looked them up at every step.
     """
     dot, copyto = np.dot, np.copyto
     act, deltas, scratch, f = work.activations, work.deltas, work.scratch, net._f
