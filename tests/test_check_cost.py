@@ -171,7 +171,7 @@ def test_a_function_that_loops_only_on_a_batch_is_reported_at_that_case(tmp_path
             pass
         return np.sum((expected - predicted) ** 2)
     """
-    report = check_cost(answer(tmp_path, source), batch=True, timeout=1)
+    report = check_cost(answer(tmp_path, source), batch=True, timeout=2)
     assert [r.ok for r in report.results] == [True, True, True, True, False]
     assert report.first_wrong.case.name == "a batch of 4 examples"
 
