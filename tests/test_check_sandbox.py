@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import numpy as np
@@ -98,3 +99,20 @@ def test_python_functions_get_copies_of_the_arguments():
     [outcome] = run_calls(changes, [(data,)])
     assert outcome.value == 3.0 and outcome.mutated == (0,)
     assert not data.any()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory cap is Linux only")
+def test_a_runaway_allocation_is_the_learners_memory_error(tmp_path):
+    # 5 GiB of address space: more than the 4 GiB the child may add, less than what the
+    # kernel grants an uncapped process (np.empty touches no page, so without the cap
+    # this returns at once and the test fails)
+    path = write(tmp_path, """
+    import numpy as np
+
+    def f(n):
+        return float(len(np.empty(n)))
+    """)
+    small, huge = run_calls(path + ":f", [(1000,), (5 * 2**30 // 8,)], timeout=30)
+    assert small.value == 1000.0  # ordinary work is unaffected
+    assert huge.error is not None and "MemoryError" in huge.error, huge
+    assert "np.empty(n)" in huge.error  # in the learner's own traceback

@@ -18,8 +18,12 @@ Exceptions raised inside the learner's code come back as the last lines of *thei
 traceback: the frames of this module and of Python's import machinery are removed.
 Results come back converted to plain values (numbers, NumPy arrays of floats, or
 :class:`Unusual` for anything else), so the parent never unpickles a learner's class.
+On Linux the child's address space is capped at what it uses when it starts plus
+4 GiB, so that a runaway allocation in the learner's code (``np.ones(10**10)``) is a
+``MemoryError`` in their traceback, not a machine out of memory.
+
 Left out: capturing what the learner's code prints (it goes to stderr, not shown),
-memory limits, and any sandboxing beyond the time limit.
+a memory limit outside Linux, and any sandboxing beyond the time and memory limits.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ __all__ = ["Outcome", "Target", "Unusual", "parse_target", "run_calls"]
 _STARTUP = 60.0
 #: how many of the learner's innermost frames an error shows
 _FRAMES = 3
+#: bytes of address space the learner's code may add to what the child uses at its start
+_MEMORY = 4 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -408,6 +414,7 @@ def _child() -> None:
 
     target, calls = pickle.load(sys.stdin.buffer)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - input() in a learner's code gets EOF
+    _limit_memory(_MEMORY)
     send(("ready",))
     try:
         function = _load(target)
@@ -421,6 +428,25 @@ def _child() -> None:
             send(("result", outcome))
         except Exception:  # pragma: no cover - _portable makes results picklable
             send(("result", Outcome(value=Unusual(type(outcome.value).__name__, "?"))))
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes.
+
+    Linux only (the present size comes from ``/proc/self/statm``); elsewhere nothing
+    changes. A hard limit set by the system is kept.
+    """
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (ImportError, OSError, ValueError, IndexError):
+        return
+    limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ EPILOG = """examples:
   steepest check descent answer.py:step --loop answer.py:descend
 
 Checking a function imports your file and runs your own code, on your own machine,
-in a separate Python process that is stopped after --timeout seconds per call.
+in a separate Python process that is stopped after --timeout seconds per call
+(and, on Linux, may use at most 4 GiB more memory than it starts with).
 exit status: 0 all right, 1 something is wrong, 2 unusable input.
 """
 
