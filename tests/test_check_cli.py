@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -34,6 +36,41 @@ def test_a_wrong_gradient_is_exit_1_and_names_the_component():
     assert "the sign is wrong" in out
     assert "hint" not in out  # --show-steps shows every derivation instead
     assert "∂f/∂x, with y held constant:" in out and "∂f/∂y, with x held constant:" in out
+
+
+def test_json_reports_of_a_gradient_keep_the_exit_status():
+    result = run("gradient", "x^2 sin(y)", "--answer", "2x sin(y), -x^2 cos(y)", "--json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert report["exercise"] == "gradient" and report["correct"] is False
+    assert report["variables"] == ["x", "y"]
+    x, y = report["components"]
+    assert (x["variable"], x["correct"], x["given"]) == ("x", True, "2·x·sin(y)")
+    assert (y["correct"], y["given"], y["expected"]) == (False, "-x²·cos(y)", "x²·cos(y)")
+    assert "sign" in y["diagnosis"] and y["point"] is not None
+    assert y["difference"] == pytest.approx(y["given_value"] - y["expected_value"])
+
+
+def test_json_reports_of_a_function_list_every_case(tmp_path):
+    (tmp_path / "answer.py").write_text(textwrap.dedent("""
+        import numpy as np
+
+        def cost(expected, predicted):
+            if np.ndim(predicted) == 2:
+                raise ValueError("no batches")
+            return float(np.sum(np.abs(np.asarray(expected) - np.asarray(predicted))))
+    """))
+    result = run("cost", "answer.py:cost", "--batch", "--json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["exercise"], report["target"], report["correct"]) == (
+        "cost", "answer.py:cost", False)
+    first, batch = report["cases"][0], report["cases"][-1]
+    assert first["ok"] is False and first["received"] == pytest.approx(0.6)
+    assert first["expected"] == pytest.approx(0.14) and "square" in first["problem"]
+    assert first["inputs"]["expected"] == [0.0, 1.0, 0.0]
+    assert batch["received"] is None and "ValueError: no batches" in batch["error"]
+    assert report["not_run"] == []
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import numpy as np
 
 from steepest.check._sandbox import Outcome, Target, Unusual, parse_target, run_calls
 
-__all__ = ["Case", "CaseResult", "CodeCheck", "as_array", "run_battery", "show"]
+__all__ = ["Case", "CaseResult", "CodeCheck", "as_array", "plain_data", "run_battery", "show"]
 
 #: compare(case, received) -> None when right, else a sentence saying what is wrong
 Compare = Callable[["Case", Any], "str | None"]
@@ -117,6 +117,24 @@ class CodeCheck:
         total = len(self.results) + len(self.not_run)
         return f"<CodeCheck {self.exercise} {self.target}: {right}/{total} right>"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data for JSON: every case with its inputs, the right
+        answer, what came back (a value, the learner's traceback, or a time-out) and
+        what is wrong with it; numbers as numbers, NaN and infinities as text."""
+        cases = []
+        for r in self.results:
+            outcome = r.outcome
+            cases.append({
+                "name": r.case.name, "ok": r.ok, "about": r.case.about,
+                "inputs": {k: plain_data(v) for k, v in r.case.inputs.items()},
+                "expected": plain_data(r.case.expected),
+                "received": plain_data(outcome.value) if outcome.returned else None,
+                "error": outcome.error, "timed_out": outcome.timed_out,
+                "ended": outcome.ended, "problem": r.problem,
+            })  # fmt: skip
+        return {"exercise": self.exercise, "target": self.target, "correct": self.correct,
+                "cases": cases, "not_run": [c.name for c in self.not_run]}  # fmt: skip
+
 
 def _explain(result: CaseResult) -> list[str]:
     case = result.case
@@ -159,6 +177,34 @@ def show(value: Any) -> str:
     if isinstance(value, Unusual):
         return str(value)
     return repr(value)
+
+
+def plain_data(value: Any) -> Any:
+    """``value`` as JSON can hold it: arrays as nested lists, NumPy numbers as Python
+    numbers, NaN and infinities as the text ``"nan"``, ``"inf"``, ``"-inf"`` (JSON has no
+    such numbers), anything else (a function, an unusual return value) as its text.
+
+    Examples
+    --------
+    >>> plain_data(np.array([[0.5, np.nan]]))
+    [[0.5, 'nan']]
+    >>> plain_data(np.int64(3)), plain_data(True), plain_data(None)
+    (3, True, None)
+    """
+    if isinstance(value, np.ndarray):
+        return plain_data(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if np.isfinite(number) else str(number)
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
 
 
 def _number(value: float) -> str:

@@ -31,6 +31,7 @@ import sympy
 
 from steepest._printing import plain
 from steepest.check._answer import read_answer
+from steepest.check._cases import plain_data
 from steepest.equation import Equation, parse
 from steepest.gradients import Gradient, gradient
 
@@ -160,6 +161,28 @@ class GradientCheck:
     def __repr__(self) -> str:
         marks = " ".join(("✓" if c.correct else "✗") + c.variable for c in self.components)
         return f"<GradientCheck {self.equation}: {marks}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data for JSON: expressions as steepest prints them, the
+        point where a wrong answer differs as exact text and the values there as numbers.
+
+        Examples
+        --------
+        >>> part = check_gradient("x^2", "3x").to_dict()["components"][0]
+        >>> part["correct"], part["expected"], part["given"]
+        (False, '2·x', '3·x')
+        """
+        components = [{
+            "variable": c.variable, "correct": c.correct, "method": c.method,
+            "expected": plain(c.expected), "given": plain(c.given),
+            "point": None if c.point is None else [plain(p) for p in c.point],
+            "expected_value": plain_data(c.expected_value),
+            "given_value": plain_data(c.given_value), "difference": plain_data(c.difference),
+            "diagnosis": c.diagnosis, "hint": c.hint,
+        } for c in self.components]  # fmt: skip
+        return {"exercise": "gradient", "equation": str(self.equation),
+                "variables": [plain(v) for v in self.equation.variables],
+                "correct": self.correct, "components": components}  # fmt: skip
 
 
 def check_gradient(

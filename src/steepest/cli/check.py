@@ -73,6 +73,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--vars", metavar="NAMES", help="the variables and their order: x,y")
     p.add_argument("--show-steps", action="store_true", help="show every derivation in full")
+    _json(p)
 
     p = kinds.add_parser(
         "gradient-function", help="2. your function gradient(f, point)",
@@ -111,6 +112,12 @@ def _target(parser: argparse.ArgumentParser, name: str) -> None:
     )
     parser.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
                         help="time allowed for each call of your function (default 5)")
+    _json(parser)
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as JSON (for grading many answers by script)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
     if args.exercise == "gradient":
         variables = None if args.vars is None else [v.strip() for v in args.vars.split(",")]
         report = check.check_gradient(args.equation, args.answer, variables=variables)
-        print(report.text(show_steps=args.show_steps))
+        if args.json:
+            _print_json(report.to_dict())
+        else:
+            print(report.text(show_steps=args.show_steps))
         return 0 if report.correct else 1
     if args.exercise == "gradient-function":
         result = check.check_gradient_function(args.target, timeout=args.timeout)
@@ -135,5 +145,14 @@ def run(args: argparse.Namespace) -> int:
                                   timeout=args.timeout)
     else:
         result = check.check_descent(args.target, loop=args.loop, timeout=args.timeout)
-    print(result)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(result)
     return 0 if result.correct else 1
+
+
+def _print_json(report: dict[str, Any]) -> None:
+    import json
+
+    print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
