@@ -1,7 +1,8 @@
 """Neural networks trained by gradient descent: :class:`Network` and :func:`train`.
 
 The network (layers, forward pass, backpropagation, save/load) lives in
-:mod:`steepest.nn.network`; the training loop (epochs, mini-batches, progress,
+:mod:`steepest.nn.network` (its activations in :mod:`steepest.nn.activations`, its
+backpropagation closure in :mod:`steepest.nn._backprop`); the training loop (epochs, mini-batches, progress,
 history) in :mod:`steepest.nn.train`. Nothing here imports SymPy or matplotlib.
 """
 

@@ -20,8 +20,10 @@ a prototype measured at mini-batch 10 was no faster, since gathering each
 mini-batch beside a column of ones, and element-wise work on the strided views
 that leaves, cost as much.
 
-Left out: the training loop (:mod:`steepest.nn.train`), convolutions, dropout,
-regularisation, and any layer that is not dense.
+The activation functions are in :mod:`steepest.nn.activations` and the
+backpropagation closure in :mod:`steepest.nn._backprop`. Left out: the training loop
+(:mod:`steepest.nn.train`), convolutions, dropout, regularisation, and any layer that
+is not dense.
 """
 
 from __future__ import annotations
@@ -34,119 +36,15 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from steepest._validate import as_generator
-from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, _as_targets, _check_finite, get_cost
+from steepest.cost import CROSS_ENTROPY, Cost, _as_targets, _check_finite, get_cost
 from steepest.errors import NetworkError, SteepestError
+from steepest.nn._backprop import Workspace, backprop_plan, forward
+from steepest.nn.activations import ACTIVATIONS, HIDDEN
 
 __all__ = ["FORMAT_VERSION", "Gradients", "Network"]
 
 FORMAT = "steepest-network"
 FORMAT_VERSION = 1
-
-
-# ------------------------------------------------------------------ activations
-# An activation works in place: ``apply(z)`` turns z into a = f(z), and
-# ``prime(delta, a, scratch)`` multiplies δ by f'(z), written in terms of a (so z
-# need not be kept). Both are closures over the dtype's constants and NumPy's
-# functions, made once per network: a step calls them once a layer, and a closure
-# reads its names without the attribute lookups of a method. Constants are 0-d
-# arrays of the network's dtype: NumPy combines those with an array faster than a
-# Python float.
-Apply = Callable[[np.ndarray], None]
-Prime = Callable[[np.ndarray, np.ndarray, np.ndarray], None]
-_multiply, _subtract, _add = np.multiply, np.subtract, np.add
-
-
-class _Activation:
-    name = ""
-
-    def __init__(self, dtype: np.dtype) -> None:
-        self.apply, self.prime = self._functions(
-            np.array(0.5, dtype), np.array(1.0, dtype), np.array(0.0, dtype)
-        )
-
-    @staticmethod
-    def _functions(half: np.ndarray, one: np.ndarray, zero: np.ndarray) -> tuple[Apply, Prime]:
-        raise NotImplementedError
-
-
-class _Sigmoid(_Activation):
-    name = "sigmoid"
-
-    @staticmethod
-    def _functions(half: np.ndarray, one: np.ndarray, zero: np.ndarray) -> tuple[Apply, Prime]:
-        tanh = np.tanh
-
-        def apply(z: np.ndarray) -> None:
-            # σ(z) = 1/(1 + e⁻ᶻ) = ½·tanh(z/2) + ½, a form that never overflows
-            _multiply(z, half, z)
-            tanh(z, z)
-            _multiply(z, half, z)
-            _add(z, half, z)
-
-        def prime(delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
-            _subtract(one, a, scratch)  # σ' = σ·(1 − σ)
-            _multiply(scratch, a, scratch)
-            _multiply(delta, scratch, delta)
-
-        return apply, prime
-
-
-class _Tanh(_Activation):
-    name = "tanh"
-
-    @staticmethod
-    def _functions(half: np.ndarray, one: np.ndarray, zero: np.ndarray) -> tuple[Apply, Prime]:
-        tanh = np.tanh
-
-        def apply(z: np.ndarray) -> None:
-            tanh(z, z)
-
-        def prime(delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
-            _multiply(a, a, scratch)  # tanh' = 1 − tanh²
-            _subtract(one, scratch, scratch)
-            _multiply(delta, scratch, delta)
-
-        return apply, prime
-
-
-class _ReLU(_Activation):
-    name = "relu"
-
-    @staticmethod
-    def _functions(half: np.ndarray, one: np.ndarray, zero: np.ndarray) -> tuple[Apply, Prime]:
-        maximum, greater = np.maximum, np.greater
-
-        def apply(z: np.ndarray) -> None:
-            maximum(z, zero, out=z)
-
-        def prime(delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
-            greater(a, zero, scratch)  # relu' = 1 where z > 0, else 0
-            _multiply(delta, scratch, delta)
-
-        return apply, prime
-
-
-class _Softmax(_Activation):
-    name = "softmax"
-
-    @staticmethod
-    def _functions(half: np.ndarray, one: np.ndarray, zero: np.ndarray) -> tuple[Apply, Prime]:
-        def apply(z: np.ndarray) -> None:
-            z -= z.max(axis=1, keepdims=True)  # the same result, without overflow
-            np.exp(z, out=z)
-            z /= z.sum(axis=1, keepdims=True)
-
-        def prime(delta: np.ndarray, a: np.ndarray, scratch: np.ndarray) -> None:
-            # the softmax Jacobian times each row g = ∂C/∂a: a ⊙ (g − Σⱼ gⱼ·aⱼ)
-            _multiply(delta, a, scratch)
-            delta -= scratch.sum(axis=1, keepdims=True)
-            delta *= a
-
-        return apply, prime
-
-
-_ACTIVATIONS = {cls.name: cls for cls in (_Sigmoid, _Tanh, _ReLU, _Softmax)}
-_HIDDEN = ("sigmoid", "tanh", "relu")
 
 
 class Gradients(NamedTuple):
@@ -163,128 +61,6 @@ def _targets(y: Any, n_out: int, m: int, where: str) -> np.ndarray:
         return _as_targets(y, n_out, m, where)
     except SteepestError as error:
         raise NetworkError(str(error)) from None
-
-
-class _Workspace:
-    """Buffers for one mini-batch size, reused by every step of that size, and the
-    backpropagation closure of each cost that has used them (:func:`_backprop_plan`)."""
-
-    def __init__(self, net: Network, m: int) -> None:
-        dtype, sizes = net.dtype, net.sizes
-        self.activations = [np.empty((m, n), dtype) for n in sizes[1:]]
-        self.deltas = [np.empty((m, n), dtype) for n in sizes[1:]]
-        self.scratch = [np.empty((m, n), dtype) for n in sizes[1:]]
-        self.plans: dict[Cost, Callable[[np.ndarray, np.ndarray], Any]] = {}
-
-
-def _forward(x: np.ndarray, layers: Any) -> np.ndarray:
-    """``out = f(a·Wᵀ + b)`` for each layer's ``(Wᵀ, b, f.apply, out)`` in turn, from ``a = x``."""
-    a = x
-    dot = np.dot
-    for w_t, b, apply, out in layers:
-        dot(a, w_t, out)  # z = a·Wᵀ
-        _add(out, b, out)  # z += b
-        apply(out)  # a = f(z), in place
-        a = out
-    return a
-
-
-def _backprop_plan(
-    net: Network, work: _Workspace, cost: Cost
-) -> Callable[[np.ndarray, np.ndarray], Any]:
-    """Backpropagation for one batch size and one cost, as a closure ``plan(x, y)``.
-
-    ``plan`` writes the gradient of the mini-batch's cost into ``net.grads`` and
-    returns the cost. ``x`` is ``(m, n_in)`` and ``y`` one-hot ``(m, n_out)``, both
-    contiguous in the network's dtype. With one example a row, the four equations are::
-
-        δᴸ      = ∂C/∂aᴸ ⊙ f'(zᴸ)             (the output error)
-        δˡ      = (δˡ⁺¹·Wˡ⁺¹) ⊙ f'(zˡ)         (the error one layer down)
-        ∂C/∂Wˡ  = δˡᵀ·aˡ⁻¹                     (summed over the batch by the product)
-        ∂C/∂bˡ  = Σ over rows of δˡ
-
-    Every array, constant and function that a step uses is bound here once, paired per
-    layer in tuples that the loops unpack: at mini-batch 10 a step is about 30 NumPy
-    calls, most under a microsecond, and binding them saved about 1.8 µs of the 23 µs
-    of a backpropagation (784-30-10) over methods that looked them up at every step.
-    """
-    dot, matmul, copyto = np.dot, np.matmul, np.copyto
-    act, deltas, scratch, f = work.activations, work.deltas, work.scratch, net._f
-    m = act[0].shape[0]
-    ones = np.ones(m, net.dtype)
-    # layer l: (Wˡᵀ, bˡ, bˡ repeated in m rows, fˡ.apply, aˡ), from the first layer up. The
-    # bias goes in by a broadcast copy to its rows and an add of equal shapes, which at
-    # mini-batch 10 take 0.65 µs where one broadcasting add takes 0.9 µs.
-    layers = zip(net._weights_t, net.biases, f, act, strict=True)
-    forward = [(w_t, b, np.empty_like(a), fl.apply, a) for w_t, b, fl, a in layers]
-    # layer l > 1: (δˡᵀ, δˡ, aˡ⁻¹, ∂C/∂Wˡ, ∂C/∂bˡ, Wˡ, δˡ⁻¹, fˡ⁻¹.prime, scratch), top down
-    backward = [(deltas[i].T, deltas[i], act[i - 1], net.grad_weights[i], net.grad_biases[i],
-                 net.weights[i], deltas[i - 1], f[i - 1].prime, scratch[i - 1])
-                for i in range(len(net.weights) - 1, 0, -1)]  # fmt: skip
-    first_t, first = deltas[0].T, deltas[0]  # the first layer, whose input is x
-    grad_w0, grad_b0 = net.grad_weights[0], net.grad_biases[0]
-    output_error = _output_error(cost, act[-1], deltas[-1], scratch[-1], f[-1].prime)
-
-    def plan(x: np.ndarray, y: np.ndarray) -> Any:
-        a = x
-        for w_t, b, rows, apply, out in forward:
-            dot(a, w_t, out)  # z = a·Wᵀ
-            copyto(rows, b)
-            _add(out, rows, out)  # z += b
-            apply(out)  # a = f(z), in place
-            a = out
-        value = output_error(y)
-        for delta_t, delta, a_in, grad_w, grad_b, w, below, prime, s in backward:
-            dot(delta_t, a_in, grad_w)  # ∂C/∂Wˡ = δˡᵀ·aˡ⁻¹
-            dot(ones, delta, grad_b)  # ∂C/∂bˡ = 1ᵀ·δˡ, the sum of rows
-            dot(delta, w, below)  # δˡ⁻¹ = δˡ·Wˡ ...
-            prime(below, a_in, s)  # ... ⊙ f'(zˡ⁻¹)
-        # the largest product of a step; np.matmul runs it 0.3 µs faster than np.dot at
-        # mini-batch 10 (784-30-10), where np.dot is faster for the small ones
-        matmul(first_t, x, out=grad_w0)
-        dot(ones, first, grad_b0)
-        return value
-
-    return plan
-
-
-def _output_error(
-    cost: Cost, a: np.ndarray, delta: np.ndarray, scratch: np.ndarray, prime: Prime
-) -> Callable[[np.ndarray], Any]:
-    """``error(y)``: writes ``δᴸ = ∂C/∂zᴸ`` into ``delta`` from the outputs ``a`` and the
-    targets ``y``; returns the cost ``C`` of the batch."""
-    m = a.shape[0]
-    inv_m, vdot = np.array(1.0 / m, a.dtype), np.vdot
-    if cost is QUADRATIC:  # C = 1/2m Σ‖a − y‖², ∂C/∂a = (a − y)/m
-        half_inv_m = 0.5 / m
-
-        def error(y: np.ndarray) -> Any:
-            _subtract(a, y, delta)
-            value = vdot(delta, delta) * half_inv_m
-            _multiply(delta, inv_m, delta)
-            prime(delta, a, scratch)  # δᴸ = ∂C/∂a ⊙ f'(zᴸ)
-            return value
-
-    elif cost is CROSS_ENTROPY:  # C = −1/m Σ y·ln a; softmax: δᴸ = (a − y)/m
-        eps, minus_inv_m = np.array(np.finfo(a.dtype).eps, a.dtype), -1.0 / m
-
-        def error(y: np.ndarray) -> Any:
-            np.maximum(a, eps, out=scratch)
-            np.log(scratch, out=scratch)
-            value = vdot(y, scratch) * minus_inv_m
-            _subtract(a, y, delta)
-            _multiply(delta, inv_m, delta)
-            return value
-
-    else:  # any other Cost: its own gradient
-
-        def error(y: np.ndarray) -> Any:
-            delta[...] = cost.grad(y, a)
-            value = cost.value(y, a)
-            prime(delta, a, scratch)
-            return value
-
-    return error
 
 
 def _check_sizes(sizes: Any) -> tuple[int, ...]:
@@ -368,9 +144,9 @@ class Network:
         dtype: Any = np.float32,
     ) -> None:
         self.sizes = _check_sizes(sizes)
-        self.activation = _check_choice(activation, "activation", _HIDDEN)
+        self.activation = _check_choice(activation, "activation", HIDDEN)
         self.output = _check_choice(
-            activation if output is None else output, "output", tuple(_ACTIVATIONS)
+            activation if output is None else output, "output", tuple(ACTIVATIONS)
         )
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
@@ -388,8 +164,8 @@ class Network:
             w[...] = rng.standard_normal(w.shape) * np.sqrt(gain / w.shape[1])
         # each layer's activation f
         names = [self._activation_name(layer) for layer in range(len(self.weights))]
-        self._f = [_ACTIVATIONS[name](self.dtype) for name in names]
-        self._workspaces: dict[int, _Workspace] = {}
+        self._f = [ACTIVATIONS[name](self.dtype) for name in names]
+        self._workspaces: dict[int, Workspace] = {}
 
     def _views(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         weights, biases, start = [], [], 0
@@ -412,7 +188,7 @@ class Network:
     # ------------------------------------------------------------ forward pass
     def _feedforward(self, x: np.ndarray, activations: list[np.ndarray]) -> list[np.ndarray]:
         """Fill ``activations`` layer by layer: ``aˡ = f(aˡ⁻¹·Wˡᵀ + bˡ)``, ``a⁰ = x``."""
-        _forward(x, zip(self._weights_t, self.biases, [f.apply for f in self._f], activations,
+        forward(x, zip(self._weights_t, self.biases, [f.apply for f in self._f], activations,
                         strict=True))  # fmt: skip
         return activations
 
@@ -478,21 +254,21 @@ class Network:
             )
         return cost
 
-    def _workspace(self, m: int) -> _Workspace:
+    def _workspace(self, m: int) -> Workspace:
         work = self._workspaces.get(m)
         if work is None:
             if len(self._workspaces) >= 4:  # training uses one or two sizes; keep few
                 self._workspaces.clear()
-            work = self._workspaces[m] = _Workspace(self, m)
+            work = self._workspaces[m] = Workspace(self, m)
         return work
 
     def _backprop_for(self, m: int, cost: Cost) -> Callable[[np.ndarray, np.ndarray], Any]:
         """The backpropagation closure for mini-batches of ``m`` examples and ``cost``
-        (see :func:`_backprop_plan`), made on first use."""
+        (see :func:`steepest.nn._backprop.backprop_plan`), made on first use."""
         work = self._workspace(m)
         plan = work.plans.get(cost)
         if plan is None:
-            plan = work.plans[cost] = _backprop_plan(self, work, cost)
+            plan = work.plans[cost] = backprop_plan(self, work, cost)
         return plan
 
     def backprop(self, x_batch: Any, y_batch: Any, cost: str | Cost = "quadratic") -> Gradients:
