@@ -2,8 +2,9 @@
 
 The network (layers, forward pass, backpropagation, save/load) lives in
 :mod:`steepest.nn.network` (its activations in :mod:`steepest.nn.activations`, its
-backpropagation closure in :mod:`steepest.nn._backprop`); the training loop (epochs, mini-batches, progress,
-history) in :mod:`steepest.nn.train`. Nothing here imports SymPy or matplotlib.
+backpropagation closure in :mod:`steepest.nn._backprop`); the training loop (epochs,
+mini-batches, progress, history) in :mod:`steepest.nn.train`. Nothing here imports
+SymPy or matplotlib.
 """
 
 from steepest.nn.network import Gradients, Network
