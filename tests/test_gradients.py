@@ -215,9 +215,13 @@ def test_large_grids_follow_the_callers_floating_point_settings():
 @pytest.mark.parametrize(
     ("text", "point", "fragment"),
     [
-        ("|x| + y", [0, 1], "kink or a jump"),
-        ("max(x, y)", [1, 1], "kink or a jump"),
-        ("sign(x)", [0], "kink or a jump"),
+        ("|x| + y", [0, 1], "a kink there: its slope along x is -1 from the left and 1 from "
+         "the right"),
+        ("max(x, y)", [1, 1], "slope along x is 0 from the left and 1 from the right"),
+        ("x^2 + 3|x - 1| + y", [1, 5], "slope along x is -1 from the left and 5 from the right"),
+        ("min(x^2, y)", [1, 1], "slope along x is 2 from the left and 0 from the right"),
+        ("sign(x)", [0], "a jump there: along x it is -1 just to the left and 1 just to the "
+         "right"),
         ("sqrt(x)", [0], "infinite"),
         ("ln(x)", [-1], "not a real number"),
         ("e^x", [1000], "too large for floating point"),

@@ -63,7 +63,8 @@ def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> No
 
     Only points where one of f's non-smooth parts (``|u|``, ``sign(u)``, ``max``, ``min``,
     steps) sits exactly on its edge are examined: there f's one-sided slopes along each
-    variable, computed exactly with a tiny rational step, must agree.
+    variable, computed exactly with a tiny rational step, must agree. The refusal says
+    the two one-sided slopes (a kink), or the values on the two sides (a jump).
     """
     on_edge = False
     for kink in f.atoms(*_KINKS):
@@ -86,11 +87,25 @@ def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> No
         jump = abs(complex(((right + left) * h).evalf(40)))  # f(x + h) − f(x − h)
         if jump > 1e-6 or gap > 1e-6 * (1 + abs(complex(right.evalf(40)))
                                         + abs(complex(left.evalf(40)))):
+            v = _printing.plain(var)
+            if jump > 1e-6:  # the values themselves differ on the two sides
+                before, after = _side(at - left * h), _side(at + right * h)
+                how = (f"a jump there: along {v} it is {before} just to the left and {after} "
+                       "just to the right")
+            else:
+                how = (f"a kink there: its slope along {v} is {_side(left)} from the left and "
+                       f"{_side(right)} from the right")
             raise SteepestError(
-                f"∂{name}/∂{_printing.plain(var)} does not exist at this point: {name} has a "
-                "kink or a jump there (its slope differs on the two sides)"
+                f"∂{name}/∂{v} does not exist at this point: {name} has {how}"
                 "\nhint: try a point next to it"
             )
+
+
+def _side(value: sympy.Expr) -> str:
+    """A one-sided value or slope, to 4 significant digits (it is found with a step of
+    1e-12, so more digits would show the step, not the function)."""
+    number = complex(value.evalf(30))
+    return f"{number.real:.4g}" if abs(number.imag) < 1e-9 else f"{number:.4g}"
 
 
 def _short_text(value: sympy.Expr) -> str:
