@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy
 
-from steepest import SteepestError, gradient
+from steepest import SteepestError, _stationary_search, gradient
 from steepest.stationary import classify, stationary_points
 
 BOX = [(-3.0, 3.0), (-3.0, 3.0)]
@@ -93,6 +93,7 @@ def test_a_solve_that_runs_out_of_time_falls_back_to_the_numeric_search(monkeypa
         return []
 
     monkeypatch.setattr(sympy, "solve", slow_solve)
+    monkeypatch.setattr(_stationary_search, "_CUT_OFF", [])  # the cut-off solves stay here
     found = stationary_points("x^2 - y^2", BOX, timeout=0.01)
     assert found.method == "numeric" and not found.complete
     assert kinds(found) == ["saddle"]
@@ -185,3 +186,26 @@ def test_random_quadratics_against_linear_algebra():
         assert [p.kind for p in found] == [classify(hessian)]
         np.testing.assert_allclose(found[0].point, expected, atol=1e-12)
         checked += 1
+
+
+def test_cut_off_solves_do_not_pile_up(monkeypatch):
+    calls = []
+    real_solve = sympy.solve
+
+    def slow_solve(*args, **kwargs):
+        calls.append(args)
+        time.sleep(0.5)
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(sympy, "solve", slow_solve)
+    monkeypatch.setattr(_stationary_search, "_CUT_OFF", [])
+    assert stationary_points("x^2 - y^2", BOX, timeout=0.01).method == "numeric"
+    # while that solve still runs, an automatic search does not start another one ...
+    assert stationary_points("x^2 + y^2", BOX, timeout=0.01).method == "numeric"
+    assert len(calls) == 1
+    # ... and once it has ended, SymPy is tried again
+    for thread in _stationary_search._CUT_OFF:
+        thread.join()
+    monkeypatch.setattr(sympy, "solve", real_solve)
+    found = stationary_points("x^2 + y^2", BOX)
+    assert found.method == "symbolic" and kinds(found) == ["minimum"]

@@ -2,7 +2,9 @@
 
 - :func:`solve_symbolic`: SymPy's ``solve`` on ∇f = 0, bounded in size (:func:`small_enough`)
   and in time (it runs in a daemon thread; a solve cut off by its time limit finishes
-  there and its answer is dropped, as Python cannot stop a thread).
+  there and its answer is dropped, as Python cannot stop a thread). While such a solve
+  still runs, later searches skip SymPy unless forced, so that cut-off solves do not
+  pile up in a long session (each would take its share of the interpreter's time).
 - :func:`newton`: damped Gauss–Newton on ∇f from a grid of seeds inside a box.
 
 Both work on the gradient's SymPy expressions and return plain data: exact coordinates,
@@ -29,6 +31,9 @@ _MAX_OPS = 80  # sympy.count_ops of a non-polynomial system
 Solution = dict[sympy.Symbol, sympy.Expr]  # determined variable -> expression in the free ones
 Point = tuple[sympy.Expr, ...]  # exact coordinates, in the order of the variables
 Locus = tuple[Solution, tuple[sympy.Symbol, ...]]  # a solution and its free variables
+
+#: solves cut off by their time limit, which may still be running
+_CUT_OFF: list[threading.Thread] = []
 
 
 def small_enough(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]) -> bool:
@@ -57,6 +62,9 @@ def solve_symbolic(
         return [], [({}, variables)], True
     if not force and not small_enough(grad, variables):
         return None
+    _CUT_OFF[:] = [t for t in _CUT_OFF if t.is_alive()]
+    if _CUT_OFF and not force:
+        return None  # an earlier solve, cut off, still runs: do not start a second one
     box: dict[str, Any] = {}
 
     def work() -> None:
@@ -68,8 +76,11 @@ def solve_symbolic(
     thread = threading.Thread(target=work, daemon=True, name="steepest-solve")
     thread.start()
     thread.join(timeout)
+    if thread.is_alive():
+        _CUT_OFF.append(thread)
+        return None
     solutions = box.get("solutions")
-    if thread.is_alive() or solutions is None:
+    if solutions is None:
         return None
     points: list[Point] = []
     curves: list[Locus] = []
