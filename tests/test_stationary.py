@@ -200,10 +200,15 @@ def test_cut_off_solves_do_not_pile_up(monkeypatch):
     monkeypatch.setattr(sympy, "solve", slow_solve)
     monkeypatch.setattr(_stationary_search, "_CUT_OFF", [])
     assert stationary_points("x^2 - y^2", BOX, timeout=0.01).method == "numeric"
-    # while that solve still runs, an automatic search does not start another one ...
+    assert stationary_points("x^2 - 2y^2", BOX, timeout=0.01).method == "numeric"
+    # while those two solves still run, an automatic search does not start another ...
     assert stationary_points("x^2 + y^2", BOX, timeout=0.01).method == "numeric"
-    assert len(calls) == 1
-    # ... and once it has ended, SymPy is tried again
+    assert len(calls) == 2
+    # ... a forced one does ...
+    with pytest.raises(SteepestError, match="could not solve"):
+        stationary_points("x^2 + y^2", BOX, method="symbolic", timeout=0.01)
+    assert len(calls) == 3
+    # ... and once they have ended, SymPy is tried again
     for thread in _stationary_search._CUT_OFF:
         thread.join()
     monkeypatch.setattr(sympy, "solve", real_solve)

@@ -2,9 +2,9 @@
 
 - :func:`solve_symbolic`: SymPy's ``solve`` on ∇f = 0, bounded in size (:func:`small_enough`)
   and in time (it runs in a daemon thread; a solve cut off by its time limit finishes
-  there and its answer is dropped, as Python cannot stop a thread). While such a solve
-  still runs, later searches skip SymPy unless forced, so that cut-off solves do not
-  pile up in a long session (each would take its share of the interpreter's time).
+  there and its answer is dropped, as Python cannot stop a thread). While two such
+  solves still run, later searches skip SymPy unless forced, so that cut-off solves do
+  not pile up in a long session (each takes its share of the interpreter's time).
 - :func:`newton`: damped Gauss–Newton on ∇f from a grid of seeds inside a box.
 
 Both work on the gradient's SymPy expressions and return plain data: exact coordinates,
@@ -34,6 +34,8 @@ Locus = tuple[Solution, tuple[sympy.Symbol, ...]]  # a solution and its free var
 
 #: solves cut off by their time limit, which may still be running
 _CUT_OFF: list[threading.Thread] = []
+#: how many of those may run at once before searches skip SymPy
+_MAX_CUT_OFF = 2
 
 
 def small_enough(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]) -> bool:
@@ -63,8 +65,8 @@ def solve_symbolic(
     if not force and not small_enough(grad, variables):
         return None
     _CUT_OFF[:] = [t for t in _CUT_OFF if t.is_alive()]
-    if _CUT_OFF and not force:
-        return None  # an earlier solve, cut off, still runs: do not start a second one
+    if len(_CUT_OFF) >= _MAX_CUT_OFF and not force:
+        return None  # earlier solves, cut off, still run: do not start one more
     box: dict[str, Any] = {}
 
     def work() -> None:

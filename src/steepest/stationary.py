@@ -3,7 +3,7 @@
 :func:`stationary_points` solves ∇f = 0 inside a box, first symbolically with SymPy,
 bounded in size and time (a system too large, or a solve too slow, is left to the
 numeric search; a solve cut off by its time limit finishes in a daemon thread whose
-answer is dropped, as Python cannot stop a thread, and until it has finished later
+answer is dropped, as Python cannot stop a thread; while two such solves run, later
 searches skip SymPy unless ``method="symbolic"``), then numerically by Newton's method
 on ∇f from a grid of seeds inside the box. Points are classified by the eigenvalues of
 the Hessian (:func:`classify`). Symbolic solutions that leave a variable free
