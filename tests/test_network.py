@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import zipfile
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, get_cost, quadratic_cost
 from steepest.errors import NetworkError
-from steepest.nn import Network
+from steepest.nn import Network, train
 
 
 def _data(net: Network, m: int = 6, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -245,3 +247,40 @@ def test_network_seed_is_checked_with_our_message():
         Network([2, 2], seed=-1)
     with pytest.raises(TypeError, match="Network: seed must be an int"):
         Network([2, 2], seed="0")
+
+
+@pytest.mark.parametrize("duplicate", [lambda n: pickle.loads(pickle.dumps(n)), copy.deepcopy])
+def test_a_pickled_or_copied_network_trains_like_the_original(duplicate):
+    net = Network([4, 5, 3], "tanh", "softmax", seed=2)
+    x, y = _data(net, m=20)
+    train(net, (x, y), epochs=1, batch_size=5, cost="cross-entropy", seed=0)  # has plans
+    twin = duplicate(net)
+    assert twin.params is not net.params and twin.weights[0].base is twin.params
+    for network in (net, twin):
+        train(network, (x, y), epochs=2, batch_size=5, cost="cross-entropy", seed=1)
+    np.testing.assert_array_equal(twin.params, net.params)  # the views are live
+    assert repr(twin) == repr(net)
+
+
+def test_a_cost_whose_functions_cannot_be_hashed_still_trains():
+    class Value:  # a class with __eq__ and no __hash__: instances are unhashable
+        def __eq__(self, other):
+            return isinstance(other, Value)
+
+        def __call__(self, y, a):
+            return quadratic_cost(y, a, reduce="mean", half=True)
+
+    class Grad(Value):
+        def __call__(self, y, a):
+            return (a - y) / len(a)
+
+    cost = Cost("mine", "C = 1/2m Σ‖y − a‖²", Value(), Grad())
+    net = Network([4, 5, 3], seed=2)
+    x, y = _data(net)
+    mine, reference = net.backprop(x, y, cost), net.backprop(x, y, QUADRATIC)
+    assert mine.cost == pytest.approx(reference.cost)
+    for a, b in zip(mine.weights + mine.biases, reference.weights + reference.biases,
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    history = train(net, (x, y), epochs=2, batch_size=3, cost=cost, seed=0)
+    assert len(history.cost) == 2

@@ -37,7 +37,8 @@ class Workspace:
         self.activations = [np.empty((m, n), dtype) for n in sizes[1:]]
         self.deltas = [np.empty((m, n), dtype) for n in sizes[1:]]
         self.scratch = [np.empty((m, n), dtype) for n in sizes[1:]]
-        self.plans: dict[Cost, Callable[[np.ndarray, np.ndarray], Any]] = {}
+        #: id(cost) -> (cost, its backpropagation closure)
+        self.plans: dict[int, tuple[Cost, Callable[[np.ndarray, np.ndarray], Any]]] = {}
 
 
 def forward(x: np.ndarray, layers: Any) -> np.ndarray:

@@ -266,10 +266,12 @@ class Network:
         """The backpropagation closure for mini-batches of ``m`` examples and ``cost``
         (see :func:`steepest.nn._backprop.backprop_plan`), made on first use."""
         work = self._workspace(m)
-        plan = work.plans.get(cost)
-        if plan is None:
-            plan = work.plans[cost] = backprop_plan(self, work, cost)
-        return plan
+        # by identity: a Cost need not be hashable (its functions may not be); the
+        # entry keeps the cost alive, so that its id is not reused while it is there
+        entry = work.plans.get(id(cost))
+        if entry is None:
+            entry = work.plans[id(cost)] = (cost, backprop_plan(self, work, cost))
+        return entry[1]
 
     def backprop(self, x_batch: Any, y_batch: Any, cost: str | Cost = "quadratic") -> Gradients:
         """The gradient of the mini-batch's cost for every weight and bias.
@@ -308,6 +310,23 @@ class Network:
         return Gradients(weights, biases, float(value))
 
     # -------------------------------------------------------------- save / load
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle (and ``copy``) as the architecture and the parameters, rebuilt on the
+        other side: the views into ``params`` and the step closures are made anew there.
+
+        Examples
+        --------
+        >>> import copy, pickle
+        >>> net = Network([3, 2], seed=0)
+        >>> twin = pickle.loads(pickle.dumps(net))
+        >>> bool((twin.params == net.params).all()), twin.weights[0].base is twin.params
+        (True, True)
+        >>> copy.deepcopy(net).params is net.params
+        False
+        """
+        return _rebuilt, (self.sizes, self.activation, self.output, self.dtype.name,
+                          self.params.copy())  # fmt: skip
+
     def save(self, path: str | Path) -> Path:
         """Write the architecture and every parameter to ``path`` (an ``.npz`` file)."""
         path = Path(path)
@@ -374,3 +393,11 @@ class Network:
             raise NetworkError(f"{path} holds parameters that are not finite (NaN or inf)")
         net.params[...] = params
         return net
+
+
+def _rebuilt(sizes: Sequence[int], activation: str, output: str, dtype: str,
+             params: np.ndarray) -> Network:  # fmt: skip
+    """A network of this architecture holding ``params`` (what unpickling calls)."""
+    net = Network(sizes, activation, output, dtype=dtype)
+    net.params[...] = params
+    return net
