@@ -74,6 +74,20 @@ def test_json_reports_of_a_function_list_every_case(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "args",
+    [("gradient", "x^2 sin(y)", "--answer", "2x sin(y)"), ("cost", "missing.py:cost"),
+     ("cost", "answer.py", "--timeout", "0")],
+)
+def test_json_reports_of_unusable_input_are_json_too_with_exit_2(args):
+    result = run(*args, "--json")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["exercise"] == args[0] and report["correct"] is None
+    assert report["error"] and result.stderr.startswith("steepest: error: ")
+    assert report["error"].splitlines()[0] in result.stderr
+
+
+@pytest.mark.parametrize(
     ("args", "words"),
     [
         (("gradient", "x^^2", "--answer", "2x"), "x^^2"),

@@ -434,7 +434,7 @@ def _limit_memory(extra: int) -> None:
     """Cap this process's address space at its present size plus ``extra`` bytes.
 
     Linux only (the present size comes from ``/proc/self/statm``); elsewhere nothing
-    changes. A hard limit set by the system is kept.
+    changes. A lower limit already set (``ulimit -v``) is kept.
     """
     try:
         import resource
@@ -443,9 +443,10 @@ def _limit_memory(extra: int) -> None:
     except (ImportError, OSError, ValueError, IndexError):
         return
     limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    for given in (soft, hard):  # a lower limit set by the user or the system stays
+        if given != resource.RLIM_INFINITY:
+            limit = min(limit, given)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 

@@ -122,6 +122,25 @@ def _json(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest check``."""
+    from steepest.errors import SteepestError
+
+    try:
+        report = _check(args)
+    except SteepestError as error:
+        if args.json:  # a grading script reads stdout: it gets the reason there too
+            _print_json({"exercise": args.exercise, "correct": None, "error": str(error)})
+        raise  # and the one-line reason on stderr, exit 2, as without --json
+    if args.json:
+        _print_json(report.to_dict())
+    elif args.exercise == "gradient":
+        print(report.text(show_steps=args.show_steps))
+    else:
+        print(report)
+    return 0 if report.correct else 1
+
+
+def _check(args: argparse.Namespace) -> Any:
+    """The report of the exercise that ``args`` asks for."""
     from steepest import check
     from steepest.check._sandbox import MAX_TIMEOUT
     from steepest.cli import UsageError
@@ -132,24 +151,13 @@ def run(args: argparse.Namespace) -> int:
                          "\nhint: the default, 5, is plenty for an exercise")
     if args.exercise == "gradient":
         variables = None if args.vars is None else [v.strip() for v in args.vars.split(",")]
-        report = check.check_gradient(args.equation, args.answer, variables=variables)
-        if args.json:
-            _print_json(report.to_dict())
-        else:
-            print(report.text(show_steps=args.show_steps))
-        return 0 if report.correct else 1
+        return check.check_gradient(args.equation, args.answer, variables=variables)
     if args.exercise == "gradient-function":
-        result = check.check_gradient_function(args.target, timeout=args.timeout)
-    elif args.exercise == "cost":
-        result = check.check_cost(args.target, batch=args.batch, labels=args.labels,
-                                  timeout=args.timeout)
-    else:
-        result = check.check_descent(args.target, loop=args.loop, timeout=args.timeout)
-    if args.json:
-        _print_json(result.to_dict())
-    else:
-        print(result)
-    return 0 if result.correct else 1
+        return check.check_gradient_function(args.target, timeout=args.timeout)
+    if args.exercise == "cost":
+        return check.check_cost(args.target, batch=args.batch, labels=args.labels,
+                                timeout=args.timeout)
+    return check.check_descent(args.target, loop=args.loop, timeout=args.timeout)
 
 
 def _print_json(report: dict[str, Any]) -> None:
