@@ -222,6 +222,13 @@ def test_large_grids_follow_the_callers_floating_point_settings():
         ("min(x^2, y)", [1, 1], "slope along x is 2 from the left and 0 from the right"),
         ("sign(x)", [0], "a jump there: along x it is -1 just to the left and 1 just to the "
          "right"),
+        ("2000000 max(x, 0)", [0], "a kink there: its slope along x is 0 from the left and "
+         "2e\\+06 from the right"),
+        ("sign(x)^2", [0], "not continuous there: along x it is 1 on both sides of the point "
+         "and 0 at it"),
+        ("sqrt(|x|)", [0], "an infinite slope along x there"),
+        ("|x|^(1/3) + y", [0, 2], "an infinite slope along x there"),
+        ("sqrt(x) + |y|", [0, 0], "not a real number just to the left of it along x"),
         ("sqrt(x)", [0], "infinite"),
         ("ln(x)", [-1], "not a real number"),
         ("e^x", [1000], "too large for floating point"),
@@ -233,8 +240,11 @@ def test_explain_at_refuses_points_without_a_gradient(text, point, fragment):
 
 
 def test_explain_at_smooth_points_of_non_smooth_functions():
-    # x·|x| has a derivative at 0 although |x| does not; max(x, y) away from x = y
+    # x·|x| and |x|^(3/2) have a derivative at 0 although |x| does not (its one-sided
+    # slopes there shrink with the step); max(x, y) away from x = y
     assert gradient("x|x|").explain_at([0]).values.tolist() == [0.0]
+    assert gradient("|x|^(3/2) + y").explain_at([0, 1]).values.tolist() == [0.0, 1.0]
+    assert gradient("max(x^2, 0)").explain_at([0]).values.tolist() == [0.0]
     assert gradient("max(x, y)").explain_at([2, 1]).values.tolist() == [1.0, 0.0]
 
 

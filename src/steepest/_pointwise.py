@@ -59,12 +59,13 @@ _KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Max, s
 
 
 def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
-    """Refuse a point where f has a kink or a jump, so that no gradient exists there.
+    """Refuse a point where f has a kink, a jump or an infinite slope along a variable.
 
     Only points where one of f's non-smooth parts (``|u|``, ``sign(u)``, ``max``, ``min``,
-    steps) sits exactly on its edge are examined: there f's one-sided slopes along each
-    variable, computed exactly with a tiny rational step, must agree. The refusal says
-    the two one-sided slopes (a kink), or the values on the two sides (a jump).
+    steps) sits exactly on its edge are examined: there f is evaluated exactly on both
+    sides along each variable at two tiny rational steps, 1e-12 and 1e-18 (see
+    :func:`_one_variable`). The refusal says what was found: the two one-sided slopes
+    (a kink), the values on the two sides (a jump), or an infinite slope.
     """
     on_edge = False
     for kink in f.atoms(*_KINKS):
@@ -75,37 +76,68 @@ def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> No
             on_edge |= args[0] == 0
     if not on_edge:
         return
-    h = sympy.Rational(1, 10**12)
     at = f.subs(where)
     for var in where:
-        moved = dict(where)
-        moved[var] = where[var] + h
-        right = (f.subs(moved) - at) / h
-        moved[var] = where[var] - h
-        left = (at - f.subs(moved)) / h
-        gap = abs(complex((right - left).evalf(40)))
-        jump = abs(complex(((right + left) * h).evalf(40)))  # f(x + h) − f(x − h)
-        if jump > 1e-6 or gap > 1e-6 * (1 + abs(complex(right.evalf(40)))
-                                        + abs(complex(left.evalf(40)))):
-            v = _printing.plain(var)
-            if jump > 1e-6:  # the values themselves differ on the two sides
-                before, after = _side(at - left * h), _side(at + right * h)
-                how = (f"a jump there: along {v} it is {before} just to the left and {after} "
-                       "just to the right")
-            else:
-                how = (f"a kink there: its slope along {v} is {_side(left)} from the left and "
-                       f"{_side(right)} from the right")
+        v = _printing.plain(var)
+
+        def change(step: sympy.Rational, var: Any = var) -> complex:
+            moved = dict(where)
+            moved[var] = where[var] + step
+            return complex((f.subs(moved) - at).evalf(60))
+
+        problem = _one_variable(change, complex(at.evalf(30)), v)
+        if problem:
             raise SteepestError(
-                f"∂{name}/∂{v} does not exist at this point: {name} has {how}"
+                f"∂{name}/∂{v} does not exist at this point: {name} {problem}"
                 "\nhint: try a point next to it"
             )
 
 
-def _side(value: sympy.Expr) -> str:
-    """A one-sided value or slope, to 4 significant digits (it is found with a step of
-    1e-12, so more digits would show the step, not the function)."""
-    number = complex(value.evalf(30))
-    return f"{number.real:.4g}" if abs(number.imag) < 1e-9 else f"{number:.4g}"
+_STEPS = (sympy.Rational(1, 10**12), sympy.Rational(1, 10**18))
+
+
+def _one_variable(change: Any, value: complex, v: str) -> str | None:
+    """What keeps f from having a derivative along one variable, or None if nothing does.
+
+    ``change(h)`` is f(x + h) − f(x) along that variable, exactly evaluated. On a side
+    where f is continuous the change shrinks with the step (by about a millionth from
+    1e-12 to 1e-18 when f has a slope there); if it does not, the values beside the
+    point are reported (a jump, or a hole when both sides agree). Otherwise the
+    one-sided slopes at the smaller step are compared: they must agree (to 1e-6), and
+    must not have grown tenfold from the larger step (an infinite slope, as of
+    sqrt(|x|) at 0).
+    """
+    big, small = _STEPS
+    right = (change(big), change(small))
+    left = (change(-big), change(-small))
+    if any(abs(c.imag) > 1e-30 for c in (*right, *left)):
+        side = "right" if any(abs(c.imag) > 1e-30 for c in right) else "left"
+        return (f"is not a real number just to the {side} of it along {v} (the point is on "
+                "the edge of its domain)")
+    if not all(math.isfinite(abs(c)) for c in (*right, *left)):
+        return f"is not finite just beside it along {v}"
+    right, left = tuple(c.real for c in right), tuple(c.real for c in left)
+    if not all(abs(c[1]) <= 0.5 * abs(c[0]) or c[1] == 0 for c in (right, left)):
+        before, after = value.real + left[1], value.real + right[1]
+        if abs(after - before) <= 1e-9 * (1 + abs(after)):
+            return (f"is not continuous there: along {v} it is {_side(after)} on both sides "
+                    f"of the point and {_side(value.real)} at it")
+        return (f"has a jump there: along {v} it is {_side(before)} just to the left and "
+                f"{_side(after)} just to the right")
+    slopes = [(c[0] / float(big), c[1] / float(small)) for c in (right, (-left[0], -left[1]))]
+    if any(abs(at_small) > 10 * max(1.0, abs(at_big)) for at_big, at_small in slopes):
+        return f"has an infinite slope along {v} there"
+    to_right, to_left = slopes[0][1], slopes[1][1]
+    if abs(to_right - to_left) <= 1e-6 * (1 + abs(to_right) + abs(to_left)):
+        return None
+    return (f"has a kink there: its slope along {v} is {_side(to_left)} from the left and "
+            f"{_side(to_right)} from the right")
+
+
+def _side(value: float) -> str:
+    """A one-sided value or slope, to 4 significant digits (it is found with a tiny
+    step, so more digits would show the step, not the function)."""
+    return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
 
 
 def _short_text(value: sympy.Expr) -> str:
