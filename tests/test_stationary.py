@@ -199,13 +199,17 @@ def test_cut_off_solves_do_not_pile_up(monkeypatch):
 
     monkeypatch.setattr(sympy, "solve", slow_solve)
     monkeypatch.setattr(_stationary_search, "_CUT_OFF", [])
-    assert stationary_points("x^2 - y^2", BOX, timeout=0.01).method == "numeric"
+    first = stationary_points("x^2 - y^2", BOX, timeout=0.01)
+    assert first.method == "numeric" and "within the time limit (0.01 s)" in first.note
     assert stationary_points("x^2 - 2y^2", BOX, timeout=0.01).method == "numeric"
     # while those two solves still run, an automatic search does not start another ...
-    assert stationary_points("x^2 + y^2", BOX, timeout=0.01).method == "numeric"
+    skipped = stationary_points("x^2 + y^2", BOX, timeout=0.01)
+    assert skipped.method == "numeric" and not skipped.complete
+    assert skipped.note == ("SymPy was not tried: 2 earlier solves, cut off by their time "
+                            "limit, still run in this session")
     assert len(calls) == 2
     # ... a forced one does ...
-    with pytest.raises(SteepestError, match="could not solve"):
+    with pytest.raises(SteepestError, match="did not solve"):
         stationary_points("x^2 + y^2", BOX, method="symbolic", timeout=0.01)
     assert len(calls) == 3
     # ... and once they have ended, SymPy is tried again
@@ -213,4 +217,4 @@ def test_cut_off_solves_do_not_pile_up(monkeypatch):
         thread.join()
     monkeypatch.setattr(sympy, "solve", real_solve)
     found = stationary_points("x^2 + y^2", BOX)
-    assert found.method == "symbolic" and kinds(found) == ["minimum"]
+    assert found.method == "symbolic" and kinds(found) == ["minimum"] and found.note == ""

@@ -32,8 +32,9 @@ Solution = dict[sympy.Symbol, sympy.Expr]  # determined variable -> expression i
 Point = tuple[sympy.Expr, ...]  # exact coordinates, in the order of the variables
 Locus = tuple[Solution, tuple[sympy.Symbol, ...]]  # a solution and its free variables
 
-#: solves cut off by their time limit, which may still be running
+#: solves cut off by their time limit, which may still be running (guarded by _LOCK)
 _CUT_OFF: list[threading.Thread] = []
+_LOCK = threading.Lock()
 #: how many of those may run at once before searches skip SymPy
 _MAX_CUT_OFF = 2
 
@@ -53,20 +54,23 @@ def solve_symbolic(
     variables: tuple[sympy.Symbol, ...],
     timeout: float,
     force: bool,
-) -> tuple[list[Point], list[Locus], bool] | None:
-    """Solve ∇f = 0 with SymPy in a daemon thread; None if too big, too slow or unsolved.
+) -> tuple[list[Point], list[Locus], bool] | str:
+    """Solve ∇f = 0 with SymPy in a daemon thread.
 
     Returns the real isolated solutions (coordinates in the order of ``variables``), the
     solutions that leave variables free as ``(solution, free)`` pairs, and whether the
-    answer is complete (a polynomial system).
+    answer is complete (a polynomial system); or, when there is no answer, why not, in
+    words (too big, too slow, not solved, or not tried while earlier solves still run).
     """
     if all(g.is_zero for g in grad):
         return [], [({}, variables)], True
     if not force and not small_enough(grad, variables):
-        return None
-    _CUT_OFF[:] = [t for t in _CUT_OFF if t.is_alive()]
-    if len(_CUT_OFF) >= _MAX_CUT_OFF and not force:
-        return None  # earlier solves, cut off, still run: do not start one more
+        return "SymPy was not tried: the system ∇f = 0 is too large to solve exactly"
+    with _LOCK:
+        _CUT_OFF[:] = [t for t in _CUT_OFF if t.is_alive()]
+        if len(_CUT_OFF) >= _MAX_CUT_OFF and not force:
+            return (f"SymPy was not tried: {len(_CUT_OFF)} earlier solves, cut off by their "
+                    "time limit, still run in this session")
     box: dict[str, Any] = {}
 
     def work() -> None:
@@ -79,11 +83,12 @@ def solve_symbolic(
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
-        _CUT_OFF.append(thread)
-        return None
+        with _LOCK:
+            _CUT_OFF.append(thread)
+        return f"SymPy did not solve ∇f = 0 within the time limit ({timeout:g} s)"
     solutions = box.get("solutions")
     if solutions is None:
-        return None
+        return "SymPy could not solve ∇f = 0"
     points: list[Point] = []
     curves: list[Locus] = []
     for solution in solutions:

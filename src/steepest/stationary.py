@@ -148,6 +148,9 @@ class Stationary:
     complete
         True when the symbolic solve is known to have found every solution (a
         polynomial gradient solved in time); otherwise the numeric search may miss some.
+    note
+        Why the symbolic solve gave no answer, when it was asked for and gave none
+        (``"SymPy did not solve ∇f = 0 within the time limit (1 s)"``); else ``""``.
     """
 
     points: tuple[StationaryPoint, ...]
@@ -155,6 +158,7 @@ class Stationary:
     bounds: tuple[tuple[float, float], ...]
     method: str
     complete: bool
+    note: str = ""
 
     def __iter__(self) -> Iterator[StationaryPoint]:
         return iter(self.points)
@@ -270,17 +274,19 @@ def stationary_points(
     curves: list[StationaryCurve] = []
     complete = False
     used = []
+    note = ""
     if method in ("auto", "symbolic"):
         solved = solve_symbolic(grad, variables, timeout, force=method == "symbolic")
-        if solved is not None:
+        if not isinstance(solved, str):
             used.append("symbolic")
             exact, loci, complete = solved
             curves = [StationaryCurve(solution, free, variables) for solution, free in loci]
         elif method == "symbolic":
             raise SteepestError(
-                f"SymPy could not solve ∇f = 0 within timeout={timeout:g} s"
-                "\nhint: use method='numeric' (or 'auto'), or allow a longer timeout"
+                f"{solved}\nhint: use method='numeric' (or 'auto'), or allow a longer timeout"
             )
+        else:
+            note = solved
     numeric: np.ndarray = np.empty((0, len(variables)))
     if method == "numeric" or (method == "auto" and not complete):
         used.append("numeric")
@@ -288,7 +294,7 @@ def stationary_points(
 
     points = _assemble(expr, hess, variables, box, exact, curves, numeric)
     curves = [c for c in curves if not c.solution or np.isfinite(c.sample(box, 200)).any()]
-    return Stationary(tuple(points), tuple(curves), box, "+".join(used), complete)
+    return Stationary(tuple(points), tuple(curves), box, "+".join(used), complete, note)
 
 
 # ---------------------------------------------------------------------------- helpers
