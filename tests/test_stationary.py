@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 import numpy as np
@@ -191,10 +192,11 @@ def test_random_quadratics_against_linear_algebra():
 def test_cut_off_solves_do_not_pile_up(monkeypatch):
     calls = []
     real_solve = sympy.solve
+    release = threading.Event()  # the solves run until the test lets them end
 
     def slow_solve(*args, **kwargs):
         calls.append(args)
-        time.sleep(0.5)
+        release.wait(60)
         return real_solve(*args, **kwargs)
 
     monkeypatch.setattr(sympy, "solve", slow_solve)
@@ -213,6 +215,7 @@ def test_cut_off_solves_do_not_pile_up(monkeypatch):
         stationary_points("x^2 + y^2", BOX, method="symbolic", timeout=0.01)
     assert len(calls) == 3
     # ... and once they have ended, SymPy is tried again
+    release.set()
     for thread in _stationary_search._CUT_OFF:
         thread.join()
     monkeypatch.setattr(sympy, "solve", real_solve)
