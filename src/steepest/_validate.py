@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Real
 from typing import Any
 
 import numpy as np
 
-from steepest.errors import SteepestError
+from steepest.errors import DescentError, SteepestError
 
-__all__ = ["as_generator"]
+__all__ = ["as_generator", "check_fraction", "check_positive", "check_real"]
 
 
 def as_generator(
@@ -30,3 +32,35 @@ def as_generator(
         raise error(f"{owner}: seed must be a non-negative int or a numpy.random.Generator; "
                     f"got {seed}\nhint: seed=0")
     return np.random.default_rng(int(seed))
+
+
+def check_real(owner: str, name: str, value: Any) -> float:
+    """The hyperparameter ``name`` of ``owner`` as a float; a TypeError unless a real number."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be a real number, "
+            f"got {type(value).__name__} {value!r} instead."
+        )
+    return float(value)
+
+
+def check_positive(owner: str, name: str, value: Any) -> float:
+    """The hyperparameter ``name`` of ``owner``, which must be finite and positive."""
+    number = check_real(owner, name, value)
+    if not (math.isfinite(number) and number > 0):
+        raise DescentError(
+            f"The {name!r} parameter of {owner} must be a float in the range (0, inf). "
+            f"Got {value!r} instead."
+        )
+    return number
+
+
+def check_fraction(owner: str, name: str, value: Any) -> float:
+    """The hyperparameter ``name`` of ``owner``, which must lie in [0, 1) (a decay rate)."""
+    number = check_real(owner, name, value)
+    if not 0 <= number < 1:
+        raise DescentError(
+            f"The {name!r} parameter of {owner} must be a float in the range [0, 1). "
+            f"Got {value!r} instead; hint: typical values are 0.9 to 0.999."
+        )
+    return number

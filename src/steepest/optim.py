@@ -36,12 +36,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from steepest._validate import check_fraction, check_positive
 from steepest.errors import DescentError
 from steepest.schedules import (
     SCHEDULES,
     Schedule,
-    _check_fraction,
-    _check_positive,
     _check_schedule,
     exponential_decay,
     inverse_sqrt,
@@ -100,7 +99,7 @@ class Optimizer:
         owner = type(self).__name__
         if learning_rate is None:
             learning_rate = self.default_learning_rate
-        self._learning_rate = _check_positive(owner, "learning_rate", learning_rate)
+        self._learning_rate = check_positive(owner, "learning_rate", learning_rate)
         self.schedule = _check_schedule(owner, schedule)
         self.state: list[dict[str, np.ndarray]] = []
         self._scratch: list[np.ndarray] = []
@@ -114,7 +113,7 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self._learning_rate = _check_positive(type(self).__name__, "learning_rate", value)
+        self._learning_rate = check_positive(type(self).__name__, "learning_rate", value)
 
     def hyperparameters(self) -> dict[str, Any]:
         """The constructor arguments other than the schedule, by name."""
@@ -271,7 +270,7 @@ class Momentum(Optimizer):
         schedule: str | Schedule | None = None,
     ) -> None:
         super().__init__(learning_rate, schedule=schedule)
-        self.momentum = _check_fraction(type(self).__name__, "momentum", momentum)
+        self.momentum = check_fraction(type(self).__name__, "momentum", momentum)
 
     def hyperparameters(self) -> dict[str, Any]:
         return {**super().hyperparameters(), "momentum": self.momentum}
@@ -322,7 +321,7 @@ class AdaGrad(Optimizer):
         schedule: str | Schedule | None = None,
     ) -> None:
         super().__init__(learning_rate, schedule=schedule)
-        self.eps = _check_positive(type(self).__name__, "eps", eps)
+        self.eps = check_positive(type(self).__name__, "eps", eps)
 
     def hyperparameters(self) -> dict[str, Any]:
         return {**super().hyperparameters(), "eps": self.eps}
@@ -359,8 +358,8 @@ class RMSProp(Optimizer):
     ) -> None:
         super().__init__(learning_rate, schedule=schedule)
         owner = type(self).__name__
-        self.rho = _check_fraction(owner, "rho", rho)
-        self.eps = _check_positive(owner, "eps", eps)
+        self.rho = check_fraction(owner, "rho", rho)
+        self.eps = check_positive(owner, "eps", eps)
 
     def hyperparameters(self) -> dict[str, Any]:
         return {**super().hyperparameters(), "rho": self.rho, "eps": self.eps}
@@ -410,9 +409,9 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(learning_rate, schedule=schedule)
         owner = type(self).__name__
-        self.beta1 = _check_fraction(owner, "beta1", beta1)
-        self.beta2 = _check_fraction(owner, "beta2", beta2)
-        self.eps = _check_positive(owner, "eps", eps)
+        self.beta1 = check_fraction(owner, "beta1", beta1)
+        self.beta2 = check_fraction(owner, "beta2", beta2)
+        self.eps = check_positive(owner, "eps", eps)
 
     def hyperparameters(self) -> dict[str, Any]:
         return {

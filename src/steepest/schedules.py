@@ -1,9 +1,8 @@
-"""Step-size schedules for the optimizers, and the checks of their hyperparameters.
+"""Step-size schedules for the optimizers.
 
 A schedule is a function ``t -> factor``: step ``t`` (counted from 0) of an optimizer
 uses ``learning_rate * schedule(t)``. :data:`SCHEDULES` names the usual ones; any
-callable works. The checks (``_check_positive`` and the others) give every optimizer
-the same error messages for a bad hyperparameter.
+callable works.
 
 Left out: warm-up and cyclical schedules, and schedules that look at the loss.
 """
@@ -12,9 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from numbers import Real
-from typing import Any
 
+from steepest._validate import check_positive
 from steepest.errors import DescentError
 
 __all__ = ["SCHEDULES", "Schedule", "exponential_decay", "inverse_sqrt", "inverse_time"]
@@ -22,44 +20,12 @@ __all__ = ["SCHEDULES", "Schedule", "exponential_decay", "inverse_sqrt", "invers
 Schedule = Callable[[int], float]
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _check_real(owner: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"The {name!r} parameter of {owner} must be a real number, "
-            f"got {type(value).__name__} {value!r} instead."
-        )
-    return float(value)
-
-
-def _check_positive(owner: str, name: str, value: Any) -> float:
-    number = _check_real(owner, name, value)
-    if not (math.isfinite(number) and number > 0):
-        raise DescentError(
-            f"The {name!r} parameter of {owner} must be a float in the range (0, inf). "
-            f"Got {value!r} instead."
-        )
-    return number
-
-
-def _check_fraction(owner: str, name: str, value: Any) -> float:
-    number = _check_real(owner, name, value)
-    if not 0 <= number < 1:
-        raise DescentError(
-            f"The {name!r} parameter of {owner} must be a float in the range [0, 1). "
-            f"Got {value!r} instead; hint: typical values are 0.9 to 0.999."
-        )
-    return number
-
-
 # ---------------------------------------------------------------------------- schedules
 
 
 def inverse_time(decay: float = 0.01) -> Schedule:
     """Schedule ``t -> 1 / (1 + decay·t)``: the step shrinks like ``1/t`` in the long run."""
-    decay = _check_positive("inverse_time", "decay", decay)
+    decay = check_positive("inverse_time", "decay", decay)
     return lambda t: 1.0 / (1.0 + decay * t)
 
 
@@ -70,7 +36,7 @@ def inverse_sqrt() -> Schedule:
 
 def exponential_decay(rate: float = 0.99) -> Schedule:
     """Schedule ``t -> rate**t``: the step shrinks by the factor ``rate`` every step."""
-    rate = _check_positive("exponential_decay", "rate", rate)
+    rate = check_positive("exponential_decay", "rate", rate)
     if rate > 1:
         raise DescentError(f"The 'rate' of exponential_decay must be at most 1. Got {rate!r}.")
     return lambda t: rate**t
