@@ -28,7 +28,7 @@ import numpy as np
 from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.errors import NetworkError
-from steepest.nn.blas import blas_threads_for
+from steepest.nn.blas import choose_blas_threads
 from steepest.nn.network import Network, _targets
 from steepest.optim import Optimizer, make_optimizer
 
@@ -208,7 +208,7 @@ def train(
         ``(x, y)`` evaluated after every epoch (cost and accuracy), or ``None``.
     seed
         A non-negative int or a :class:`numpy.random.Generator` for the shuffling; the same seed
-        (and the same initial network) gives the same weights.
+        (and the same initial network and BLAS threads) gives the same weights.
     progress
         ``False`` (quiet), ``True`` (a rich progress bar on a terminal, one plain
         line per epoch on stderr otherwise), or a callable given the
@@ -222,12 +222,12 @@ def train(
     blas_threads
         How many threads BLAS (OpenBLAS, MKL) may use during training, set through
         ``threadpoolctl`` and restored on return. ``"auto"`` (the default) lets the
-        work decide (:func:`steepest.nn.blas.blas_threads_for`): one thread when a
+        work decide (:func:`steepest.nn.blas.choose_blas_threads`): one thread when a
         step's largest matrix product is small (784-30-10 at mini-batch 10), every
-        core when it is large (784-512-512-10 at mini-batch 256). An int sets the
-        count; ``None`` leaves BLAS as configured. On a machine whose cores are kept
-        busy by other programs, 1 is best: a thread that waits for a core makes every
-        product far slower.
+        idle core when it is large (784-512-512-10 at mini-batch 256). An int sets
+        the count; ``None`` leaves BLAS as configured. The count used is in
+        ``history.settings["blas_threads"]``: BLAS rounds differently on one thread
+        and on two, so pass it to repeat a run bit for bit.
 
     Returns
     -------
@@ -251,7 +251,7 @@ def train(
         if blas_threads != "auto":
             raise NetworkError(f"blas_threads must be 'auto', a whole number of at least 1 "
                                f"or None; got {blas_threads!r}")
-        blas_threads = blas_threads_for(network.sizes, batch_size)
+        blas_threads = choose_blas_threads(network.sizes, batch_size)
     elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network._cost(get_cost(cost))
