@@ -142,6 +142,9 @@ class Result:
         Its step size.
     names : tuple of str
         The variable names, in the order of the coordinates.
+
+    Its picture is :func:`steepest.plot.plot_result` ``(result, f)``: the core never imports
+    the plotting package.
     """
 
     x: np.ndarray
@@ -161,15 +164,6 @@ class Result:
     def success(self) -> bool:
         """True when the run ended where the gradient vanishes (converged or stationary)."""
         return self.status in ("converged", "stationary")
-
-    def plot(self, f: Any = None, bounds: Any = None, **options: Any) -> Any:
-        """This run's path on the map of ``f`` (when given) and its value against iteration.
-
-        See :func:`steepest.plot.plot_result`; returns a matplotlib Figure.
-        """
-        from steepest.plot import plot_result
-
-        return plot_result(self, f, bounds, **options)
 
     def __repr__(self) -> str:
         point = ", ".join(f"{c:.6g}" for c in self.x)
