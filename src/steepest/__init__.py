@@ -23,6 +23,7 @@ from steepest.errors import (
     DescentError,
     EquationError,
     NetworkError,
+    OptimizerError,
     SteepestError,
 )
 
@@ -78,6 +79,7 @@ __all__ = [
     "DescentError",
     "EquationError",
     "NetworkError",
+    "OptimizerError",
     "SteepestError",
     "__version__",
     *_LAZY,

@@ -12,6 +12,7 @@ __all__ = [
     "DescentError",
     "EquationError",
     "NetworkError",
+    "OptimizerError",
     "SteepestError",
 ]
 
@@ -40,6 +41,14 @@ class EquationError(SteepestError):
 
 class DescentError(SteepestError):
     """A descent was asked for with settings that cannot work."""
+
+
+class OptimizerError(DescentError):
+    """An optimizer or a learning-rate schedule was given a setting that cannot work.
+
+    A child of :class:`DescentError`: the optimizers are the descent's, whichever world
+    (an equation's point, a network's weights) they step.
+    """
 
 
 class NetworkError(SteepestError):
