@@ -16,11 +16,11 @@ answer. The decision is made in this order:
 A wrong partial derivative is matched against common slips: the wrong sign, the
 derivative with respect to another variable (or the components swapped), the function
 itself, a constant factor, a missing or extra factor. The hint is the first step of its
-derivation (:mod:`steepest.steps`), or only the rule to use where that one step would be
-the answer. The report shows hints first: the right derivative only on request
-(``text(reveal=True)``, ``steepest check gradient --reveal``); the full derivations are
-one call away. Left out: partial credit, and answers with constants other than the
-equation's own.
+derivation (:mod:`steepest.calculus.derivations`), or only the rule to use where that
+one step would be the answer. The report shows hints first: the right derivative only on
+request (``text(reveal=True)``, ``steepest check gradient --reveal``); the full
+derivations are one call away. Left out: partial credit, and answers with constants
+other than the equation's own.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from typing import Any
 
 import sympy
 
-from steepest._printing import plain
+from steepest.calculus.gradients import Gradient, gradient
 from steepest.check._answer import read_answer
 from steepest.equation import Equation, parse
-from steepest.gradients import Gradient, gradient
+from steepest.equation.printing import plain
 
 __all__ = ["ComponentCheck", "GradientCheck", "check_gradient"]
 
@@ -116,7 +116,7 @@ class GradientCheck:
         return tuple(c for c in self.components if not c.correct)
 
     def derivations(self) -> list[Any]:
-        """The step-by-step derivation of every partial derivative (:mod:`steepest.steps`)."""
+        """The step-by-step derivation of every partial derivative (``calculus.derivations``)."""
         return self.gradient.steps()
 
     def text(self, show_steps: bool = False, reveal: bool = False) -> str:
@@ -386,7 +386,7 @@ def _first_step(g: Gradient, i: int) -> str | None:
     Where that one rule finishes the derivation (``x²`` by the power rule), its result
     and its worked explanation would be the answer: only the rule's name is given.
     """
-    from steepest.steps import derive
+    from steepest.calculus.derivations import derive
 
     try:
         derivation = derive(g.equation.expr, g.variables[i], g.variables)
