@@ -165,10 +165,12 @@ def parse(line: bytes) -> dict[str, Any]:
         obj = json.loads(line.decode("utf-8"), parse_int=_int)
     except UnreadableError:
         raise
-    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, nested too deep
-        raise UnreadableError(
-            f"not a message of the checker's form ({type(error).__name__})"
-        ) from None
+    except UnicodeDecodeError:
+        raise UnreadableError("bytes that are not UTF-8 text") from None
+    except RecursionError:
+        raise UnreadableError("JSON nested too deeply") from None
+    except ValueError:
+        raise UnreadableError("text that is not JSON, one message a line") from None
     if not isinstance(obj, dict):
         raise UnreadableError(f"a JSON {type(obj).__name__} where an object was expected")
     return obj
