@@ -22,6 +22,7 @@ from steepest.errors import (
     DescentError,
     EquationError,
     NetworkError,
+    OutputError,
     SteepestError,
 )
 
@@ -64,6 +65,7 @@ __all__ = [
     "DescentError",
     "EquationError",
     "NetworkError",
+    "OutputError",
     "SteepestError",
     "__version__",
     *_LAZY,

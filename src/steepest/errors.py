@@ -12,6 +12,7 @@ __all__ = [
     "DescentError",
     "EquationError",
     "NetworkError",
+    "OutputError",
     "SteepestError",
 ]
 
@@ -48,3 +49,7 @@ class NetworkError(SteepestError):
 
 class DataError(SteepestError):
     """A data file is missing, corrupt or not what it claims to be."""
+
+
+class OutputError(SteepestError):
+    """A file or folder could not be written; the message names it and says why."""

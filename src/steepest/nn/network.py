@@ -328,9 +328,15 @@ class Network:
                           self.params.copy())  # fmt: skip
 
     def save(self, path: str | Path) -> Path:
-        """Write the architecture and every parameter to ``path`` (an ``.npz`` file)."""
+        """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
+
+        The file is written whole or not at all: to a temporary file beside ``path``,
+        renamed over it once complete, so an interrupted save leaves an older model intact.
+        """
+        from steepest._files import atomic_write
+
         path = Path(path)
-        with path.open("wb") as file:
+        with atomic_write(path) as file:
             np.savez(
                 file, format=np.str_(FORMAT), version=np.int64(FORMAT_VERSION),
                 sizes=np.array(self.sizes, np.int64), activation=np.str_(self.activation),
