@@ -3,7 +3,7 @@
 :class:`GradientAt` holds the exact values SymPy gives at a point, their floats, the
 gradient's length and the direction of steepest ascent. Points where no gradient exists
 (a kink, a jump, an infinite slope, outside the domain, values beyond floating point) are
-refused with the reason. Building gradients is :mod:`steepest.gradients`' business.
+refused with the reason. Building gradients is :mod:`steepest.calculus.gradients`' business.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
-from steepest import _printing
+from steepest.equation import printing as _printing
 from steepest.errors import SteepestError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from steepest.gradients import Gradient
+    from steepest.calculus.gradients import Gradient
 
 
 # -- exact values, bounded ---------------------------------------------------------------
@@ -39,7 +39,7 @@ def exact_at(expr: sympy.Expr, where: dict[Any, Any],
     SymPy computes exact numbers eagerly, so ``x^x^x^x^x^x`` at 2 or ``exp(exp(x))`` at
     100 would take hours or fill memory. The expression is rebuilt from its leaves, and
     before each node is built the size of the exact numbers it would produce is
-    estimated with the parser's own guards (:mod:`steepest._guards`, float arithmetic
+    estimated with the parser's own guards (:mod:`steepest.equation.guards`, float arithmetic
     on their bits, never SymPy's evaluation); past those bounds, or after ``seconds``,
     :class:`_TooLargeError` is raised.
     """
@@ -63,7 +63,7 @@ def exact_at(expr: sympy.Expr, where: dict[Any, Any],
 
 def _build(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
     """``e.func(*args)`` once the sizes it would compute are known to be small."""
-    from steepest import _guards as guard
+    from steepest.equation import guards as guard
 
     try:
         if e.is_Pow:
@@ -89,7 +89,7 @@ def _build(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
 def _check_power_size(base: sympy.Expr, exp: sympy.Expr) -> None:
     """Refuse ``base^exp`` when its exact value would be huge (not when it is undefined:
     0^-1 and (-1)^(1/2) are built, and reported as infinite or not real)."""
-    from steepest import _guards as guard
+    from steepest.equation import guards as guard
 
     if base is sympy.E:
         _check_exp_size(exp)
@@ -117,7 +117,7 @@ def _check_power_size(base: sympy.Expr, exp: sympy.Expr) -> None:
 def _check_exp_size(arg: sympy.Expr) -> None:
     """Refuse exp(arg) when arg is far beyond what floating point holds (|arg| > 10^6:
     evalf's work grows with it), or when it holds n·ln(b), which SymPy turns into b^n."""
-    from steepest import _guards as guard
+    from steepest.equation import guards as guard
 
     for term in sympy.Add.make_args(arg):
         coeff, rest = term.as_coeff_Mul()
