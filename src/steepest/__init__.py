@@ -24,6 +24,7 @@ from steepest.errors import (
     EquationError,
     NetworkError,
     OptimizerError,
+    OutputError,
     SteepestError,
 )
 
@@ -80,6 +81,7 @@ __all__ = [
     "EquationError",
     "NetworkError",
     "OptimizerError",
+    "OutputError",
     "SteepestError",
     "__version__",
     *_LAZY,

@@ -13,6 +13,7 @@ __all__ = [
     "EquationError",
     "NetworkError",
     "OptimizerError",
+    "OutputError",
     "SteepestError",
 ]
 
@@ -57,3 +58,7 @@ class NetworkError(SteepestError):
 
 class DataError(SteepestError):
     """A data file is missing, corrupt or not what it claims to be."""
+
+
+class OutputError(SteepestError):
+    """A file or folder could not be written; the message names it and says why."""
