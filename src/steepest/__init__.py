@@ -19,11 +19,15 @@ from typing import TYPE_CHECKING
 
 from steepest._lazy import ModuleAliases, lazy_exports
 from steepest.errors import (
+    CheckError,
+    CostError,
     DataError,
     DescentError,
     EquationError,
+    GradientError,
     NetworkError,
     OptimizerError,
+    PlotError,
     SteepestError,
 )
 
@@ -75,11 +79,15 @@ _MOVED: dict[str, str] = {
 }
 
 __all__ = [
+    "CheckError",
+    "CostError",
     "DataError",
     "DescentError",
     "EquationError",
+    "GradientError",
     "NetworkError",
     "OptimizerError",
+    "PlotError",
     "SteepestError",
     "__version__",
     *_LAZY,

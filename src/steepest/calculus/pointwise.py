@@ -15,7 +15,7 @@ import numpy as np
 import sympy
 
 from steepest.equation import printing as _printing
-from steepest.errors import SteepestError
+from steepest.errors import GradientError
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.calculus.gradients import Gradient
@@ -28,27 +28,27 @@ def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
     """
     number = value.evalf(30)
     if number.has(sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
-        raise SteepestError(
+        raise GradientError(
             f"{what} is infinite at this point"
             "\nhint: f is undefined or has a vertical slope there; try a point next to it"
         )
     if number.has(sympy.I) or number.is_real is False:
-        raise SteepestError(
+        raise GradientError(
             f"{what} is not a real number at this point ({_short_text(value)})"
             "\nhint: the point is outside the function's domain"
         )
     try:
         result = float(number)
     except TypeError:
-        raise SteepestError(
+        raise GradientError(
             f"{what} has no value at this point ({_short_text(value)})"
             "\nhint: the point is outside the function's domain, or f has a kink or a jump there"
         ) from None
     if math.isnan(result):
-        raise SteepestError(f"{what} is not defined at this point ({_short_text(value)})"
+        raise GradientError(f"{what} is not defined at this point ({_short_text(value)})"
                             "\nhint: the point is outside the function's domain")
     if math.isinf(result) and not huge:
-        raise SteepestError(
+        raise GradientError(
             f"{what} is about {sympy.N(number, 4)}, too large for floating point numbers"
             "\nhint: choose a point where the values are smaller"
         )
@@ -87,7 +87,7 @@ def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> No
 
         problem = _one_variable(change, complex(at.evalf(30)), v)
         if problem:
-            raise SteepestError(
+            raise GradientError(
                 f"∂{name}/∂{v} does not exist at this point: {name} {problem}"
                 "\nhint: try a point next to it"
             )

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from steepest.errors import SteepestError
+from steepest.errors import CheckError
 
 __all__ = ["Outcome", "Target", "Unusual", "parse_target", "run_calls"]
 
@@ -140,20 +140,20 @@ def parse_target(spec: str, default_name: str, option: str = "target") -> Target
     where, name = where.strip(), name.strip()
     example = f"answer.py:{default_name}"
     if not where or not name.isidentifier():
-        raise SteepestError(
+        raise CheckError(
             f"{option} {spec!r} does not name a function\nhint: write it as {example} "
             f"(a file and the function's name) or module:{default_name}"
         )
     if where.endswith(".py") or os.sep in where or "/" in where:
         path = Path(where).expanduser()
         if not path.is_file():
-            raise SteepestError(
+            raise CheckError(
                 f"{option}: no file {str(path)!r} (looked from {os.getcwd()})\n"
                 f"hint: give the path to your Python file, e.g. {example}"
             )
         return Target(spec, name, path=path.resolve())
     if not all(part.isidentifier() for part in where.split(".")):
-        raise SteepestError(
+        raise CheckError(
             f"{option} {spec!r}: {where!r} is neither a .py file nor a module name\n"
             f"hint: write it as {example}"
         )
@@ -315,7 +315,7 @@ def run_calls(
         return [_call(function, copy.deepcopy(tuple(args))) for args in calls]
     target = function if isinstance(function, Target) else parse_target(function, default_name)
     if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails too; inf would overflow the wait
-        raise SteepestError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
+        raise CheckError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
                             "\nhint: a few seconds are plenty for an exercise")
     return _run_in_child(target, [tuple(args) for args in calls], float(timeout))
 
@@ -338,13 +338,13 @@ def _run_in_child(target: Target, calls: list[tuple[Any, ...]], timeout: float) 
             _next(messages, _STARTUP, child, stderr, "starting Python")
             loaded = _next(messages, timeout, child, stderr, "import")
             if loaded is None:
-                raise SteepestError(
+                raise CheckError(
                     f"importing {target} did not finish within {timeout:g} s\n"
                     "hint: does the file run a long computation or a loop when imported? "
                     "keep module-level code quick (or under if __name__ == '__main__':)"
                 )
             if loaded[0] == "unusable":
-                raise SteepestError(loaded[1])
+                raise CheckError(loaded[1])
             outcomes: list[Outcome] = []
             for _ in calls:
                 message = _next(messages, timeout, child, stderr, "call")
@@ -391,7 +391,7 @@ def _next(
     if what == "starting Python":
         stderr.seek(0)
         tail = stderr.read().decode(errors="replace").strip().splitlines()[-5:]
-        raise SteepestError(
+        raise CheckError(
             "could not start a Python process to run your function (exit code "
             f"{code}):\n" + "\n".join(tail)
         )

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 
 Bounds = tuple[tuple[float, float], ...]
 
@@ -66,7 +66,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
 
     unknown = sorted(set(fix) - set(g.names))
     if unknown:
-        raise SteepestError(
+        raise PlotError(
             f"fix names variables that f does not have: {', '.join(unknown)}; "
             f"the variables are {', '.join(g.names)}"
         )
@@ -76,7 +76,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
               for v in eq.variables if v.name in fix}
     kept = tuple(v for v in eq.variables if v.name not in fix)
     if not kept:
-        raise SteepestError("fix holds every variable; leave one or two free to draw")
+        raise PlotError("fix holds every variable; leave one or two free to draw")
     held = ", ".join(f"{v.name} = {x}" for v, x in values.items())
     text = f"{eq.text} with {held}" if eq.text else held
     return Gradient(Equation(eq.expr.subs(values), kept, text, eq.name))
@@ -140,7 +140,7 @@ def output_format(path: str | Path, formats: Mapping[str, str] = FORMATS) -> str
     if suffix not in formats:
         first, *others = formats
         also = f" (or {', '.join(others)})" if others else ""
-        raise SteepestError(
+        raise PlotError(
             f"cannot tell the format of {str(path)!r} from its extension "
             f"({suffix or 'none'}); expected one of {', '.join(formats)}\n"
             f"hint: name the file like {Path(path).stem or 'figure'}{first}{also}"
@@ -168,7 +168,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = 100) -> Path:
     path = Path(path)
     fmt = output_format(path)
     if not path.parent.exists():
-        raise SteepestError(
+        raise PlotError(
             f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"
         )
     metadata = {"Software": None} if fmt == "png" else None
@@ -190,7 +190,7 @@ def as_points(value: Any, n: int, name: str) -> np.ndarray:
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a point or a list of points; got {value!r}") from None
     if array.ndim == 0 or array.shape[-1] != n or array.ndim > 2:
-        raise SteepestError(
+        raise PlotError(
             f"{name} must be points with {n} coordinates, shape ({n},) or (m, {n}); "
             f"got shape {array.shape}"
         )

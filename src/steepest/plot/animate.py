@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["animate_descent", "ffmpeg_available", "frame_indices"]
@@ -44,7 +44,7 @@ def frame_indices(length: int, max_frames: int) -> np.ndarray:
     [0, 250, 500, 750, 1000]
     """
     if max_frames < 2:
-        raise SteepestError(f"max_frames must be at least 2; got {max_frames}")
+        raise PlotError(f"max_frames must be at least 2; got {max_frames}")
     if length <= max_frames:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, max_frames).round().astype(int))
@@ -96,14 +96,14 @@ def animate_descent(
     out = Path(out)
     fmt = _common.output_format(out, ANIMATION_FORMATS)
     if fmt == "mp4" and not ffmpeg_available():
-        raise SteepestError(
+        raise PlotError(
             f"cannot write {str(out)!r}: MP4 needs the ffmpeg program, which was not found"
             f"\nhint: write a GIF instead ({out.with_suffix('.gif').name}), or install ffmpeg"
         )
     if not out.parent.exists():
-        raise SteepestError(f"cannot write {str(out)!r}: the folder does not exist")
+        raise PlotError(f"cannot write {str(out)!r}: the folder does not exist")
     if not isinstance(fps, (int, np.integer)) or fps < 1:
-        raise SteepestError(f"fps must be a positive whole number; got {fps!r}")
+        raise PlotError(f"fps must be a positive whole number; got {fps!r}")
 
     g = _common.as_gradient(f)
     pairs = as_results(results)
@@ -179,4 +179,4 @@ def _write_mp4(images: list[np.ndarray], out: Path, fps: int) -> None:
     done = subprocess.run(command, input=data, capture_output=True, check=False)
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
-        raise SteepestError(f"ffmpeg could not write {str(out)!r}: {reason[0]}")
+        raise PlotError(f"ffmpeg could not write {str(out)!r}: {reason[0]}")
