@@ -34,6 +34,8 @@ __all__ = [
     "CROSS_ENTROPY",
     "QUADRATIC",
     "Cost",
+    "as_targets",
+    "check_finite",
     "cross_entropy",
     "cross_entropy_grad",
     "get_cost",
@@ -51,7 +53,7 @@ def _position(index: tuple[int, ...]) -> str:
     return f"[{', '.join(str(int(i)) for i in index)}]"
 
 
-def _check_finite(array: np.ndarray, where: str, name: str) -> None:
+def check_finite(array: np.ndarray, where: str, name: str) -> None:
     """Raise if ``array`` holds NaN or infinity, naming the first bad entry."""
     if array.dtype.kind in "fc" and not np.isfinite(array).all():
         index = tuple(np.argwhere(~np.isfinite(array))[0])
@@ -72,7 +74,7 @@ def _as_numeric(value: Any, where: str, name: str) -> np.ndarray:
 def _check_labels(labels: np.ndarray, n_classes: int, where: str, name: str) -> np.ndarray:
     """Return ``labels`` as int64 after checking they are integers in [0, n_classes)."""
     if labels.dtype.kind == "f":
-        _check_finite(labels, where, name)
+        check_finite(labels, where, name)
         bad = labels != np.round(labels)
         if bad.any():
             index = tuple(np.argwhere(bad)[0])
@@ -132,10 +134,10 @@ def _targets(expected: Any, predicted: Any, where: str) -> tuple[np.ndarray, np.
             f"row), not empty; got shape {a.shape}"
         )
     a = a.astype(np.result_type(a.dtype, np.float32), copy=False)
-    _check_finite(a, where, "predicted")
+    check_finite(a, where, "predicted")
     y = _as_numeric(expected, where, "expected")
     if y.shape == a.shape:
-        _check_finite(y, where, "expected")
+        check_finite(y, where, "expected")
         return y.astype(a.dtype, copy=False), a
     if y.ndim == a.ndim - 1 and y.shape == a.shape[:-1]:
         return one_hot(_check_labels(y, a.shape[-1], where, "expected"), a.shape[-1], a.dtype), a
@@ -147,11 +149,15 @@ def _targets(expected: Any, predicted: Any, where: str) -> tuple[np.ndarray, np.
     )
 
 
-def _as_targets(y: Any, n_classes: int, n_examples: int, where: str) -> np.ndarray:
-    """``y`` (labels ``(m,)`` or one-hot rows ``(m, n_classes)``) as float one-hot rows."""
+def as_targets(y: Any, n_classes: int, n_examples: int, where: str) -> np.ndarray:
+    """``y`` (labels ``(m,)`` or one-hot rows ``(m, n_classes)``) as float one-hot rows.
+
+    The one check of a network's labels (training, backpropagation, evaluation): integer
+    (or whole-number) labels in ``0..n_classes - 1``, or finite rows of the right shape.
+    """
     array = _as_numeric(y, where, "y")
     if array.shape == (n_examples, n_classes):
-        _check_finite(array, where, "y")
+        check_finite(array, where, "y")
         return array.astype(np.result_type(array.dtype, np.float32), copy=False)
     if array.shape == (n_examples,):
         return one_hot(_check_labels(array, n_classes, where, "y"), n_classes)
