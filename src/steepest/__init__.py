@@ -27,6 +27,7 @@ from steepest.errors import (
     GradientError,
     NetworkError,
     OptimizerError,
+    OutputError,
     PlotError,
     SteepestError,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "NetworkError",
     "OptimizerError",
     "PlotError",
+    "OutputError",
     "SteepestError",
     "__version__",
     *_LAZY,

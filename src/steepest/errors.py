@@ -16,6 +16,7 @@ __all__ = [
     "GradientError",
     "NetworkError",
     "OptimizerError",
+    "OutputError",
     "PlotError",
     "SteepestError",
 ]
@@ -77,3 +78,7 @@ class PlotError(SteepestError):
 
 class CheckError(SteepestError):
     """A learner's answer or code could not be checked as asked (not: it was wrong)."""
+
+
+class OutputError(SteepestError):
+    """A file or folder could not be written; the message names it and says why."""

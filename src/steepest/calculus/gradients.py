@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest.calculus.pointwise import GradientAt, _check_differentiable, _real_number
+from steepest.calculus.pointwise import GradientAt, explain_at
 from steepest.equation import Equation, parse
 from steepest.equation import printing as _printing
 from steepest.equation.compiled import bind, evaluate, lambdify, point_columns
@@ -175,29 +175,7 @@ class Gradient:
           |∇f| = 10
           steepest ascent along (0.6, 0.8); steepest descent the opposite way
         """
-        n = len(self.variables)
-        if isinstance(point, str) or len(point) != n:
-            raise GradientError(
-                f"expected a point with {n} coordinates ({', '.join(self.names)}); got {point!r}"
-            )
-        exact_point = tuple(
-            sympy.nsimplify(p) if isinstance(p, float) else sympy.sympify(p) for p in point
-        )
-        where = dict(zip(self.variables, exact_point, strict=True))
-        name = self.equation.name
-        f_exact = self.equation.expr.subs(where)
-        f = _real_number(f_exact, name, huge=True)
-        _check_differentiable(self.equation.expr, where, name)
-        exact = tuple(c.subs(where) for c in self.components)
-        values = [_real_number(e, f"∂{name}/∂{v}") for v, e in zip(self.names, exact, strict=True)]
-        gradient_at = GradientAt(self, exact_point, exact, np.array(values),
-                                 f if math.isfinite(f) else None)
-        if not math.isfinite(gradient_at.norm):
-            raise GradientError(
-                f"|∇{name}| is too large for floating point at this point "
-                f"(the largest component is about {max(map(abs, values)):.3g})"
-            )
-        return gradient_at
+        return explain_at(self, point)
 
     def compiled(self) -> Callable[..., list[Any]]:
         """The raw compiled function ``(*coordinates) -> [f, ∂f/∂x₁, …, ∂f/∂xₙ]``.

@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
                          "\nhint: 100 is the default, 300 suits print")
     if args.fps < 1:
         raise UsageError(f"--fps must be at least 1; got {args.fps}\nhint: the default is 12")
+    _check_sizes(args)
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
     if not names:
         raise UsageError(f"--optimizer {args.optimizer!r} names no optimizer\nhint: --optimizer "
@@ -183,6 +184,21 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     if args.animate:  # two variables: checked in run
         print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
     return 0
+
+
+def _check_sizes(args: argparse.Namespace) -> None:
+    """Refuse size options past the bounds of :mod:`steepest.plot` (minutes or gigabytes)."""
+    from steepest.cli import UsageError
+    from steepest.plot import _common
+    from steepest.plot.animate import MAX_FPS
+
+    bounds = (("--dpi", args.dpi, 1, _common.MAX_DPI, "100 is the default, 300 suits print"),
+              ("--levels", args.levels, 2, _common.MAX_LEVELS, "the default draws about 15"),
+              ("--arrows", args.arrows, 0, _common.MAX_ARROWS, "the default is 15; 0 for none"),
+              ("--fps", args.fps, 1, MAX_FPS, "the default is 12"))
+    for option, value, low, high, hint in bounds:
+        if value is not None and not low <= value <= high:
+            raise UsageError(f"{option} must be from {low} to {high}; got {value}\nhint: {hint}")
 
 
 def _check_defined(g: Any, box: Any, text: str) -> None:

@@ -187,6 +187,11 @@ def _check_outputs(args: argparse.Namespace) -> None:
         from steepest.plot._common import output_format
 
         output_format(args.plot)
+    from steepest._files import check_writable
+
+    for value in (args.out, args.plot):
+        if value is not None:
+            check_writable(value)  # an unwritable file found now, not after the training
 
 
 def run(args: argparse.Namespace) -> int:
