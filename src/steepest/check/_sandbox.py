@@ -224,12 +224,19 @@ def _run_in_child(target: Target, calls: list[tuple[Any, ...]], timeout: float) 
 
 
 def _environment() -> dict[str, str]:
-    """Our environment, with steepest's own folder first on ``PYTHONPATH`` and every
-    entry absolute (the child runs in another folder)."""
+    """Our environment, with every ``PYTHONPATH`` entry absolute (the child runs in another
+    folder) and, when steepest is not installed in site-packages (a source checkout),
+    the folder that holds it first."""
+    import site
+
     env = dict(os.environ)
     ours = str(Path(__file__).resolve().parents[2])
-    given = [os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env["PYTHONPATH"] = os.pathsep.join([ours, *given])
+    paths = [os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    installed = {str(Path(p).resolve()) for p in
+                 [*site.getsitepackages(), site.getusersitepackages()]}
+    if ours not in installed:
+        paths.insert(0, ours)
+    env["PYTHONPATH"] = os.pathsep.join(paths)
     return env
 
 
