@@ -544,8 +544,17 @@ def test_sums_and_products_of_many_fractions_are_refused():
     )
 
 
-def test_invisible_characters_are_spaces():
-    assert expr("x\u200b+\ufeffy") == x + y
+@pytest.mark.parametrize("mark", ["\u200b", "\ufeff", "\u2060", "\u200e", "\u202e", "\u00ad"])
+def test_invisible_characters_are_refused_with_a_caret(mark):
+    err = refused(f"x{mark}+y")
+    first, quoted, caret = str(err).splitlines()[:3]
+    assert f"invisible character U+{ord(mark):04X}" in first
+    assert quoted.strip() == "x\ufffd+y" and caret.index("^") == quoted.index("\ufffd")
+    assert err.position == 1
+
+
+def test_non_breaking_spaces_stay_spaces():
+    assert expr("x\u00a0+\u202fy") == x + y
 
 
 @pytest.mark.parametrize(
