@@ -8,8 +8,16 @@ something, not that the dice found an old weakness. To explore new examples, run
 
 from __future__ import annotations
 
+import importlib.util
+
 from hypothesis import settings
 
 settings.register_profile("repeatable", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile("repeatable")
+
+# PyTorch is optional (the `torch` extra): without it, the files whose examples use it are
+# not collected, and tests/test_torch_*.py skip with a reason
+collect_ignore = []
+if importlib.util.find_spec("torch") is None:
+    collect_ignore += ["src/steepest/nn/torch_bridge.py", "docs/beyond.md"]
