@@ -116,11 +116,11 @@ def _torch_train(net: Network, x, y, cost: str, orders, batch_size: int, make_op
 
 EPOCH_CASES = [
     # Nielsen's chapter 1: sigmoid, quadratic cost, plain SGD at 3.0
-    ("sigmoid", "sigmoid", "quadratic", lambda: steepest.optim.GradientDescent(3.0),
+    ("sigmoid", "sigmoid", "quadratic", lambda: steepest.GradientDescent(3.0),
      lambda p: torch.optim.SGD(p, lr=3.0)),
-    ("relu", "softmax", "cross-entropy", lambda: steepest.optim.Adam(0.01),
+    ("relu", "softmax", "cross-entropy", lambda: steepest.Adam(0.01),
      lambda p: torch.optim.Adam(p, lr=0.01)),
-    ("tanh", "softmax", "quadratic", lambda: steepest.optim.Momentum(0.5, momentum=0.9),
+    ("tanh", "softmax", "quadratic", lambda: steepest.Momentum(0.5, momentum=0.9),
      lambda p: torch.optim.SGD(p, lr=0.5, momentum=0.9)),
 ]  # fmt: skip
 
@@ -149,17 +149,17 @@ def test_one_epoch_of_training_matches_torch(activation, output, cost, ours, the
 #: name -> (steepest optimizer for a learning rate, torch optimizer for params and rate);
 #: hyperparameters off their defaults, so that each one is seen to be passed on
 OPTIMIZERS = {
-    "gd": (lambda lr: steepest.optim.GradientDescent(lr),
+    "gd": (lambda lr: steepest.GradientDescent(lr),
            lambda p, lr: torch.optim.SGD(p, lr=lr)),
-    "momentum": (lambda lr: steepest.optim.Momentum(lr, momentum=0.8),
+    "momentum": (lambda lr: steepest.Momentum(lr, momentum=0.8),
                  lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.8)),
-    "nesterov": (lambda lr: steepest.optim.Nesterov(lr, momentum=0.8),
+    "nesterov": (lambda lr: steepest.Nesterov(lr, momentum=0.8),
                  lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.8, nesterov=True)),
-    "adagrad": (lambda lr: steepest.optim.AdaGrad(lr, eps=1e-7),
+    "adagrad": (lambda lr: steepest.AdaGrad(lr, eps=1e-7),
                 lambda p, lr: torch.optim.Adagrad(p, lr=lr, eps=1e-7)),
-    "rmsprop": (lambda lr: steepest.optim.RMSProp(lr, rho=0.95, eps=1e-7),
+    "rmsprop": (lambda lr: steepest.RMSProp(lr, rho=0.95, eps=1e-7),
                 lambda p, lr: torch.optim.RMSprop(p, lr=lr, alpha=0.95, eps=1e-7)),
-    "adam": (lambda lr: steepest.optim.Adam(lr, beta1=0.85, beta2=0.995, eps=1e-7),
+    "adam": (lambda lr: steepest.Adam(lr, beta1=0.85, beta2=0.995, eps=1e-7),
              lambda p, lr: torch.optim.Adam(p, lr=lr, betas=(0.85, 0.995), eps=1e-7)),
 }  # fmt: skip
 #: test functions: equation text, the same function in torch, a start, and two learning
