@@ -140,6 +140,24 @@ def test_from_torch_refuses_bad_tensors_and_other_modules() -> None:
     assert "meta" in _refusal(nn.Sequential(nn.Linear(3, 4, device="meta"), nn.ReLU()))
     assert "got a Linear" in _refusal(nn.Linear(3, 4))
     assert "got a ModuleList" in _refusal(nn.ModuleList([nn.Linear(3, 4), nn.ReLU()]))
+    assert "no weights yet" in _refusal(nn.Sequential(nn.LazyLinear(4), nn.ReLU()))
+
+    class Scaled(nn.Linear):  # a Linear whose forward is its own
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    class Reversed(nn.Sequential):
+        def forward(self, x):
+            return super().forward(x.flip(-1))
+
+    class Bounded(nn.ReLU):
+        def forward(self, x):
+            return super().forward(x).clamp(max=6)
+
+    assert "Scaled, a Linear with its own forward" in _refusal(nn.Sequential(Scaled(3, 4),
+                                                                            nn.ReLU()))
+    assert "got a Reversed" in _refusal(Reversed(nn.Linear(3, 4), nn.ReLU()))
+    assert "layer 1 (Bounded()) cannot be" in _refusal(nn.Sequential(nn.Linear(3, 4), Bounded()))
     with pytest.raises(TypeError, match="got list"):
         Network.from_torch([nn.Linear(3, 4), nn.ReLU()])
 

@@ -100,10 +100,11 @@ def _describe(index: int, layer: Any) -> str:
     return f"layer {index} ({layer!r})"
 
 
-def _activation(index: int, layer: Any, last: bool) -> str:
+def _activation(index: int, layer: Any, torch: Any, last: bool) -> str:
     """The steepest name of the activation module at ``index``, or why there is none."""
-    name = _NAMES.get(type(layer).__name__) if type(layer).__module__.startswith("torch.") else None
-    if name is None:
+    torch_class = getattr(torch.nn, type(layer).__name__, None)
+    name = _NAMES.get(type(layer).__name__) if type(layer) is torch_class else None
+    if name is None:  # also a subclass of torch's own, whose forward may be anything
         raise NetworkError(
             f"{_describe(index, layer)} cannot be represented: the activations steepest "
             f"knows are Sigmoid, Tanh, ReLU and (for the output) Softmax; {_SHAPE}"
@@ -126,6 +127,16 @@ def _linear(index: int, layer: Any, torch: Any, n_in: int | None) -> tuple[np.nd
     """The weight and bias of the Linear module at ``index`` as NumPy arrays, checked."""
     if not isinstance(layer, torch.nn.Linear):
         raise NetworkError(f"{_describe(index, layer)} must be a torch.nn.Linear: {_SHAPE}")
+    if type(layer).forward is not torch.nn.Linear.forward:
+        raise NetworkError(
+            f"{_describe(index, layer)} is a {type(layer).__name__}, a Linear with its own "
+            f"forward, which steepest cannot read; {_SHAPE}"
+        )
+    if isinstance(layer.weight, torch.nn.parameter.UninitializedParameter):
+        raise NetworkError(
+            f"{_describe(index, layer)} has no weights yet (a lazy layer); hint: run one "
+            "batch through the module first"
+        )
     n_out, n_in_here = layer.out_features, layer.in_features
     if n_in is not None and n_in_here != n_in:
         raise NetworkError(
@@ -181,7 +192,7 @@ def from_torch(module: Any) -> Network:
 
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"from_torch takes a torch.nn.Sequential; got {type(module).__name__}")
-    if not isinstance(module, torch.nn.Sequential):
+    if type(module).forward is not torch.nn.Sequential.forward:
         raise NetworkError(
             f"from_torch takes a torch.nn.Sequential; got a {type(module).__name__}, whose "
             f"forward steepest cannot read; {_SHAPE}"
@@ -198,7 +209,7 @@ def from_torch(module: Any) -> Network:
     params, names, sizes = [], [], []
     for i in range(0, len(layers), 2):
         w, b = _linear(i, layers[i], torch, sizes[-1] if sizes else None)
-        names.append(_activation(i + 1, layers[i + 1], last=i + 2 == len(layers)))
+        names.append(_activation(i + 1, layers[i + 1], torch, last=i + 2 == len(layers)))
         sizes += [w.shape[1], w.shape[0]] if not sizes else [w.shape[0]]
         params += [w.ravel(), b]
     hidden, output = names[:-1], names[-1]
