@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["NEGATIVE_VALUE", "accept_negative_values", "variable_names"]
+if TYPE_CHECKING:  # pragma: no cover
+    from steepest.descent.optimizers import Optimizer
+
+__all__ = ["NEGATIVE_VALUE", "accept_negative_values", "optimizer_from", "variable_names"]
 
 #: Values such as "-1,2", "-3:3,-3:3" or "-pi/4,1" start with a minus sign but are not options.
 NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|pi|e\b)")
@@ -45,3 +49,20 @@ def variable_names(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def optimizer_from(
+    name: str, learning_rate: float | None, *, default: float | None = None, schedule: Any = None
+) -> Optimizer:
+    """The optimizer that ``--optimizer NAME`` and ``--lr RATE`` ask for.
+
+    The one route from the flags to an optimizer, for ``descend``, ``ascend``, ``plot`` and
+    ``train``. Without ``--lr`` (``learning_rate`` None): ``default``, the named default of
+    the command's world (:data:`steepest.descent.EQUATION_LEARNING_RATE` for an equation),
+    or else the optimizer's own default. A bad value raises the library's
+    :class:`~steepest.errors.OptimizerError`, which the CLI prints as one line.
+    """
+    from steepest.descent.optimizers import make_optimizer
+
+    rate = default if learning_rate is None else learning_rate
+    return make_optimizer(name, rate, **({} if schedule is None else {"schedule": schedule}))

@@ -52,7 +52,7 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
     parser.add_argument("--from", dest="start", metavar="POINT", required=True,
                         help="the start: 2,1 or -1,2 or x=2,y=1 (numbers or "
                              "expressions such as pi/4)")  # fmt: skip
-    parser.add_argument("--lr", type=float, default=0.1, metavar="η",
+    parser.add_argument("--lr", type=float, metavar="η",
                         help="learning rate (step size), default 0.1")  # fmt: skip
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="gd",
                         help="default gd (plain gradient descent)")  # fmt: skip
@@ -76,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
     from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import variable_names
-    from steepest.descent.run import maximize, minimize
+    from steepest.cli._options import optimizer_from, variable_names
+    from steepest.descent.run import EQUATION_LEARNING_RATE, maximize, minimize
 
     if args.steps < 0:
         raise UsageError(f"--steps must be 0 or more, got {args.steps}")
@@ -85,11 +85,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--every must be 1 or more, got {args.every}")
     g = gradient(args.equation, variable_names(args.vars))
     start = _parse_start(args.start, g.names)
-    options = {} if args.schedule is None else {"schedule": args.schedule}
+    optimizer = optimizer_from(args.optimizer, args.lr, default=EQUATION_LEARNING_RATE,
+                               schedule=args.schedule)
     descent = maximize if args.maximize else minimize
-    result = descent(g, start, optimizer=args.optimizer, learning_rate=args.lr,
-                     max_iter=args.steps, tol=args.tol, line_search=args.line_search,
-                     **options)  # fmt: skip
+    result = descent(g, start, optimizer=optimizer, max_iter=args.steps, tol=args.tol,
+                     line_search=args.line_search)
     if args.json:
         print(json.dumps(_as_json(g, result), ensure_ascii=False, indent=1, allow_nan=False))
     else:
