@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from steepest import Network
-from steepest.errors import NetworkError, SteepestError
+from steepest.errors import NetworkError, OutputError, SteepestError
 from steepest.nn import torch_bridge
 from steepest.nn.torch_bridge import TorchMissingError
 
@@ -187,10 +187,12 @@ def test_save_torch_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(torch, "save", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         torch_bridge.save_torch(Network([2, 2], seed=0), path)
     assert path.read_bytes() == b"the old file"
     assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
+    with pytest.raises(OutputError, match="does not exist"):
+        torch_bridge.save_torch(Network([2, 2], seed=0), tmp_path / "no" / "model.pt")
 
 
 def test_without_torch_the_error_names_the_install_command(monkeypatch) -> None:

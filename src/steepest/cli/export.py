@@ -42,6 +42,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest export``."""
+    from steepest._files import check_writable
     from steepest.cli import UsageError
     from steepest.nn import Network
     from steepest.nn.torch_bridge import import_torch, save_torch
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and Path(args.model).exists() and out.samefile(args.model):
         raise UsageError(f"--torch {out}: is the model file itself; give another name, "
                          f"e.g. --torch {out.with_suffix('.pt')}")
+    check_writable(out)  # a read-only folder, say, is refused before any work
     torch = import_torch()  # before reading the model: a missing torch is said first
     network = Network.load(args.model)
     save_torch(network, out)

@@ -17,14 +17,12 @@ files back (that is ``torch.load``'s job, on the PyTorch side).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from steepest._files import atomic_write
 from steepest.errors import NetworkError
 
 if TYPE_CHECKING:
@@ -258,8 +256,10 @@ def save_torch(network: Network, path: str | Path) -> Path:
     """Write ``network`` to ``path`` as a PyTorch file that ``torch.load`` reads with
     ``weights_only=True``: a dict of its architecture and its ``state_dict``.
 
-    The file is written beside ``path`` under a temporary name and renamed into place,
-    so a failed write leaves no partial file. Rebuilding it needs PyTorch only::
+    The file is written beside ``path`` under a temporary name and renamed into place
+    (:func:`steepest._files.atomic_write`), so a failed write leaves no partial file and
+    the old one as it was; one that cannot be written is an
+    :class:`~steepest.errors.OutputError`. Rebuilding it needs PyTorch only::
 
         checkpoint = torch.load(path, weights_only=True)
         model = torch.nn.Sequential(*(getattr(torch.nn, name)(*args)
@@ -272,16 +272,7 @@ def save_torch(network: Network, path: str | Path) -> Path:
         ``path``.
     """
     torch = import_torch()
-    path = Path(path)
     data = checkpoint(network)
-    # a new name beside the target ("x": never an existing file), with the usual permissions
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temporary.open("xb") as file:
-            torch.save(data, file)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return path
+    with atomic_write(path) as file:
+        torch.save(data, file)
+    return Path(path)
