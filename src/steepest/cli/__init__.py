@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "train",
     "evaluate",
     "predict",
+    "export",
     "exercises",
     "check",
 )

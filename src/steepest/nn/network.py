@@ -398,6 +398,23 @@ class Network:
         return load(cls, Path(path))
 
 
+    # ---------------------------------------------------------------- PyTorch
+    def to_torch(self) -> Any:
+        """This network as a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.to_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> Network:
+        """A network from a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.from_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import from_torch
+
+        return from_torch(module)
+
+
 def _rebuilt(sizes: Sequence[int], activation: str, output: str, dtype: str,
              params: np.ndarray) -> Network:  # fmt: skip
     """A network of this architecture holding ``params`` (what unpickling calls)."""
