@@ -67,7 +67,7 @@ def test_surface_and_both(tmp_path):
 
 def test_one_variable_graph_and_its_descent(tmp_path, capsys):
     assert main(["plot", "x^3 - 3x", "--out", str(tmp_path / "g.png")]) == 0
-    assert "minimum at (1), value -2" in capsys.readouterr().out
+    assert "minimum at x = 1, value -2" in capsys.readouterr().out
     assert main(["plot", "x^4 - x", "--descend", "--from", "1.5", "--lr", "0.05",
                  "--out", str(tmp_path / "d.png")]) == 0
     assert "gd (lr 0.05) from (1.5): converged" in capsys.readouterr().out

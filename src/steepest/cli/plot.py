@@ -141,8 +141,10 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     print(f"wrote {path}")
     if not args.no_stationary:
         found = stationary_points(g, box)
-        for item in (*found.points, *found.curves):
-            print(f"  {item}")
+        for point in found.points:
+            print(f"  {point.describe(g.names)}")
+        for curve in found.curves:
+            print(f"  {curve}")
     return 0
 
 
