@@ -8,7 +8,7 @@ import pytest
 import sympy
 
 from steepest import EquationError
-from steepest._parser import parse_text
+from steepest.equation.grammar import parse_text
 
 x, y, b, n, theta = sympy.symbols("x y b n theta", real=True)
 

@@ -17,7 +17,7 @@ matplotlib loads only when a figure is made.
 - :func:`plot_history`, :func:`plot_digits`, :func:`plot_confusion`, :func:`plot_weights`:
   the digit classifier's learning curves, answers, mistakes and first-layer weights.
 
-What it leaves out: finding stationary points (:mod:`steepest.stationary`) and running
+What it leaves out: finding stationary points (:mod:`steepest.calculus.stationary`) and running
 descents (:mod:`steepest.descent`); training networks (:mod:`steepest.nn`).
 """
 

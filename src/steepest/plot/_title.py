@@ -32,7 +32,7 @@ def typed_title(equation: Any) -> str:
     >>> typed_title(parse("x^2 sin(y)"))
     'f(x, y) = x² sin(y)'
     """
-    from steepest._printing import symbol_text
+    from steepest.equation.printing import symbol_text
 
     body = typed_text(equation)
     if body is None:
@@ -43,9 +43,9 @@ def typed_title(equation: Any) -> str:
 
 def typed_text(equation: Any) -> str | None:
     """The right-hand side as typed and set as maths; None if the text does not read back."""
-    from steepest._declaration import _declaration
-    from steepest._lexer import _Lexer
-    from steepest._parser import parse_text
+    from steepest.equation.declaration import _declaration
+    from steepest.equation.grammar import parse_text
+    from steepest.equation.lexer import _Lexer
     from steepest.errors import SteepestError
 
     text = getattr(equation, "text", "")
@@ -63,7 +63,7 @@ def typed_text(equation: Any) -> str | None:
 
 
 def _set(tokens: list[Any]) -> str:
-    from steepest._printing import symbol_text
+    from steepest.equation.printing import symbol_text
 
     out: list[str] = []
     previous = None

@@ -92,8 +92,8 @@ def graph(
     top.grid(True, alpha=0.3)
     _tangents(top, g, box, tangent_at, y)
     if stationary:
+        from steepest.calculus.stationary import stationary_points
         from steepest.plot.contour import stationary_marker_style
-        from steepest.stationary import stationary_points
 
         for p in stationary_points(g, box):
             top.scatter(p.point[:1], [p.value], label=p.kind, gid=f"stationary-{p.kind}",

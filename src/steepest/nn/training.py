@@ -1,6 +1,6 @@
 """Training a :class:`~steepest.nn.network.Network` by mini-batch gradient descent.
 
-:func:`train` is Nielsen's ``SGD`` loop, with the optimizers of :mod:`steepest.optim`
+:func:`train` is Nielsen's ``SGD`` loop, with the optimizers of :mod:`steepest.descent.optimizers`
 (the same objects that descend on a typed equation): each epoch shuffles the
 examples, cuts them into mini-batches, and for each one computes the gradient by
 backpropagation and takes one optimizer step on the whole flat parameter vector.
@@ -25,9 +25,9 @@ import numpy as np
 
 from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
+from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
 from steepest.nn.network import Network, _targets
-from steepest.optim import Optimizer, make_optimizer
 
 __all__ = ["History", "train"]
 
@@ -195,7 +195,7 @@ def train(
         784-30-10), otherwise the optimizer's own default. Ignored when
         ``optimizer`` is an object, which keeps its own.
     optimizer
-        A name from :mod:`steepest.optim` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
+        A name from :mod:`steepest.descent.optimizers` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
         or an optimizer object; it steps the network's one flat parameter vector.
     cost
         ``"quadratic"`` (``C = 1/2m Σ‖y − a‖²``) or ``"cross-entropy"`` (needs
