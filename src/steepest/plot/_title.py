@@ -51,7 +51,7 @@ def typed_text(equation: Any) -> str | None:
     text = getattr(equation, "text", "")
     if not text:
         return None
-    names = [v.name for v in equation.variables]
+    names = tuple(v.name for v in equation.variables)
     try:
         if parse_text(text, names).expr != equation.expr:
             return None  # a slice (fix=...) or an equation built by hand: SymPy's reading
