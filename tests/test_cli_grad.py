@@ -118,3 +118,19 @@ def test_json_stays_strict_json_for_large_gradients(capsys):
     data = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(c))
     assert data["norm"] == pytest.approx(math.exp(400))
     assert data["ascent_direction"] == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [("e^xy", "eˣ·y"), ("import os", "i·m·p·o·r·t·o·s"), ("2xsin(y)", "2·x·sin(y)"),
+     ("x^2y", "x²·y")],
+)
+def test_grad_says_how_it_read_a_split_or_implied_product(text, read_as, capsys):
+    assert main(["grad", text]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"read as: {read_as}"
+
+
+@pytest.mark.parametrize("text", ["x^2 sin(y)", "2x + y", "x^2*sin(y)", "(x+1)(y-1)"])
+def test_grad_is_quiet_about_an_obvious_reading(text, capsys):
+    assert main(["grad", text]) == 0
+    assert "read as" not in capsys.readouterr().out

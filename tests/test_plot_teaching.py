@@ -9,8 +9,8 @@ import pytest
 from matplotlib.quiver import Quiver
 
 from steepest import gradient, minimize
+from steepest.equation.typed import typed_title
 from steepest.plot import contour_map, graph, plot_paths, plot_result, surface
-from steepest.plot._title import typed_title
 
 BOX = [(-2.0, 2.0), (-2.0, 2.0)]
 SMALL = {"resolution": 40}

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from steepest.calculus.gradients import gradient
     from steepest.cli._options import variable_names
     from steepest.equation.printing import plain
+    from steepest.equation.typed import reading
 
     g = gradient(args.equation, variable_names(args.vars))
     point = _parse_point(args.at, g.names) if args.at is not None else None
@@ -61,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     name = g.equation.name
+    read_as = reading(g.equation)
+    if read_as is not None:  # letters split or a product implied: show how
+        print(f"read as: {read_as}")
     print(g)
     if len(g) > 1:
         for var, component in zip(g.variables, g.components, strict=True):

@@ -177,8 +177,8 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = 100) -> Path:
 
 
 def title_of(g: Any) -> str:
-    """The figure title: the equation as typed, set as maths (see :mod:`._title`)."""
-    from steepest.plot._title import typed_title
+    """The figure title: the equation as typed, set as maths (:mod:`steepest.equation.typed`)."""
+    from steepest.equation.typed import typed_title
 
     return typed_title(g.equation)
 
