@@ -134,3 +134,11 @@ def test_grad_says_how_it_read_a_split_or_implied_product(text, read_as, capsys)
 def test_grad_is_quiet_about_an_obvious_reading(text, capsys):
     assert main(["grad", text]) == 0
     assert "read as" not in capsys.readouterr().out
+
+
+def test_explain_shows_the_derivation_and_the_old_spelling_still_works(capsys):
+    assert main(["grad", "x^2 sin(y)", "--explain"]) == 0
+    explained = capsys.readouterr().out
+    assert "power rule" in explained
+    assert main(["grad", "x^2 sin(y)", "--steps"]) == 0
+    assert capsys.readouterr().out == explained

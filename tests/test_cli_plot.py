@@ -129,3 +129,11 @@ def test_a_box_outside_the_domain_is_refused_with_a_hint(tmp_path, capsys, equat
     err = capsys.readouterr().err
     assert err.startswith(f"steepest: error: f is not finite anywhere in the box {box}")
     assert "hint:" in err and "domain" in err and not out.exists()
+
+
+def test_a_negative_learning_rate_is_named_in_the_users_words(tmp_path, capsys):
+    out = tmp_path / "p.png"
+    code = main(["plot", "x^2 + y^2", "--descend", "--from", "1,1", "--lr", "-0.1",
+                 "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "--lr must be a positive number, got -0.1" in capsys.readouterr().err

@@ -153,7 +153,9 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     from steepest.plot import _common, animate_descent, plot_result
 
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
-    rates = _numbers(args.lr, "--lr")
+    from steepest.cli._options import check_positive
+
+    rates = [check_positive(rate, "--lr") for rate in _numbers(args.lr, "--lr")]
     if len(rates) not in (1, len(names)):
         from steepest.cli import UsageError
 

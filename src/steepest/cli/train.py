@@ -152,7 +152,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         if chosen[key] < 1:
             raise UsageError(f"{flag} must be at least 1; got {chosen[key]}")
     if chosen["lr"] is not None and not chosen["lr"] > 0:
-        raise UsageError(f"--lr must be a positive number; got {chosen['lr']}")
+        raise UsageError(f"--lr must be a positive number, got {chosen['lr']:g}")
     if not 0 < chosen["lr_decay"] <= 1:
         raise UsageError(f"--lr-decay must lie in (0, 1] (1: constant); got {chosen['lr_decay']}")
     if args.limit is not None and args.limit < 1:
