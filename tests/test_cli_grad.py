@@ -100,7 +100,7 @@ def test_python_dash_m_and_version():
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["grad", "-x^2"], "steepest grad -- \"-x^2\""),
+        (["grad", "-x^2"], "steepest grad [options] -- \"-x^2\""),
         (["grad", "x^2+y", "--at", "-1,2"], "--at=-1,2"),
         (["grad", "x^2", "--at", "x=1,x=2"], "more than once"),
         (["grad", "e^x", "--at", "1000"], "too large for floating point"),
