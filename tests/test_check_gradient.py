@@ -116,6 +116,27 @@ def test_the_hint_is_the_first_step_of_the_derivation():
     assert derivation in steps and report.derivations()[0].text() in steps
 
 
+def test_the_right_derivative_is_shown_only_on_request():
+    report = check_gradient(SEED, "2x sin(y), -x^2 cos(y)")
+    assert "the right one is" not in report.text()
+    assert "the right one is x²·cos(y)" in report.text(reveal=True)
+    assert "the right one is x²·cos(y)" in report.text(show_steps=True)
+    assert report.to_dict()["components"][1]["expected"] is None
+    assert report.to_dict(reveal=True)["components"][1]["expected"] == "x²·cos(y)"
+
+
+@pytest.mark.parametrize(
+    ("equation", "answer", "rule", "hidden"),
+    [("x^2", "3x", "use the power rule", "2·x"), ("sin(x)", "-cos(x)", "trigonometric", "cos")],
+)
+def test_a_hint_of_one_step_names_the_rule_without_the_answer(equation, answer, rule, hidden):
+    report = check_gradient(equation, answer)
+    hint = report.components[0].hint
+    assert rule in hint and hidden not in hint
+    shown = [line for line in report.text().splitlines() if "you gave" not in line]
+    assert not any(hidden in line for line in shown), report.text()
+
+
 def test_a_function_of_one_variable():
     assert check_gradient("x^3", "3x^2").correct
     report = check_gradient("x^3", "x^2")

@@ -23,6 +23,8 @@ from steepest.errors import (
     DescentError,
     EquationError,
     NetworkError,
+    OptimizerError,
+    OutputError,
     SteepestError,
 )
 
@@ -78,6 +80,8 @@ __all__ = [
     "DescentError",
     "EquationError",
     "NetworkError",
+    "OptimizerError",
+    "OutputError",
     "SteepestError",
     "__version__",
     *_LAZY,

@@ -12,6 +12,8 @@ __all__ = [
     "DescentError",
     "EquationError",
     "NetworkError",
+    "OptimizerError",
+    "OutputError",
     "SteepestError",
 ]
 
@@ -42,9 +44,21 @@ class DescentError(SteepestError):
     """A descent was asked for with settings that cannot work."""
 
 
+class OptimizerError(DescentError):
+    """An optimizer or a learning-rate schedule was given a setting that cannot work.
+
+    A child of :class:`DescentError`: the optimizers are the descent's, whichever world
+    (an equation's point, a network's weights) they step.
+    """
+
+
 class NetworkError(SteepestError):
     """A network, its inputs or a saved model file are not usable."""
 
 
 class DataError(SteepestError):
     """A data file is missing, corrupt or not what it claims to be."""
+
+
+class OutputError(SteepestError):
+    """A file or folder could not be written; the message names it and says why."""

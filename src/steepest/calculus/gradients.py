@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest.calculus.compiled import _bind, _evaluate, _lambdify, _point
-from steepest.calculus.pointwise import GradientAt, _check_differentiable, _real_number
+from steepest.calculus.pointwise import GradientAt, explain_at
 from steepest.equation import Equation, parse
 from steepest.equation import printing as _printing
+from steepest.equation.compiled import bind, evaluate, lambdify, point_columns
 from steepest.errors import SteepestError
 
 __all__ = ["Gradient", "GradientAt", "gradient", "numeric_gradient"]
@@ -31,7 +31,8 @@ class Gradient:
     Build one with :func:`gradient`. Calling it evaluates the partial derivatives:
     ``g(1, 2)`` or ``g(x=1, y=2)`` at a point, ``g(X, Y)`` on broadcastable arrays (the
     result has the n partial derivatives along its first axis), ``g.at(points)`` on points
-    given as rows (the partial derivatives along the last axis).
+    given as rows (the partial derivatives along the last axis). Its picture is
+    :func:`steepest.plot.plot_gradient` ``(g, bounds)``.
 
     Examples
     --------
@@ -99,7 +100,7 @@ class Gradient:
         """The Hessian's value at a point, an ``(n, n)`` array."""
         function = self._compile("hessian", list(self.hessian()))
         n = len(self.variables)
-        values = np.asarray(function(*_point(point, n)), dtype=float)
+        values = np.asarray(function(*point_columns(point, n)), dtype=float)
         return values.reshape(n, n)
 
     def directional(self, u: Sequence[Any]) -> sympy.Expr:
@@ -134,13 +135,6 @@ class Gradient:
         args = ", ".join(sympy.latex(v) for v in self.variables)
         return f"$\\displaystyle \\nabla {self.equation.name}({args}) = {self.latex()}$"
 
-    def plot(self, bounds: Sequence[tuple[float, float]] | None = None, **options: Any) -> Any:
-        """The picture of f that fits: a contour map with this gradient field (two variables),
-        a graph with tangents (one); see :func:`steepest.plot.plot_gradient`."""
-        from steepest.plot import plot_gradient
-
-        return plot_gradient(self, bounds, **options)
-
     def steps(self) -> list[Any]:
         """How each partial derivative is found, rule by rule (see ``calculus.derivations``)."""
         from steepest.calculus.derivations import derive_all
@@ -150,13 +144,13 @@ class Gradient:
     # -- evaluation ---------------------------------------------------------------
     def __call__(self, *values: Any, **named: Any) -> np.ndarray:
         """The partial derivatives on broadcastable arrays, stacked along the first axis."""
-        arrays = _bind(self.names, values, named)
-        return _evaluate(self._compile("gradient", list(self.components)), arrays, len(self))
+        arrays = bind(self.names, values, named)
+        return evaluate(self._compile("gradient", list(self.components)), arrays, len(self))
 
     def at(self, points: Sequence[float] | np.ndarray) -> np.ndarray:
         """The gradient at points given as rows: shape ``(n,)`` or ``(..., n)``, returned alike."""
-        columns = _point(points, len(self))
-        stacked = _evaluate(self._compile("gradient", list(self.components)), columns, len(self))
+        columns = point_columns(points, len(self))
+        stacked = evaluate(self._compile("gradient", list(self.components)), columns, len(self))
         return np.moveaxis(stacked, 0, -1)
 
     def value_and_grad(self, points: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -164,8 +158,8 @@ class Gradient:
 
         Returns ``(values, grads)`` with shapes ``points.shape[:-1]`` and ``points.shape``.
         """
-        columns = _point(points, len(self))
-        stacked = _evaluate(self.compiled(), columns, len(self) + 1)
+        columns = point_columns(points, len(self))
+        stacked = evaluate(self.compiled(), columns, len(self) + 1)
         return stacked[0], np.moveaxis(stacked[1:], 0, -1)
 
     def explain_at(self, point: Sequence[Any]) -> GradientAt:
@@ -181,29 +175,7 @@ class Gradient:
           |∇f| = 10
           steepest ascent along (0.6, 0.8); steepest descent the opposite way
         """
-        n = len(self.variables)
-        if isinstance(point, str) or len(point) != n:
-            raise SteepestError(
-                f"expected a point with {n} coordinates ({', '.join(self.names)}); got {point!r}"
-            )
-        exact_point = tuple(
-            sympy.nsimplify(p) if isinstance(p, float) else sympy.sympify(p) for p in point
-        )
-        where = dict(zip(self.variables, exact_point, strict=True))
-        name = self.equation.name
-        f_exact = self.equation.expr.subs(where)
-        f = _real_number(f_exact, name, huge=True)
-        _check_differentiable(self.equation.expr, where, name)
-        exact = tuple(c.subs(where) for c in self.components)
-        values = [_real_number(e, f"∂{name}/∂{v}") for v, e in zip(self.names, exact, strict=True)]
-        gradient_at = GradientAt(self, exact_point, exact, np.array(values),
-                                 f if math.isfinite(f) else None)
-        if not math.isfinite(gradient_at.norm):
-            raise SteepestError(
-                f"|∇{name}| is too large for floating point at this point "
-                f"(the largest component is about {max(map(abs, values)):.3g})"
-            )
-        return gradient_at
+        return explain_at(self, point)
 
     def compiled(self) -> Callable[..., list[Any]]:
         """The raw compiled function ``(*coordinates) -> [f, ∂f/∂x₁, …, ∂f/∂xₙ]``.
@@ -217,7 +189,7 @@ class Gradient:
     def _compile(self, key: str, exprs: list[sympy.Expr]) -> Callable[..., Any]:
         function = self._compiled.get(key)
         if function is None:
-            function = _lambdify(exprs, self.variables)
+            function = lambdify(exprs, self.variables)
             self._compiled[key] = function
         return function
 

@@ -68,8 +68,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "2*x*sin(y), 2x sin(y) and sin(y)·2x are all read the same way, and any form equal "
         "to the right one is right. You may also label them: "
         "\"∂f/∂x = …; ∂f/∂y = …\" (or df/dx, f_x). Wrong ones are shown at a point where "
-        "they differ, with the first step of the derivation as a hint; --show-steps shows "
-        "every step. More to try: \"e^(-x^2 - y^2)\", \"x y + y^3\", \"ln(x^2 + y^2)\".",
+        "they differ, with the first step of the derivation as a hint; --reveal shows the "
+        "right derivative and --show-steps every step. More to try: \"e^(-x^2 - y^2)\", "
+        "\"x y + y^3\", \"ln(x^2 + y^2)\".",
         'steepest check gradient "x^2 sin(y)" --answer "<∂f/∂x>, <∂f/∂y>"',
     ),
     Exercise(

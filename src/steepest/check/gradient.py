@@ -16,8 +16,11 @@ answer. The decision is made in this order:
 A wrong partial derivative is matched against common slips: the wrong sign, the
 derivative with respect to another variable (or the components swapped), the function
 itself, a constant factor, a missing or extra factor. The hint is the first step of its
-derivation (:mod:`steepest.calculus.derivations`); the full derivations are one call away. Left out:
-partial credit, and answers with constants other than the equation's own.
+derivation (:mod:`steepest.calculus.derivations`), or only the rule to use where that
+one step would be the answer. The report shows hints first: the right derivative only on
+request (``text(reveal=True)``, ``steepest check gradient --reveal``); the full
+derivations are one call away. Left out: partial credit, and answers with constants
+other than the equation's own.
 """
 
 from __future__ import annotations
@@ -116,8 +119,19 @@ class GradientCheck:
         """The step-by-step derivation of every partial derivative (``calculus.derivations``)."""
         return self.gradient.steps()
 
-    def text(self, show_steps: bool = False) -> str:
-        """The report as plain text; with ``show_steps``, every full derivation after it."""
+    def text(self, show_steps: bool = False, reveal: bool = False) -> str:
+        """The report as plain text: each wrong partial derivative with where it differs,
+        the slip it matches and the first step of its derivation as a hint.
+
+        Parameters
+        ----------
+        show_steps
+            Show every full derivation after the report (which gives the answers away,
+            so it implies ``reveal``).
+        reveal
+            Also show the right partial derivative beside each wrong one.
+        """
+        reveal = reveal or show_steps
         name = self.equation.name
         names = ", ".join(plain(v) for v in self.equation.variables)
         lines = [str(self.equation)]
@@ -129,7 +143,8 @@ class GradientCheck:
                 lines.append(f"  ✓ {d} = {plain(c.given)}{how}")
                 continue
             lines.append(f"  ✗ {d}: you gave {plain(c.given)}")
-            lines.append(f"      the right one is {plain(c.expected)}")
+            if reveal:
+                lines.append(f"      the right one is {plain(c.expected)}")
             if c.point is not None:
                 at = ", ".join(plain(p) for p in c.point)
                 at = f"({names}) = ({at})" if len(c.point) > 1 else f"{names} = {at}"
@@ -161,15 +176,19 @@ class GradientCheck:
         marks = " ".join(("✓" if c.correct else "✗") + c.variable for c in self.components)
         return f"<GradientCheck {self.equation}: {marks}>"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, reveal: bool = False) -> dict[str, Any]:
         """The report as plain data for JSON: expressions as steepest prints them, the
         point where a wrong answer differs as exact text and the values there as numbers.
+        The right expression of a wrong partial derivative (``expected``) is None unless
+        ``reveal``; the values at the point, the slip and the hint are always there.
 
         Examples
         --------
         >>> part = check_gradient("x^2", "3x").to_dict()["components"][0]
-        >>> part["correct"], part["expected"], part["given"]
-        (False, '2·x', '3·x')
+        >>> part["correct"], part["expected"], part["given"], part["expected_value"]
+        (False, None, '3·x', 3.0)
+        >>> check_gradient("x^2", "3x").to_dict(reveal=True)["components"][0]["expected"]
+        '2·x'
         """
         # here, not at the top: _cases brings the learner-code sandbox, which checking a
         # gradient by hand does not need
@@ -177,7 +196,8 @@ class GradientCheck:
 
         components = [{
             "variable": c.variable, "correct": c.correct, "method": c.method,
-            "expected": plain(c.expected), "given": plain(c.given),
+            "expected": plain(c.expected) if c.correct or reveal else None,
+            "given": plain(c.given),
             "point": None if c.point is None else [plain(p) for p in c.point],
             "expected_value": plain_data(c.expected_value),
             "given_value": plain_data(c.given_value), "difference": plain_data(c.difference),
@@ -185,7 +205,8 @@ class GradientCheck:
         } for c in self.components]  # fmt: skip
         return {"exercise": "gradient", "equation": str(self.equation),
                 "variables": [plain(v) for v in self.equation.variables],
-                "correct": self.correct, "components": components}  # fmt: skip
+                "correct": self.correct, "revealed": reveal,
+                "components": components}  # fmt: skip
 
 
 def check_gradient(
@@ -360,15 +381,35 @@ def _divides(factor: sympy.Expr, expr: sympy.Expr) -> bool:
 
 
 def _first_step(g: Gradient, i: int) -> str | None:
-    """The first rule of the derivation of ∂f/∂xᵢ: heading, start, rule, result."""
+    """The first rule of the derivation of ∂f/∂xᵢ: heading, start, rule, result.
+
+    Where that one rule finishes the derivation (``x²`` by the power rule), its result
+    and its worked explanation would be the answer: only the rule's name is given.
+    """
     from steepest.calculus.derivations import derive
 
     try:
         derivation = derive(g.equation.expr, g.variables[i], g.variables)
+        chain = derivation.lines()
     except Exception:  # a hint is a courtesy; never let it hide the verdict
         return None
     lines = derivation.text(g.equation.name).splitlines()
-    return "\n".join(lines[:4]) if len(lines) > 2 else None
+    if len(chain) < 2 or chain[1][0] is None:
+        return None
+    step, after = chain[1]
+    if after.has(sympy.Derivative):
+        return "\n".join(lines[:4])
+    rule = _RULE_NAMES.get(step.rule, f"the {step.rule} rule")
+    return "\n".join([*lines[:2], f"      use {rule}"])
+
+
+#: how a hint names the rules whose name is not "the ... rule"
+_RULE_NAMES = {
+    "held constant": "that the other variables are constants",
+    "variable": "d/dx x = 1",
+    "other": "the table of derivatives",
+    "general power": "logarithmic differentiation (write u^v as exp(v·ln(u)))",
+}
 
 
 # ------------------------------------------------------------------------------ points

@@ -9,12 +9,17 @@ from __future__ import annotations
 import argparse
 import math
 import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from steepest.descent.optimizers import Optimizer
 
 __all__ = [
     "NEGATIVE_VALUE",
     "accept_negative_values",
     "check_positive",
     "cli_words",
+    "optimizer_from",
     "variable_names",
 ]
 
@@ -86,3 +91,22 @@ def cli_words(message: str) -> str:
         hint = re.sub(r"\b(" + "|".join(_FLAGS) + r")\b", lambda m: _FLAGS[m[1]], hint)
         message = head + sep + hint
     return re.sub(r"; try (\d[\d.e+-]*)$", r"; try --lr \1", message)
+
+
+def optimizer_from(
+    name: str, learning_rate: float | None, *, default: float | None = None, schedule: Any = None
+) -> Optimizer:
+    """The optimizer that ``--optimizer NAME`` and ``--lr RATE`` ask for.
+
+    The one route from the flags to an optimizer, for ``descend``, ``ascend``, ``plot`` and
+    ``train``. Without ``--lr`` (``learning_rate`` None): ``default``, the named default of
+    the command's world (:data:`steepest.descent.EQUATION_LEARNING_RATE` for an equation),
+    or else the optimizer's own default. A bad value raises the library's
+    :class:`~steepest.errors.OptimizerError`, which the CLI prints as one line.
+    """
+    from steepest.descent.optimizers import make_optimizer
+
+    if learning_rate is not None:  # in the user's words, before the library's
+        check_positive(learning_rate, "--lr")
+    rate = default if learning_rate is None else learning_rate
+    return make_optimizer(name, rate, **({} if schedule is None else {"schedule": schedule}))

@@ -52,7 +52,7 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
     parser.add_argument("--from", dest="start", metavar="POINT", required=True,
                         help="the start: 2,1 or -1,2 or x=2,y=1 (numbers or "
                              "expressions such as pi/4)")  # fmt: skip
-    parser.add_argument("--lr", type=float, default=0.1, metavar="η",
+    parser.add_argument("--lr", type=float, metavar="η",
                         help="learning rate (step size), default 0.1")  # fmt: skip
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="gd",
                         help="default gd (plain gradient descent)")  # fmt: skip
@@ -79,8 +79,13 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
     from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import check_positive, variable_names
-    from steepest.descent.run import MAX_ITER_LIMIT, maximize, minimize
+    from steepest.cli._options import check_positive, optimizer_from, variable_names
+    from steepest.descent.run import (
+        EQUATION_LEARNING_RATE,
+        MAX_ITER_LIMIT,
+        maximize,
+        minimize,
+    )
 
     if args.max_iter < 0:
         raise UsageError(f"--max-iter must be 0 or more, got {args.max_iter}")
@@ -88,17 +93,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-iter must be at most {MAX_ITER_LIMIT:,} (every point of the "
                          f"path is kept), got {args.max_iter:,}\nhint: a run that needs more "
                          "steps needs a larger --lr or another --optimizer")
-    check_positive(args.lr, "--lr")
+    if args.lr is not None:
+        check_positive(args.lr, "--lr")
     check_positive(args.tol, "--tol", zero=True)
     if args.every is not None and args.every < 1:
         raise UsageError(f"--every must be 1 or more, got {args.every}")
     g = gradient(args.equation, variable_names(args.vars))
     start = _parse_start(args.start, g.names)
-    options = {} if args.schedule is None else {"schedule": args.schedule}
+    optimizer = optimizer_from(args.optimizer, args.lr, default=EQUATION_LEARNING_RATE,
+                               schedule=args.schedule)
     descent = maximize if args.maximize else minimize
-    result = descent(g, start, optimizer=args.optimizer, learning_rate=args.lr,
-                     max_iter=args.max_iter, tol=args.tol, line_search=args.line_search,
-                     **options)  # fmt: skip
+    result = descent(g, start, optimizer=optimizer, max_iter=args.max_iter, tol=args.tol,
+                     line_search=args.line_search)
     if args.json:
         print(json.dumps(_as_json(g, result), ensure_ascii=False, indent=1, allow_nan=False))
     else:

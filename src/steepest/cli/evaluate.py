@@ -72,10 +72,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _pictures(network: Any, images: Any, result: Any, folder: Path) -> list[str]:
     """Write the evaluation's pictures into ``folder`` (made if needed); their names."""
+    from steepest._files import make_folder
     from steepest.plot import save_figure
     from steepest.plot.digits import plot_confusion, plot_digits, plot_weights
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     figures = {"confusion.png": plot_confusion(result.confusion)}
     shown = slice(0, GRID)
     figures["digits.png"] = plot_digits(images[shown], result.predictions[shown],

@@ -187,13 +187,19 @@ def _check_outputs(args: argparse.Namespace) -> None:
         from steepest.plot._common import output_format
 
         output_format(args.plot)
+    from steepest._files import check_writable
+
+    for value in (args.out, args.plot):
+        if value is not None:
+            check_writable(value)  # an unwritable file found now, not after the training
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest train``."""
     import numpy as np
 
-    from steepest.descent.optimizers import make_optimizer
+    from steepest.cli._options import optimizer_from
+    from steepest.descent.schedules import decay_to
     from steepest.nn import Network, train
 
     setup = _settings(args)
@@ -210,8 +216,8 @@ def run(args: argparse.Namespace) -> int:
     network = Network(sizes, setup["activation"], output, seed=rng)
     steps = setup["epochs"] * -(-len(y) // setup["batch"])
     decay = setup["lr_decay"]
-    schedule = None if decay == 1 else (lambda t: decay ** (t / steps))
-    optimizer = make_optimizer(setup["optimizer"], setup["lr"], schedule=schedule)
+    schedule = None if decay == 1 else decay_to(decay, steps)
+    optimizer = optimizer_from(setup["optimizer"], setup["lr"], schedule=schedule)
 
     source = "the sample bundled with steepest" if data.source == "sample" else data.source
     print(f"data: {len(y):,} training and {len(test.labels):,} test images from {source}")

@@ -15,6 +15,7 @@ pictures (:mod:`steepest.plot.digits`), and any segmentation of several digits i
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,9 @@ __all__ = ["Evaluation", "evaluate", "prepare_image"]
 
 #: The side of an MNIST image, the box its digit is scaled into, and where its mass centre sits.
 SIDE, BOX, CENTRE = 28, 20, 14.0
+#: The largest picture :func:`prepare_image` reads (a 6000 × 4000 photo; about 1 GB of
+#: memory while it is prepared), checked from the file's header before decoding.
+MAX_IMAGE_PIXELS = 24_000_000
 _CHUNK = 4096  # examples per forward pass in evaluate (bounds the memory)
 
 
@@ -218,7 +222,8 @@ def prepare_image(image: Any) -> np.ndarray:
     Raises
     ------
     DataError
-        If the file is missing or not an image, or the picture has no ink (one flat colour).
+        If the file is missing or not an image, the picture has more than
+        :data:`MAX_IMAGE_PIXELS` pixels, or it has no ink (one flat colour).
 
     Examples
     --------
@@ -261,9 +266,20 @@ def _grey(image: Any) -> np.ndarray:
     if isinstance(image, (str, os.PathLike)):
         path = os.fspath(image)
         try:
-            with Image.open(path) as opened:
-                opened.load()
-                image = opened.copy()
+            with warnings.catch_warnings():  # the size is checked here, before decoding
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(path) as opened:  # reads the header only
+                    _check_pixels(opened.size, path)
+                    opened.load()
+                    image = opened.copy()
+        except DataError:
+            raise
+        except Image.DecompressionBombError as error:  # a header Pillow itself refuses
+            raise DataError(
+                f"{path!r} is larger than the {MAX_IMAGE_PIXELS / 1e6:g} megapixels steepest "
+                f"reads ({str(error).rstrip('.')})\nhint: a digit needs few pixels: scale "
+                "the picture down"
+            ) from None
         except FileNotFoundError:
             raise DataError(f"no image file at {path!r}") from None
         except IsADirectoryError:
@@ -277,6 +293,7 @@ def _grey(image: Any) -> np.ndarray:
     if isinstance(image, Image.Image):
         from PIL import ImageOps
 
+        _check_pixels(image.size, None)
         image = ImageOps.exif_transpose(image)  # a photo the way up its camera saw it
         if image.mode.startswith("I;16"):  # 16-bit grey: keep every level
             array = np.asarray(image, dtype=np.float64) / 65535.0
@@ -298,6 +315,19 @@ def _grey(image: Any) -> np.ndarray:
         sheet = 1.0 if ink < 0.5 else 0.0
         grey = alpha * grey + (1.0 - alpha) * sheet
     return grey
+
+
+def _check_pixels(size: tuple[int, int], path: str | None) -> None:
+    """Refuse a picture of more than :data:`MAX_IMAGE_PIXELS`, from its (width, height)."""
+    width, height = size
+    if width * height > MAX_IMAGE_PIXELS:
+        what = repr(path) if path is not None else "the image"
+        raise DataError(
+            f"{what} is {width:,} × {height:,} pixels ({width * height / 1e6:.1f} "
+            f"megapixels); steepest reads pictures of at most {MAX_IMAGE_PIXELS / 1e6:g} "
+            "megapixels\nhint: a digit needs few pixels: scale the picture down (MNIST's "
+            "are 28 × 28)"
+        )
 
 
 def _array(image: Any) -> np.ndarray:

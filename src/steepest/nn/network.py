@@ -28,7 +28,6 @@ is not dense.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -41,10 +40,13 @@ from steepest.errors import NetworkError, SteepestError
 from steepest.nn._backprop import Workspace, backprop_plan, forward
 from steepest.nn.activations import ACTIVATIONS, HIDDEN
 
-__all__ = ["FORMAT_VERSION", "Gradients", "Network"]
+__all__ = ["FORMAT_VERSION", "MAX_PARAMETERS", "Gradients", "Network"]
 
 FORMAT = "steepest-network"
 FORMAT_VERSION = 1
+#: The largest network (a float64 one of this size takes 800 MB, twice during training).
+MAX_PARAMETERS = 100_000_000
+MAX_LAYERS = 1000
 
 
 class Gradients(NamedTuple):
@@ -73,6 +75,13 @@ def _check_sizes(sizes: Any) -> tuple[int, ...]:
         raise NetworkError(
             f"sizes must list at least two positive whole numbers (inputs, ..., outputs), "
             f"e.g. [784, 30, 10]; got {sizes!r}"
+        )
+    count = sum(o * i + o for o, i in zip(values[1:], values[:-1], strict=False))
+    if len(values) > MAX_LAYERS or count > MAX_PARAMETERS:
+        raise NetworkError(
+            f"sizes {values if len(values) <= 8 else [*values[:8], '...']} make a network of "
+            f"{len(values)} layers and {count:,} parameters; at most {MAX_LAYERS} layers "
+            f"and {MAX_PARAMETERS:,} parameters\nhint: 784-100-10 has 79,510"
         )
     return tuple(values)
 
@@ -328,19 +337,21 @@ class Network:
                           self.params.copy())  # fmt: skip
 
     def save(self, path: str | Path) -> Path:
-        """Write the architecture and every parameter to ``path`` (an ``.npz`` file)."""
-        path = Path(path)
-        with path.open("wb") as file:
-            np.savez(
-                file, format=np.str_(FORMAT), version=np.int64(FORMAT_VERSION),
-                sizes=np.array(self.sizes, np.int64), activation=np.str_(self.activation),
-                output=np.str_(self.output), dtype=np.str_(self.dtype.name), params=self.params,
-            )
-        return path
+        """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
+
+        The file is written whole or not at all: to a temporary file beside ``path``,
+        renamed over it once complete, so an interrupted save leaves an older model intact.
+        """
+        from steepest.nn._file import save
+
+        return save(self, Path(path))
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
         """Read a network written by :meth:`save`; anything else is a ``NetworkError``.
+
+        Every size the file declares is checked (against the others, the real sizes of
+        its arrays and :data:`MAX_PARAMETERS`) before anything of that size is allocated.
 
         Examples
         --------
@@ -350,49 +361,9 @@ class Network:
         >>> bool((Network.load(file).params == net.params).all())
         True
         """
-        path = Path(path)
-        if not path.is_file():
-            raise NetworkError(f"no network file at {path}")
-        if not zipfile.is_zipfile(path):
-            raise NetworkError(f"{path} is not a steepest network file (not an .npz archive)")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                fields = {name: data[name] for name in data.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-            raise NetworkError(
-                f"{path} is not a readable steepest network file (.npz): {error}"
-            ) from None
-        return cls._from_fields(fields, path)
+        from steepest.nn._file import load
 
-    @classmethod
-    def _from_fields(cls, fields: dict[str, np.ndarray], path: Path) -> Network:
-        needed = ("format", "version", "sizes", "activation", "output", "dtype", "params")
-        if fields.get("format", np.str_("")).item() != FORMAT:
-            raise NetworkError(f"{path} is not a steepest network file (no '{FORMAT}' marker)")
-        missing = [name for name in needed if name not in fields]
-        if missing:
-            raise NetworkError(f"{path} is incomplete: it lacks {', '.join(missing)}")
-        version = int(fields["version"])
-        if version != FORMAT_VERSION:
-            raise NetworkError(
-                f"{path} has network format version {version}; this steepest reads version "
-                f"{FORMAT_VERSION}. hint: save it again with the steepest that trained it"
-            )
-        try:
-            net = cls(fields["sizes"].tolist(), str(fields["activation"]),
-                      str(fields["output"]), dtype=str(fields["dtype"]))
-        except (NetworkError, TypeError) as error:
-            raise NetworkError(f"{path} describes an unusable network: {error}") from None
-        params = fields["params"]
-        if params.shape != net.params.shape or params.dtype != net.dtype:
-            raise NetworkError(
-                f"{path} holds {params.shape} {params.dtype} parameters; the architecture "
-                f"{list(net.sizes)} needs ({net.params.size},) {net.dtype}"
-            )
-        if not np.isfinite(params).all():
-            raise NetworkError(f"{path} holds parameters that are not finite (NaN or inf)")
-        net.params[...] = params
-        return net
+        return load(cls, Path(path))
 
 
 def _rebuilt(sizes: Sequence[int], activation: str, output: str, dtype: str,

@@ -31,7 +31,9 @@ from steepest.nn.network import Network, _targets
 
 __all__ = ["History", "train"]
 
-#: Nielsen's learning rate for plain gradient descent on 784-30-10 (the default for "gd")
+#: The learning rate of :func:`train` when none is given for ``"gd"``: Nielsen's 3.0 for
+#: 784-30-10 with the quadratic cost. Other optimizers named take their own default
+#: (``Optimizer.default_learning_rate``); an optimizer object keeps its own rate.
 NIELSEN_LEARNING_RATE = 3.0
 
 
@@ -195,8 +197,9 @@ def train(
         784-30-10), otherwise the optimizer's own default. Ignored when
         ``optimizer`` is an object, which keeps its own.
     optimizer
-        A name from :mod:`steepest.descent.optimizers` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
-        or an optimizer object; it steps the network's one flat parameter vector.
+        A name from :mod:`steepest.descent.optimizers` (``"gd"``, ``"momentum"``, ``"adam"``,
+        ...) or an optimizer object; it steps the network's one flat parameter vector. An
+        object is not changed: training steps a :meth:`~steepest.Optimizer.fresh` copy.
     cost
         ``"quadratic"`` (``C = 1/2m Σ‖y − a‖²``) or ``"cross-entropy"`` (needs
         ``output="softmax"``), or a :class:`steepest.cost.Cost`.
@@ -250,6 +253,8 @@ def train(
     if learning_rate is None and isinstance(optimizer, str) and optimizer.strip().lower() == "gd":
         learning_rate = NIELSEN_LEARNING_RATE
     opt = make_optimizer(optimizer, learning_rate)
+    if opt is optimizer:  # a run never changes the object it was given
+        opt = opt.fresh()
     rng = as_generator(seed, "train", NetworkError)
     n_batches = -(-x.shape[0] // batch_size)
     history = History(settings={

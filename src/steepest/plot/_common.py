@@ -112,8 +112,59 @@ def default_bounds(g: Any, points: Any = None) -> Bounds:
     return tuple((float(c - half), float(c + half)) for c in centre)
 
 
+# Sizes a figure may ask for: beyond them a figure takes minutes or gigabytes.
+MAX_DPI = 1200
+MAX_PIXELS = 25_000_000  # of one picture (100 MB as RGBA)
+MAX_GRID_POINTS = 4_000_000  # grid points over all axes (2000 × 2000)
+MAX_LEVELS = 500  # contour levels
+MAX_ARROWS = 100  # gradient arrows per axis
+
+
+def check_count(value: Any, name: str, low: int, high: int, hint: str = "") -> int:
+    """``value`` as a whole number in ``[low, high]``, or a one-line SteepestError.
+
+    Examples
+    --------
+    >>> check_count(15, "arrows", 1, 100)
+    15
+    >>> check_count(10**8, "levels", 2, 500)
+    Traceback (most recent call last):
+    ...
+    steepest.errors.SteepestError: levels must be a whole number from 2 to 500; got 100000000
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number; got {type(value).__name__}")
+    if not low <= value <= high:
+        raise SteepestError(f"{name} must be a whole number from {low} to {high:,}; "
+                            f"got {value}" + (f"\nhint: {hint}" if hint else ""))
+    return int(value)
+
+
+def check_dpi(dpi: Any, size: tuple[float, float] | None = None) -> float:
+    """A resolution in ``(0, MAX_DPI]`` that gives a picture of ``size`` inches at most
+    :data:`MAX_PIXELS` pixels, or a one-line SteepestError."""
+    try:
+        value = float(dpi)
+    except (TypeError, ValueError):
+        raise TypeError(f"dpi must be a number; got {type(dpi).__name__}") from None
+    if not 0 < value <= MAX_DPI:
+        raise SteepestError(f"dpi must be above 0 and at most {MAX_DPI}; got {dpi}"
+                            "\nhint: 100 is the default, 300 suits print")
+    if size is not None:
+        width, height = round(size[0] * value), round(size[1] * value)
+        if width * height > MAX_PIXELS:
+            raise SteepestError(
+                f"dpi {dpi} makes a picture of {width:,} × {height:,} = "
+                f"{width * height / 1e6:.1f} million pixels; at most "
+                f"{MAX_PIXELS / 1e6:g} million\nhint: 300 suits print"
+            )
+    return value
+
+
 def grid(bounds: Bounds, num: int) -> list[np.ndarray]:
     """Coordinate arrays (``numpy.meshgrid``, 'xy' indexing) covering the box."""
+    most = int(MAX_GRID_POINTS ** (1 / max(1, len(bounds))))
+    check_count(num, "resolution", 2, most, "the default draws 200 points per axis")
     axes = [np.linspace(lo, hi, num) for lo, hi in bounds]
     return list(np.meshgrid(*axes))
 
@@ -158,21 +209,22 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = 100) -> Path:
     path
         Where to write it: ``*.png``, ``*.svg`` or ``*.pdf``.
     dpi
-        Pixels per inch for PNG.
+        Pixels per inch for PNG, at most :data:`MAX_DPI`; the picture may have at most
+        :data:`MAX_PIXELS` pixels.
 
     Returns
     -------
     pathlib.Path
         The file written.
     """
+    from steepest._files import atomic_write
+
     path = Path(path)
     fmt = output_format(path)
-    if not path.parent.exists():
-        raise SteepestError(
-            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"
-        )
+    check_dpi(dpi, tuple(fig.get_size_inches()))
     metadata = {"Software": None} if fmt == "png" else None
-    fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+    with atomic_write(path) as file:  # whole or not at all: an old file survives a Ctrl-C
+        fig.savefig(file, format=fmt, dpi=dpi, metadata=metadata)
     return path
 
 

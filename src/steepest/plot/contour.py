@@ -152,8 +152,12 @@ def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
 def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
     """The contour levels for values ``z``: see :func:`contour_map`'s ``levels``."""
     if not isinstance(levels, str):
-        if isinstance(levels, (int, np.integer)) and levels < 2:
-            raise SteepestError(f"levels must be at least 2; got {levels}")
+        if isinstance(levels, (int, np.integer)):
+            return _common.check_count(levels, "levels", 2, _common.MAX_LEVELS,
+                                       "the default draws about 15")
+        if np.size(levels) > _common.MAX_LEVELS:
+            raise SteepestError(f"levels lists {np.size(levels):,} values; at most "
+                                f"{_common.MAX_LEVELS}")
         return levels
     if levels != "auto":
         raise SteepestError(f"levels must be a number, a list or 'auto'; got {levels!r}")
@@ -243,6 +247,8 @@ def draw_gradient_field(
     """
     if not isinstance(arrows, (int, np.integer)) or arrows < 1:
         raise SteepestError(f"arrows must be a positive whole number per axis; got {arrows!r}")
+    _common.check_count(arrows, "arrows", 1, _common.MAX_ARROWS,
+                        "the default draws 15 per axis; 0 draws none")
     (x0, x1), (y0, y1) = box
     dx, dy = (x1 - x0) / arrows, (y1 - y0) / arrows
     xs = x0 + dx * (np.arange(arrows) + 0.5)

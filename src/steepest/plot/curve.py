@@ -81,6 +81,8 @@ def graph(
             top, bottom = fig.add_subplot(), None
     else:
         fig, top, bottom = ax.figure, ax, None
+    _common.check_count(resolution, "resolution", 2, _common.MAX_GRID_POINTS,
+                        "the default draws 400 points")
     x = np.linspace(x0, x1, resolution)
     with np.errstate(all="ignore"):
         y = np.asarray(g.equation(x), dtype=float) * np.ones_like(x)

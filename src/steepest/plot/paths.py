@@ -244,7 +244,7 @@ def plot_result(
 ) -> Figure:
     """A descent at a glance: its path on the contour map (or graph) and its values.
 
-    This is what ``Result.plot()`` draws. Without ``f`` (or for more than two
+    ``plot_result(steepest.minimize(f, start), f)``. Without ``f`` (or for more than two
     variables) only the value against iteration is shown.
 
     Parameters

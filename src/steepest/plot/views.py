@@ -1,4 +1,4 @@
-"""The right picture of a function for its number of variables: what ``Gradient.plot()`` draws.
+"""The right picture of a function for its number of variables: ``plot_gradient``.
 
 One variable: the graph with tangents and the derivative. Two: the contour map with the
 gradient field, the surface, or both side by side. More: a clear error unless the others

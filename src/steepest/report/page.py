@@ -83,6 +83,9 @@ class Report:
         >>> "<pre>x = 1</pre>" in path.read_text()
         True
         """
+        from steepest._files import atomic_write
+
         path = Path(folder) / "index.html"
-        path.write_text(self.to_html(), encoding="utf-8")
+        with atomic_write(path, "w", encoding="utf-8") as file:
+            file.write(self.to_html())
         return path

@@ -25,6 +25,11 @@ __all__ = ["TourSummary", "run_tour"]
 
 SEED_EQUATION = "x^2 sin(y)"
 SEED_POINT = (1.0, 2.0)
+#: Every file a tour writes: a folder holding nothing else may be replaced by a new tour.
+TOUR_FILES = frozenset({
+    "index.html", "surface.png", "contour.png", "descent.png", "ascent.png", "rosenbrock.png",
+    "cost.png", "digits.png", "weights.png",
+})
 
 
 @dataclass
@@ -51,7 +56,11 @@ def run_tour(
     Parameters
     ----------
     out
-        The output folder (created if needed).
+        The output folder, created if needed. It is written whole: assembled beside it
+        and moved into place at the end, so an interrupted tour leaves an earlier report
+        as it was. An existing folder is replaced only if it holds nothing but a
+        report's files (:data:`TOUR_FILES`), else an
+        :class:`~steepest.errors.OutputError`.
     quick
         A shorter run (smaller grids, fewer steps, a short training on the sample).
     data_dir
@@ -66,11 +75,11 @@ def run_tour(
     -------
     TourSummary
     """
+    from steepest._files import replace_folder
     from steepest.plot import save_figure
 
     start = time.perf_counter()
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     say = echo or (lambda line: None)
     report = Report(
         "The steepest tour",
@@ -79,20 +88,25 @@ def run_tour(
     )
     summary = TourSummary(folder, folder / "index.html")
 
-    def figure(fig: Any, name: str) -> str:
-        path = save_figure(fig, folder / name, dpi=90 if quick else 110)
-        summary.figures.append(path)
-        return name
+    def build(aside: Path) -> None:
+        def figure(fig: Any, name: str) -> str:
+            save_figure(fig, aside / name, dpi=90 if quick else 110)
+            summary.figures.append(folder / name)
+            return name
 
-    steps = [_gradient_step, _pictures_step, _descent_step, _cost_step, _digits_step]
-    for number, step in enumerate(steps, 1):
-        began = time.perf_counter()
-        section, line = step(figure, quick=quick, data_dir=data_dir, seed=seed)
-        section.title = f"{number}. {section.title}"
-        report.add(section)
-        summary.lines.append(f"{number}. {line}")
-        say(f"{number}. {line}  ({time.perf_counter() - began:.1f} s)")
-    report.write(folder)
+        steps = [_gradient_step, _pictures_step, _descent_step, _cost_step, _digits_step]
+        for number, step in enumerate(steps, 1):
+            began = time.perf_counter()
+            section, line = step(figure, quick=quick, data_dir=data_dir, seed=seed)
+            section.title = f"{number}. {section.title}"
+            report.add(section)
+            summary.lines.append(f"{number}. {line}")
+            say(f"{number}. {line}  ({time.perf_counter() - began:.1f} s)")
+        report.write(aside)
+
+    # assembled aside and moved into place whole: an interrupted tour leaves the old
+    # report as it was; only a folder of an earlier tour's files is replaced
+    replace_folder(folder, build, lambda entry: entry.is_file() and entry.name in TOUR_FILES)
     summary.seconds = time.perf_counter() - start
     return summary
 
