@@ -368,15 +368,17 @@ class Network:
         return _rebuilt, (self.sizes, self.activation, self.output, self.dtype.name,
                           self.params.copy())  # fmt: skip
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, *, trained_on: str | None = None) -> Path:
         """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
 
         The file is written whole or not at all: to a temporary file beside ``path``,
         renamed over it once complete, so an interrupted save leaves an older model intact.
+        ``trained_on`` (``"sample"`` or ``"mnist"``) records the data the network learned
+        from; :func:`steepest.nn._file.trained_on` reads it back.
         """
         from steepest.nn._file import save
 
-        return save(self, Path(path))
+        return save(self, Path(path), trained_on=trained_on)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
