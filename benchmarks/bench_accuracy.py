@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import load, processor
+from _timing import load, processor_name
 
 
 @dataclass
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
     preset = PRESETS[args.preset]
     data = load_mnist_sample() if args.sample else load_mnist(args.data_dir, download=False)
-    print(f"processor: {processor()}; {load()} at start")
+    print(f"processor: {processor_name()}; {load()}")
     print(f"data: {len(data.train[1]):,} training and {len(data.test[1]):,} test images "
           f"({'the bundled sample' if args.sample else args.data_dir})")
     print(f"recipe '{preset.name}': {preset.about}")

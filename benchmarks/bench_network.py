@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import processor
+from _timing import processor_name
 
 #: issue targets: median over seeds of the best-epoch test accuracy within 30 epochs
 ACCURACY_TARGETS = {
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from steepest.data import load_mnist
 
-    print(f"processor: {processor()}")
+    print(f"processor: {processor_name()}")
     print(blas_report())
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
           f"(other work on the machine slows every figure below)")

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import load, processor
+from _timing import load, processor_name
 
 GRID = [
     ([784, 30, 10], (10, 32, 64, 128, 256)),
@@ -41,12 +41,12 @@ def step_seconds(sizes: list[int], m: int, threads: int, budget: float) -> float
     from threadpoolctl import threadpool_limits
 
     from steepest.cost import get_cost
+    from steepest.descent.optimizers import make_optimizer
     from steepest.nn import Network
-    from steepest.optim import make_optimizer
 
     rng = np.random.default_rng(0)
     net = Network(sizes, "relu", "softmax", seed=0)
-    plan = net._backprop_for(m, get_cost("cross-entropy"))
+    plan = net.backprop_for(m, get_cost("cross-entropy"))
     params, grads = [net.params], [net.grads]
     optimizer = make_optimizer("adam", 1e-3)
     xs = [rng.random((m, sizes[0]), dtype=np.float32) for _ in range(8)]
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     from steepest.nn.blas import MIN_PARALLEL_PRODUCT, available_cores, blas_threads_for
 
     cores = available_cores()
-    print(f"processor: {processor()}; {load()} at start")
+    print(f"processor: {processor_name()}; {load()}")
     print(f"a step: backpropagation of a mini-batch (ReLU, softmax, cross-entropy) and one "
           f"Adam step; median of 5 timings; rule threshold {MIN_PARALLEL_PRODUCT:,}")
     if cores == 1:

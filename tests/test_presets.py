@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from steepest.data import load_mnist_sample
+from steepest.descent.optimizers import Adam, GradientDescent
 from steepest.errors import NetworkError
 from steepest.nn.presets import PRESETS, Preset
-from steepest.optim import Adam, GradientDescent
 
 
 def test_the_table_holds_the_default_the_quick_and_nielsens_setup() -> None:

@@ -1,4 +1,4 @@
-"""Tests of steepest.schedules: the cosine decay (the others are tested with the optimizers)."""
+"""Tests of steepest.descent.schedules: the cosine decay (the rest: test_optim.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from steepest.errors import DescentError
-from steepest.optim import Adam, GradientDescent
-from steepest.schedules import cosine_decay
+from steepest.descent.optimizers import Adam, GradientDescent
+from steepest.descent.schedules import cosine_decay
+from steepest.errors import OptimizerError
 
 
 def test_cosine_decay_falls_from_one_to_final_along_half_a_cosine() -> None:
@@ -41,11 +41,11 @@ def test_cosine_decay_drives_an_optimizer_step_by_step() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "words"),
     [
-        ({"steps": 0}, DescentError, "'steps' parameter of cosine_decay"),
-        ({"steps": 2.5}, DescentError, "whole number"),
-        ({"steps": True}, DescentError, "whole number"),
-        ({"steps": 10, "final": 1.5}, DescentError, r"'final'.*\[0, 1\]"),
-        ({"steps": 10, "final": -0.1}, DescentError, r"'final'.*\[0, 1\]"),
+        ({"steps": 0}, OptimizerError, "'steps' parameter of cosine_decay"),
+        ({"steps": 2.5}, OptimizerError, "whole number"),
+        ({"steps": True}, OptimizerError, "whole number"),
+        ({"steps": 10, "final": 1.5}, OptimizerError, r"'final'.*\[0, 1\]"),
+        ({"steps": 10, "final": -0.1}, OptimizerError, r"'final'.*\[0, 1\]"),
         ({"steps": 10, "final": "0"}, TypeError, "'final' parameter of cosine_decay"),
     ],
 )

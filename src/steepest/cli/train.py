@@ -135,6 +135,12 @@ def load_data(args: argparse.Namespace) -> Any:
     try:
         return load_mnist(args.data_dir)
     except DataError as error:
+        first = str(error).splitlines()[0]
+        if "could be reached (offline?)" in first:  # one line, and the remedy in flags
+            raise DataError(
+                f"{first}\nhint: add --sample to use the 5,000 training and 1,000 test "
+                "digits bundled with steepest, or --data-dir DIR with the four MNIST files"
+            ) from None
         raise DataError(
             f"{error}\nhint: add --sample to use the 5,000 training and 1,000 test digits "
             "bundled with steepest (no download needed)"
@@ -165,7 +171,7 @@ def _settings(args: argparse.Namespace) -> Any:
         if chosen[key] < 1:
             raise UsageError(f"{flag} must be at least 1; got {chosen[key]}")
     if chosen["lr"] is not None and not chosen["lr"] > 0:
-        raise UsageError(f"--lr must be a positive number; got {chosen['lr']}")
+        raise UsageError(f"--lr must be a positive number, got {chosen['lr']:g}")
     cosine = chosen["schedule"] == "cosine"
     if not (0 <= chosen["lr_decay"] <= 1 and (cosine or chosen["lr_decay"] > 0)):
         span = "[0, 1] for a cosine schedule" if cosine else "(0, 1] (1: constant)"
@@ -205,12 +211,18 @@ def _check_outputs(args: argparse.Namespace) -> None:
         from steepest.plot._common import output_format
 
         output_format(args.plot)
+    from steepest._files import check_writable
+
+    for value in (args.out, args.plot):
+        if value is not None:
+            check_writable(value)  # an unwritable file found now, not after the training
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest train``."""
     import numpy as np
 
+    from steepest.cli._options import optimizer_from
     from steepest.nn import train
 
     setup = _settings(args)
@@ -223,7 +235,9 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
     rng = np.random.default_rng(seed)
     network = setup.network(x.shape[1], 10, seed=rng)
-    optimizer = setup.make_optimizer(len(y))
+    steps = setup.epochs * -(-len(y) // setup.batch_size)
+    optimizer = optimizer_from(setup.optimizer, setup.learning_rate,
+                               schedule=setup.learning_rate_schedule(steps))
 
     source = "the sample bundled with steepest" if data.source == "sample" else data.source
     print(f"data: {len(y):,} training and {len(test.labels):,} test images from {source}")
@@ -246,7 +260,8 @@ def run(args: argparse.Namespace) -> int:
         print("steepest: interrupted before the first epoch ended; nothing was saved",
               file=sys.stderr)
         return 130
-    network.save(args.out)
+    # the file says what it learned from, so that evaluate scores it on the same data
+    network.save(args.out, trained_on="sample" if data.source == "sample" else "mnist")
     if args.plot is not None:
         from steepest.plot import save_figure
         from steepest.plot.digits import plot_history

@@ -4,7 +4,7 @@
 (``--preset``), and the explorer and the tour can watch the quick one. A
 :class:`Preset` says everything a run needs (layers, activation, cost, optimizer,
 learning rate and its schedule, mini-batch, epochs, label smoothing), makes the
-network and the optimizer, and runs :func:`~steepest.nn.train.train`.
+network and the optimizer, and runs :func:`~steepest.nn.training.train`.
 
 Why the default is what it is (measured on a 2-core AMD EPYC, full MNIST, seeds 0-2; see
 ``docs/training.md`` and ``benchmarks/bench_accuracy.py``): two hidden layers of 512 ReLU
@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
+from steepest.descent.optimizers import Optimizer, make_optimizer
+from steepest.descent.schedules import Schedule, cosine_decay, decay_to
 from steepest.errors import NetworkError
 from steepest.nn.network import Network
-from steepest.nn.train import History, train
-from steepest.optim import Optimizer, make_optimizer
-from steepest.schedules import Schedule, cosine_decay
+from steepest.nn.training import History, train
 
 __all__ = ["PRESETS", "SCHEDULE_SHAPES", "Preset"]
 
@@ -64,7 +64,7 @@ class Preset:
         ``lr_decay``, ``"exponential"`` by a constant factor each step to ``lr_decay``
         (which must then be above 0); ``"constant"`` ignores ``lr_decay``.
     label_smoothing
-        ε of :func:`~steepest.nn.train.train`'s ``label_smoothing``.
+        ε of :func:`~steepest.nn.training.train`'s ``label_smoothing``.
     about
         One line for people: what the setup is for and what it reached.
     """
@@ -117,7 +117,7 @@ class Preset:
         if self.schedule == "cosine":
             return cosine_decay(steps, final=decay)
         if self.schedule == "exponential" and decay != 1:
-            return lambda t: decay ** (t / steps)
+            return decay_to(decay, steps)
         return None
 
     def make_optimizer(self, examples: int) -> Optimizer:
@@ -133,7 +133,7 @@ class Preset:
         """Train a new network on ``data`` with this setup; return it and its history.
 
         ``seed`` draws the initial weights and then the mini-batch order; ``options``
-        go to :func:`~steepest.nn.train.train` (``progress``, ``blas_threads``, ...).
+        go to :func:`~steepest.nn.training.train` (``progress``, ``blas_threads``, ...).
 
         Examples
         --------
