@@ -3,10 +3,12 @@
 For each network and mini-batch size in a grid, times a training step (backpropagation of
 a mini-batch and one Adam step, as :func:`steepest.nn.train` takes it) with BLAS held to
 one thread and with every core this process may use, and prints both, their ratio, the
-largest product of the step (``m · n_in · n_out`` multiply-adds), and the thread count
-that :func:`steepest.nn.blas.blas_threads_for` picks, marked ``ok`` when it picked the
-faster setting (within 5%). Last, the product sizes at which every core first won and one
-thread last won: the threshold ``MIN_PARALLEL_PRODUCT`` belongs between them.
+largest product of the step (``m · n_in · n_out`` multiply-adds), the thread count that
+:func:`steepest.nn.blas.blas_threads_for` picks from the work (``ok`` when it picked the
+faster setting, or one within 5%), and what ``train``'s ``blas_threads="auto"`` takes at
+that moment (:func:`~steepest.nn.blas.choose_blas_threads`: no more than the idle cores).
+Last, the product sizes at which every core first won and one thread last won: the
+threshold ``MIN_PARALLEL_PRODUCT`` belongs between them.
 
 Threads that wait for a core busy with another program make products far slower, so this
 figure means something only on a quiet machine: the load average is printed at the start
@@ -76,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds of timing per setting (default 0.5)")
     args = parser.parse_args(argv)
 
-    from steepest.nn.blas import MIN_PARALLEL_PRODUCT, available_cores, blas_threads_for
+    from steepest.nn.blas import (
+        MIN_PARALLEL_PRODUCT,
+        available_cores,
+        blas_threads_for,
+        choose_blas_threads,
+    )
 
     cores = available_cores()
     print(f"processor: {processor_name()}; {load()}")
@@ -86,22 +93,27 @@ def main(argv: list[str] | None = None) -> int:
         print("one core available: nothing to compare")
         return 0
     print(f"{'network':>16} {'m':>4} {'largest':>12} {'1 thread':>10} {f'{cores} threads':>10} "
-          f"{'ratio':>6}  rule")
-    wins_many, wins_one, right = [], [], 0
+          f"{'ratio':>6}  rule  auto")
+    wins_many, wins_one, right, auto_right = [], [], 0, 0
     cases = [(sizes, m) for sizes, batches in GRID for m in batches]
     for sizes, m in cases:
         largest = m * max(a * b for a, b in itertools.pairwise(sizes))
         one = step_seconds(sizes, m, 1, args.budget)
         many = step_seconds(sizes, m, cores, args.budget)
         chosen = blas_threads_for(sizes, m, cores)
+        auto = choose_blas_threads(sizes, m)
         faster = cores if many < one else 1
         ok = chosen == faster or abs(one - many) < 0.05 * min(one, many)
+        auto_ok = auto == faster or abs(one - many) < 0.05 * min(one, many)
         right += ok
+        auto_right += auto_ok
         (wins_many if many < 0.95 * one else wins_one).append(largest)
         print(f"{'-'.join(map(str, sizes)):>16} {m:4d} {largest:12,} {one * 1e6:8.0f}µs "
-              f"{many * 1e6:8.0f}µs {one / many:6.2f}  {chosen} {'ok' if ok else 'WRONG'}",
+              f"{many * 1e6:8.0f}µs {one / many:6.2f}  {chosen} {'ok' if ok else 'WRONG'}"
+              f"  {auto} {'ok' if auto_ok else 'WRONG'}",
               flush=True)
-    print(f"the rule picked the faster setting (or one within 5%) in {right} of {len(cases)}")
+    print(f"the rule picked the faster setting (or one within 5%) in {right} of {len(cases)}; "
+          f"'auto' (the rule, capped by the idle cores) in {auto_right}")
     if wins_many:
         print(f"every core won by 5% or more from a largest product of {min(wins_many):,}")
     above = [size for size in wins_one if wins_many and size > min(wins_many)]
