@@ -222,7 +222,8 @@ def train(
         each of the others (K classes) instead of 1 and 0, which keeps the network from
         growing ever more confident on the training images (Szegedy et al., 2016); 0
         (the default) trains on the labels as given. The ``test`` data is scored against
-        its own labels.
+        its own labels; the training cost is measured against the smoothed targets, so
+        it cannot fall below their entropy (0.50 for ε = 0.1 and 10 classes).
     blas_threads
         How many threads BLAS (OpenBLAS, MKL) may use during training, set through
         ``threadpoolctl`` and restored on return. ``"auto"`` (the default) lets the
