@@ -56,7 +56,7 @@ from steepest.check._wire import (
     encode,
     message,
 )
-from steepest.errors import SteepestError
+from steepest.errors import CheckError
 
 __all__ = ["MAX_TIMEOUT", "UNREADABLE", "Outcome", "Target", "Unusual", "parse_target", "run_calls"]
 
@@ -114,20 +114,20 @@ def parse_target(spec: str, default_name: str, option: str = "target") -> Target
     where, name = where.strip(), name.strip()
     example = f"answer.py:{default_name}"
     if not where or not name.isidentifier():
-        raise SteepestError(
+        raise CheckError(
             f"{option} {spec!r} does not name a function\nhint: write it as {example} "
             f"(a file and the function's name) or module:{default_name}"
         )
     if where.endswith(".py") or os.sep in where or "/" in where:
         path = Path(where).expanduser()
         if not path.is_file():
-            raise SteepestError(
+            raise CheckError(
                 f"{option}: no file {str(path)!r} (looked from {os.getcwd()})\n"
                 f"hint: give the path to your Python file, e.g. {example}"
             )
         return Target(spec, name, path=path.resolve())
     if not all(part.isidentifier() for part in where.split(".")):
-        raise SteepestError(
+        raise CheckError(
             f"{option} {spec!r}: {where!r} is neither a .py file nor a module name\n"
             f"hint: write it as {example}"
         )
@@ -188,7 +188,7 @@ def run_calls(
         return [call(function, local_arguments(args)) for args in calls]
     target = function if isinstance(function, Target) else parse_target(function, default_name)
     if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails too; inf would overflow the wait
-        raise SteepestError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
+        raise CheckError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
                             "\nhint: a few seconds are plenty for an exercise")
     return _run_in_child(target, [tuple(args) for args in calls], float(timeout))
 
@@ -250,26 +250,26 @@ def _converse(
         tail = stderr.read().decode(errors="replace").strip().splitlines()[-5:]
         why = (f"it did not start within {_STARTUP:g} s" if ready is None else pipe.ended()
                if ready is EOF else f"it sent {ready}")
-        raise SteepestError(f"could not start a Python process to run your function ({why}):\n"
+        raise CheckError(f"could not start a Python process to run your function ({why}):\n"
                             + "\n".join(tail))
     try:
         loaded = pipe.receive(timeout)
         if isinstance(loaded, dict):
             if loaded.get("kind") == "unusable" and set(loaded) == {"kind", "reason"}:
-                raise SteepestError(_text(loaded["reason"]))
+                raise CheckError(_text(loaded["reason"]))
             if loaded != {"kind": "loaded"}:
                 raise UnreadableError("a message of another kind where the end of the "
                                       "import was expected")
     except UnreadableError as error:
-        raise SteepestError(f"importing {target}: {UNREADABLE}: it sent {error}") from None
+        raise CheckError(f"importing {target}: {UNREADABLE}: it sent {error}") from None
     if loaded is None:
-        raise SteepestError(
+        raise CheckError(
             f"importing {target} did not finish within {timeout:g} s\n"
             "hint: does the file run a long computation or a loop when imported? "
             "keep module-level code quick (or under if __name__ == '__main__':)"
         )
     if loaded is EOF:
-        raise SteepestError(f"importing {target} failed: {pipe.ended()}; does the file call "
+        raise CheckError(f"importing {target} failed: {pipe.ended()}; does the file call "
                             "os._exit?")
     outcomes: list[Outcome] = []
     for i, count in enumerate(arguments):
