@@ -45,7 +45,7 @@ from steepest._validate import check_fraction, check_positive
 from steepest.descent.schedules import (
     SCHEDULES,
     Schedule,
-    _check_schedule,
+    check_schedule,
     exponential_decay,
     inverse_sqrt,
     inverse_time,
@@ -105,7 +105,7 @@ class Optimizer:
         if learning_rate is None:
             learning_rate = self.default_learning_rate
         self._learning_rate = check_positive(owner, "learning_rate", learning_rate)
-        self.schedule = _check_schedule(owner, schedule)
+        self.schedule = check_schedule(owner, schedule)
         self.state: list[dict[str, np.ndarray]] = []
         self._scratch: list[np.ndarray] = []
         self._rates: list[np.ndarray] = []  # per parameter, a 0-d array of its dtype

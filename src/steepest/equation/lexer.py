@@ -1,10 +1,10 @@
 """The equation lexer: text in, tokens out, and the errors that quote the text.
 
-:class:`_Lexer` reads numbers as exact SymPy rationals (bounded in digits and exponent),
+:class:`Lexer` reads numbers as exact SymPy rationals (bounded in digits and exponent),
 splits words into names by the rules of ``docs/parsing.md`` (the longest known or
 declared name first, else one letter with its subscript, so ``xsin`` is ``x`` then
 ``sin``), and turns Unicode operators, superscripts and subscripts into their plain
-forms. :func:`_error` builds the :class:`~steepest.errors.EquationError` every stage
+forms. :func:`equation_error` builds the :class:`~steepest.errors.EquationError` every stage
 raises, quoting the text with a caret under the problem.
 
 Left out: what a sequence of tokens means (:mod:`steepest.equation.grammar`), the tables of known
@@ -20,17 +20,17 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest.equation.guards import _TOO_BIG_HINT, MAX_DIGITS, MAX_NUMBER_DIGITS, MAX_TOKENS
+from steepest.equation.guards import MAX_DIGITS, MAX_NUMBER_DIGITS, MAX_TOKENS, TOO_BIG_HINT
 from steepest.equation.vocabulary import (
-    _GREEK_NAMES,
-    _INVISIBLE,
-    _OPERATORS,
-    _ROOT_SIGNS,
-    _SUBSCRIPTS,
-    _SUPERSCRIPTS,
     CONSTANTS,
     FUNCTIONS,
     GREEK,
+    GREEK_NAMES,
+    INVISIBLE,
+    OPERATORS,
+    ROOT_SIGNS,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
 )
 from steepest.errors import EquationError
 
@@ -65,7 +65,7 @@ _DIGIT_SUBSCRIPT = re.compile(r"([A-Za-z]+?)(_?)(\d+)")
 # ------------------------------------------------------------------ errors
 
 
-def _error(
+def equation_error(
     text: str,
     message: str,
     start: int | None,
@@ -114,7 +114,7 @@ def _known_functions() -> str:
 # ------------------------------------------------------------------ tokens
 
 
-class _Token(NamedTuple):
+class Token(NamedTuple):
     kind: str  # number, var, const, func, op, super, end
     text: str  # the name or the canonical operator
     start: int
@@ -123,7 +123,7 @@ class _Token(NamedTuple):
     value: object = None  # number, constant or superscript value; a var's whole word
 
 
-def _other_spelling(name: str) -> str:
+def other_spelling(name: str) -> str:
     """The same subscripted name spelled the other way: x2 ↔ x_2 ('' if not subscripted)."""
     match = _DIGIT_SUBSCRIPT.fullmatch(name)
     if match is None:
@@ -139,7 +139,7 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
     sci = sci if sci is not None else sci_only
     digits = len(whole) + len(frac)
     if digits > MAX_NUMBER_DIGITS:
-        raise _error(
+        raise equation_error(
             text,
             f"the number {match.group()[:20]}… has {digits} digits",
             match.start(),
@@ -149,12 +149,12 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
     power = -len(frac)
     if sci is not None:
         if len(sci.lstrip("+-")) > 5 or abs(int(sci)) > MAX_DIGITS:
-            raise _error(
+            raise equation_error(
                 text,
                 f"the number {match.group()!r} has an exponent beyond ±{MAX_DIGITS}",
                 match.start(),
                 match.end(),
-                _TOO_BIG_HINT,
+                TOO_BIG_HINT,
             )
         power += int(sci)
     mantissa = int(whole + frac)
@@ -163,28 +163,28 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
     return sympy.Rational(mantissa, 10**-power)
 
 
-class _Lexer:
+class Lexer:
     """Splits the text into tokens, reading words into names by the documented rules."""
 
     def __init__(self, text: str, declared: Sequence[str] | None, source: str) -> None:
         self.text = text
         self.declared = frozenset(declared) if declared is not None else None
         self.source = source  # where the declared names came from, for hints
-        known = set(FUNCTIONS) | set(CONSTANTS) | _GREEK_NAMES | set(self.declared or ())
+        known = set(FUNCTIONS) | set(CONSTANTS) | GREEK_NAMES | set(self.declared or ())
         self.longest = max(map(len, known))
-        self.tokens: list[_Token] = []
+        self.tokens: list[Token] = []
 
     def error(
         self, message: str, start: int | None, end: int | None = None, hint: str | None = None
     ) -> EquationError:
-        return _error(self.text, message, start, end, hint)
+        return equation_error(self.text, message, start, end, hint)
 
-    def run(self, begin: int) -> list[_Token]:
+    def run(self, begin: int) -> list[Token]:
         text, i, n = self.text, begin, len(self.text)
         while i < n:
             c = text[i]
             space = i == begin or text[i - 1].isspace()
-            if c.isspace() or c in _INVISIBLE:
+            if c.isspace() or c in INVISIBLE:
                 i += 1
             elif c in _DIGITS or (c == "." and text[i + 1 : i + 2] in _DIGITS_NONEMPTY):
                 match = _NUMBER.match(text, i)
@@ -204,24 +204,24 @@ class _Lexer:
                 word, i = match.group(), match.end()
                 subscript = _SUB_RUN.match(text, i)
                 if subscript is not None:  # x₁₂ reads as x12: one character per digit
-                    word, i = word + subscript.group().translate(_SUBSCRIPTS), subscript.end()
+                    word, i = word + subscript.group().translate(SUBSCRIPTS), subscript.end()
                 self.word(word, match.start(), space)
             elif c in GREEK:
                 i = self.greek(i, space)
             elif c == "*" and text[i + 1 : i + 2] == "*":
                 self.add("op", "^", i, i + 2, space)
                 i += 2
-            elif c in _OPERATORS:
-                self.add("op", _OPERATORS[c], i, i + 1, space)
+            elif c in OPERATORS:
+                self.add("op", OPERATORS[c], i, i + 1, space)
                 i += 1
-            elif c in _ROOT_SIGNS:
-                self.add("func", _ROOT_SIGNS[c], i, i + 1, space)
+            elif c in ROOT_SIGNS:
+                self.add("func", ROOT_SIGNS[c], i, i + 1, space)
                 i += 1
             elif c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺":
                 match = _SUPER_RUN.match(text, i)
                 if match is None:
                     raise self.error(f"{c!r} must be followed by a superscript digit", i)
-                value = int(match.group().translate(_SUPERSCRIPTS))
+                value = int(match.group().translate(SUPERSCRIPTS))
                 self.add("super", match.group(), i, match.end(), space, value)
                 i = match.end()
             elif c in "₀₁₂₃₄₅₆₇₈₉":
@@ -244,7 +244,7 @@ class _Lexer:
     def add(
         self, kind: str, text: str, start: int, end: int, space: bool, value: object = None
     ) -> None:
-        self.tokens.append(_Token(kind, text, start, end, space, value))
+        self.tokens.append(Token(kind, text, start, end, space, value))
 
     def greek(self, i: int, space: bool) -> int:
         name = GREEK[self.text[i]]
@@ -252,7 +252,7 @@ class _Lexer:
         subscript = _SUB_RUN.match(self.text, end)
         suffix = _SUFFIX.match(self.text, end)
         if subscript is not None:
-            name += subscript.group().translate(_SUBSCRIPTS)
+            name += subscript.group().translate(SUBSCRIPTS)
             end = subscript.end()
         elif suffix is not None:
             name += suffix.group()
@@ -290,7 +290,7 @@ class _Lexer:
                     hint = "a name starts with a letter; " + hint
                 raise self.error(f"unknown name {word!r}", *bad, hint=hint)
             known = self.known_at(word, i)
-            stem = known if known in _GREEK_NAMES else word[i]
+            stem = known if known in GREEK_NAMES else word[i]
             suffix = _SUFFIX.match(word, i + len(stem))
             subscripted = stem + suffix.group() if suffix else ""
             piece = known if known and len(known) >= len(subscripted) else subscripted
@@ -317,7 +317,7 @@ class _Lexer:
             piece = word[i : i + length]
             if piece in declared or piece in FUNCTIONS or piece in CONSTANTS:
                 return piece
-            if piece in _GREEK_NAMES:
+            if piece in GREEK_NAMES:
                 return piece
         return ""
 
@@ -331,8 +331,8 @@ class _Lexer:
             self.add("func", name, start, end, space)
         elif name in CONSTANTS:
             self.add("const", name, start, end, space, CONSTANTS[name])
-        elif declared is not None and _other_spelling(name) in declared:
-            self.add("var", _other_spelling(name), start, end, space, word)
+        elif declared is not None and other_spelling(name) in declared:
+            self.add("var", other_spelling(name), start, end, space, word)
         elif declared is not None:
             raise self.unknown_variable(name, start, end, word)
         else:
