@@ -48,7 +48,7 @@ _LAZY: dict[str, str] = {
     "minimize": "steepest.descent.run",
     "maximize": "steepest.descent.run",
     "Result": "steepest.descent.result",
-    "Optimizer": "steepest.descent.optimizers",
+    "Optimizer": "steepest.descent.protocol",
     "GradientDescent": "steepest.descent.optimizers",
     "Momentum": "steepest.descent.optimizers",
     "Nesterov": "steepest.descent.optimizers",

@@ -1,6 +1,7 @@
 """Gradient descent, written once for both worlds: an equation's point and a network's weights.
 
-:mod:`~steepest.descent.optimizers` holds the optimizers (one protocol, six classes) and
+:mod:`~steepest.descent.optimizers` holds the optimizers (six classes following one
+protocol, :mod:`~steepest.descent.protocol`) and
 :mod:`~steepest.descent.schedules` their step-size schedules; :mod:`~steepest.descent.run`
 holds :func:`minimize` and :func:`maximize` (their :class:`Result` is in
 :mod:`~steepest.descent.result`), which drive
@@ -29,7 +30,7 @@ _LAZY: dict[str, str] = {
     "Momentum": "steepest.descent.optimizers",
     "Nesterov": "steepest.descent.optimizers",
     "OPTIMIZERS": "steepest.descent.optimizers",
-    "Optimizer": "steepest.descent.optimizers",
+    "Optimizer": "steepest.descent.protocol",
     "RMSProp": "steepest.descent.optimizers",
     "make_optimizer": "steepest.descent.optimizers",
     "SCHEDULES": "steepest.descent.schedules",
