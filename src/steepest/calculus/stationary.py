@@ -72,11 +72,20 @@ class StationaryPoint:
     exact: tuple[sympy.Expr, ...] | None = None
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, names: Sequence[str] | None = None) -> str:
+        """One line: ``minimum at x = 1, value -2`` (with the name of a single variable),
+        else ``saddle at (0, 0), value 0``."""
         if self.exact is not None:
-            where = ", ".join(str(c) for c in self.exact)
+            coords = [str(c) for c in self.exact]
         else:
-            where = ", ".join(f"{c:.6g}" for c in self.point)
-        return f"{self.kind} at ({where}), value {self.value:.6g}"
+            coords = [f"{c:.6g}" for c in self.point]
+        if names is not None and len(names) == 1 == len(coords):
+            where = f"{names[0]} = {coords[0]}"
+        else:
+            where = f"({', '.join(coords)})"
+        return f"{self.kind} at {where}, value {self.value:.6g}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -368,15 +368,17 @@ class Network:
         return _rebuilt, (self.sizes, self.activation, self.output, self.dtype.name,
                           self.params.copy())  # fmt: skip
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, *, trained_on: str | None = None) -> Path:
         """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
 
         The file is written whole or not at all: to a temporary file beside ``path``,
         renamed over it once complete, so an interrupted save leaves an older model intact.
+        ``trained_on`` (``"sample"`` or ``"mnist"``) records the data the network learned
+        from; :func:`steepest.nn.trained_on` reads it back.
         """
         from steepest.nn._file import save
 
-        return save(self, Path(path))
+        return save(self, Path(path), trained_on=trained_on)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
@@ -396,6 +398,23 @@ class Network:
         from steepest.nn._file import load
 
         return load(cls, Path(path))
+
+
+    # ---------------------------------------------------------------- PyTorch
+    def to_torch(self) -> Any:
+        """This network as a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.to_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> Network:
+        """A network from a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.from_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import from_torch
+
+        return from_torch(module)
 
 
 def _rebuilt(sizes: Sequence[int], activation: str, output: str, dtype: str,

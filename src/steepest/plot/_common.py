@@ -229,8 +229,10 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = 100) -> Path:
 
 
 def title_of(g: Any) -> str:
-    """The figure title: the equation as readable maths."""
-    return str(g.equation)
+    """The figure title: the equation as typed, set as maths (:mod:`steepest.equation.typed`)."""
+    from steepest.equation.typed import typed_title
+
+    return typed_title(g.equation)
 
 
 def as_points(value: Any, n: int, name: str) -> np.ndarray:
