@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from steepest.cost import check_labels
 from steepest.data.images import prepare_image
-from steepest.errors import NetworkError
+from steepest.errors import CostError, NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.cost import Cost
@@ -121,8 +122,8 @@ class Evaluation:
         >>> Evaluation.from_predictions([3, 3, 5], [3, 5, 5]).accuracy
         0.6666666666666666
         """
-        labels = _labels(labels, classes, "labels")
-        predictions = _labels(predictions, classes, "predictions")
+        labels = _labels(labels, classes, "labels", "Evaluation")
+        predictions = _labels(predictions, classes, "predictions", "Evaluation")
         if labels.shape != predictions.shape:
             raise NetworkError(
                 f"labels and predictions must have the same length; got {labels.size} "
@@ -133,19 +134,20 @@ class Evaluation:
         return cls(labels, predictions, confusion)
 
 
-def _labels(values: Any, classes: int, name: str) -> np.ndarray:
-    """Integer class labels ``(n,)`` in ``0 .. classes-1``, checked."""
+def _labels(values: Any, classes: int, name: str, where: str = "evaluate") -> np.ndarray:
+    """Integer class labels ``(n,)`` in ``0 .. classes-1``, checked.
+
+    The range is checked by :func:`steepest.cost.check_labels`, the one label check.
+    """
     array = np.asarray(values)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer class labels; got dtype {array.dtype}")
     if array.ndim != 1:
         raise NetworkError(f"{name} must be one label per example, shape (n,); got {array.shape}")
-    if array.size and (array.min() < 0 or array.max() >= classes):
-        bad = int(array[(array < 0) | (array >= classes)][0])
-        raise NetworkError(
-            f"{name} must lie in 0..{classes - 1} (one per output of the network); got {bad}"
-        )
-    return array.astype(np.int64)
+    try:
+        return check_labels(array, classes, where, name)
+    except CostError as error:
+        raise NetworkError(str(error)) from None
 
 
 def evaluate(network: Network, images: Any, labels: Any) -> Evaluation:
