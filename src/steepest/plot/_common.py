@@ -136,7 +136,7 @@ def check_count(value: Any, name: str, low: int, high: int, hint: str = "") -> i
         raise TypeError(f"{name} must be a whole number; got {type(value).__name__}")
     if not low <= value <= high:
         raise PlotError(f"{name} must be a whole number from {low} to {high:,}; "
-                            f"got {value}" + (f"\nhint: {hint}" if hint else ""))
+                        f"got {value}" + (f"\nhint: {hint}" if hint else ""))
     return int(value)
 
 
