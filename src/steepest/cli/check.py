@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> Any:
     """The report of the exercise that ``args`` asks for."""
     from steepest import check
-    from steepest.check._sandbox import MAX_TIMEOUT
+    from steepest.check import MAX_TIMEOUT
     from steepest.cli import UsageError
 
     timeout = getattr(args, "timeout", None)
