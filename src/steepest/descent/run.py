@@ -63,7 +63,14 @@ from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.descent.unbounded import keeps_going
 from steepest.errors import DescentError
 
-__all__ = ["MAX_ITER_LIMIT", "STATUSES", "Result", "maximize", "minimize"]
+__all__ = ["EQUATION_LEARNING_RATE", "MAX_ITER_LIMIT", "STATUSES", "Result", "maximize",
+           "minimize"]
+
+#: The learning rate of :func:`minimize` and :func:`maximize` when none is given, for every
+#: optimizer named: equations of a few variables with terms of order one step well at 0.1,
+#: where the optimizers' own defaults (``Optimizer.default_learning_rate``, chosen for
+#: networks: 0.001 for Adam) would crawl. An optimizer object keeps its own rate.
+EQUATION_LEARNING_RATE = 0.1
 
 STATUSES = ("converged", "stationary", "max_iterations", "diverged")
 
@@ -149,6 +156,9 @@ class Result:
         Its step size.
     names : tuple of str
         The variable names, in the order of the coordinates.
+
+    Its picture is :func:`steepest.plot.plot_result` ``(result, f)``: the core never imports
+    the plotting package.
     """
 
     x: np.ndarray
@@ -169,15 +179,6 @@ class Result:
         """True when the run ended where the gradient vanishes (converged or stationary)."""
         return self.status in ("converged", "stationary")
 
-    def plot(self, f: Any = None, bounds: Any = None, **options: Any) -> Any:
-        """This run's path on the map of ``f`` (when given) and its value against iteration.
-
-        See :func:`steepest.plot.plot_result`; returns a matplotlib Figure.
-        """
-        from steepest.plot import plot_result
-
-        return plot_result(self, f, bounds, **options)
-
     def __repr__(self) -> str:
         point = ", ".join(f"{c:.6g}" for c in self.x)
         return (
@@ -191,7 +192,7 @@ def minimize(
     start: Sequence[float] | np.ndarray | float,
     *,
     optimizer: str | Optimizer = "gd",
-    learning_rate: float = 0.1,
+    learning_rate: float | None = None,
     max_iter: int = 1000,
     tol: float = 1e-8,
     line_search: bool = False,
@@ -211,9 +212,11 @@ def minimize(
         starts as the rows of an ``(m, n)`` array, descended together in one vectorised run.
     optimizer
         ``"gd"``, ``"momentum"``, ``"nesterov"``, ``"adagrad"``, ``"rmsprop"``, ``"adam"``,
-        or an optimizer object (which keeps its own learning rate; it is reset first).
+        or an optimizer object, which keeps its own learning rate; the run steps a
+        :meth:`~steepest.Optimizer.fresh` copy of it, so the object is never changed.
     learning_rate
-        The step size η.
+        The step size η; ``None`` means :data:`EQUATION_LEARNING_RATE` (0.1) for a named
+        optimizer.
     max_iter
         The most steps to take, at most :data:`MAX_ITER_LIMIT` (10 million: the path
         keeps every point).
@@ -264,7 +267,7 @@ def maximize(
     start: Sequence[float] | np.ndarray | float,
     *,
     optimizer: str | Optimizer = "gd",
-    learning_rate: float = 0.1,
+    learning_rate: float | None = None,
     max_iter: int = 1000,
     tol: float = 1e-8,
     line_search: bool = False,
@@ -296,7 +299,7 @@ def _run(
     grad: Callable[[np.ndarray], Any] | None,
     sign: float,
     optimizer: str | Optimizer,
-    learning_rate: float,
+    learning_rate: float | None,
     max_iter: int,
     tol: float,
     line_search: bool,
@@ -321,8 +324,11 @@ def _run(
         raise DescentError(f"tol must be a finite number >= 0; got {tol!r}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    if learning_rate is None:
+        learning_rate = EQUATION_LEARNING_RATE
     opt = make_optimizer(optimizer, learning_rate, **options)
-    opt.reset()
+    if opt is optimizer:  # a run never changes the object it was given
+        opt = opt.fresh()
     run = Run(objective, opt, sign, int(max_iter), float(tol), bool(line_search), callback)
     with np.errstate(all="ignore"):  # NaN and overflow are detected and reported instead
         if points.ndim == 1:
