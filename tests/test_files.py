@@ -125,7 +125,22 @@ def test_a_failed_swap_puts_the_old_folder_back(tmp_path, monkeypatch):
             raise OSError(5, "Input/output error")
         real_rename(source, destination)
 
+    monkeypatch.setattr(_files, "_exchange", lambda a, b: False)  # the two-rename way
     monkeypatch.setattr(_files.os, "rename", rename)
     with pytest.raises(OutputError, match="Input/output error"):
         replace_folder(out, lambda aside: None, lambda p: True)
     assert failed and _contents(out) == old and leftovers(tmp_path) == []
+
+
+def test_a_failed_exchange_leaves_the_old_folder(tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    old = _tour_like(out)
+
+    def exchange(a, b):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(_files, "_exchange", exchange)
+    with pytest.raises(OutputError, match="Input/output error"):
+        replace_folder(out, lambda aside: (aside / "index.html").write_text("new"),
+                       lambda p: True)
+    assert _contents(out) == old and leftovers(tmp_path) == []
