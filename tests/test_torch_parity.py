@@ -28,6 +28,17 @@ torch = pytest.importorskip(
 )
 F = torch.nn.functional
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Torch on one thread: these tensors are tiny, and threads that wait for each other
+    cost more than they give (this file: 54 s with torch's 2 threads, 15 s with one, on a
+    2-core machine at load 10)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 HIDDEN = ("sigmoid", "tanh", "relu")
 #: (hidden activation, output activation, cost): every activation, both costs, softmax
 CASES = [(h, o, "quadratic") for h in HIDDEN for o in (*HIDDEN, "softmax")] + [
