@@ -28,7 +28,15 @@ from steepest.errors import NetworkError
 if TYPE_CHECKING:
     from steepest.nn.network import Network
 
-__all__ = ["TORCH_REQUIREMENT", "TorchMissingError", "from_torch", "save_torch", "to_torch"]
+__all__ = [
+    "TORCH_REQUIREMENT",
+    "TorchMissingError",
+    "checkpoint",
+    "from_torch",
+    "import_torch",
+    "save_torch",
+    "to_torch",
+]
 
 #: the PyTorch release steepest's parity tests run against
 TORCH_REQUIREMENT = "torch==2.13.0"
