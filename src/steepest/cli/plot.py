@@ -142,8 +142,10 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     print(f"wrote {path}")
     if not args.no_stationary:
         found = stationary_points(g, box)
-        for item in (*found.points, *found.curves):
-            print(f"  {item}")
+        for point in found.points:
+            print(f"  {point.describe(g.names)}")
+        for curve in found.curves:
+            print(f"  {curve}")
     return 0
 
 
@@ -153,7 +155,10 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     from steepest.plot import _common, animate_descent, plot_result
 
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
-    rates: list[Any] = [None] if args.lr is None else _numbers(args.lr, "--lr")
+    from steepest.cli._options import check_positive
+
+    rates: list[Any] = [None] if args.lr is None else [
+        check_positive(rate, "--lr") for rate in _numbers(args.lr, "--lr")]
     if len(rates) not in (1, len(names)):
         from steepest.cli import UsageError
 

@@ -27,17 +27,47 @@ _FIELDS = ("format", "version", "sizes", "activation", "output", "dtype", "param
 _SMALL_FIELD = 1 << 16  # bytes: every field but params is a string or a few numbers
 
 
-def save(net: Network, path: Path) -> Path:
+#: What ``trained_on`` may say: the bundled sample, or the full MNIST.
+TRAINED_ON = ("sample", "mnist")
+
+
+def save(net: Network, path: Path, *, trained_on: str | None = None) -> Path:
     """Write ``net`` to ``path`` whole or not at all; returns ``path``."""
     from steepest._files import atomic_write
 
+    extra = {}
+    if trained_on is not None:
+        if trained_on not in TRAINED_ON:
+            raise NetworkError(f"trained_on must be one of {', '.join(TRAINED_ON)}; "
+                               f"got {trained_on!r}")
+        extra["trained_on"] = np.str_(trained_on)
     with atomic_write(path) as file:
         np.savez(
             file, format=np.str_(FORMAT), version=np.int64(FORMAT_VERSION),
             sizes=np.array(net.sizes, np.int64), activation=np.str_(net.activation),
             output=np.str_(net.output), dtype=np.str_(net.dtype.name), params=net.params,
+            **extra,
         )
     return path
+
+
+def trained_on(path: str | Path) -> str | None:
+    """What the network file says it was trained on (``"sample"``, ``"mnist"``), or None.
+
+    Only that small field is read (bounded in size, never unpickled); a file that says
+    nothing, or something else, gives None.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("trained_on.npy")
+            if info.file_size > _SMALL_FIELD:
+                return None
+            with archive.open(info) as file:
+                value = np.lib.format.read_array(file, allow_pickle=False)
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
+        return None
+    text = str(value) if value.dtype.kind == "U" and value.ndim == 0 else None
+    return text if text in TRAINED_ON else None
 
 
 def load(cls: type[Network], path: Path) -> Network:
