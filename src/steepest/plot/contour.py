@@ -217,7 +217,7 @@ def _label_inside(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: Any, levels: Any) -
     inner = (slice(m, rows - m), slice(n, cols - n))
     ghost = ax.contour(X[inner], Y[inner], Z[inner], levels=levels, colors="k",
                        linestyles="solid", linewidths=0.5)
-    texts = ax.clabel(ghost, fmt="%.3g", fontsize=7, inline=False)
+    texts = ax.clabel(ghost, fmt=lambda v: f"{float(f'{v:.3g}'):g}", fontsize=7, inline=False)
     ghost.set_visible(False)  # the labels are artists of their own and stay
     for text in texts:
         text.set_alpha(1.0)
