@@ -323,3 +323,52 @@ def test_neither_side_of_the_pipe_imports_pickle():
     for module in ("_sandbox.py", "_child.py", "_wire.py"):
         text = (source / module).read_text()
         assert not re.search(r"^\s*(import|from) (pickle|marshal|shelve)\b", text, re.M), module
+
+
+def test_a_flood_of_requests_never_read_ends_at_the_time_limit(tmp_path):
+    # the checker answers each request; a child that never reads the answers fills the
+    # pipe, and the checker must give up at the limit rather than block on writing
+    log = tmp_path / "start"
+    path = write(tmp_path, FORGER + f"""
+import json
+import time
+
+def f(x):
+    with open({str(log)!r}, "w") as out:
+        out.write(str(time.time()))
+    point = {{"array": {{"dtype": "<f8", "shape": [1], "data": "AAAAAAAA8D8="}}}}
+    ask = json.dumps({{"kind": "ask", "function": 0, "point": point}}).encode() + b"\\n"
+    while True:
+        forge(ask * 1000)
+""")
+    limit = 2.0
+    from steepest.check._battery import BowlGradient
+
+    outcomes = run_calls(path + ":f", [(BowlGradient((0.0,), (1.0,)),)], timeout=limit)
+    returned = time.time()
+    assert outcomes[0].timed_out, outcomes
+    assert returned - float(log.read_text()) < limit + 5.0
+
+
+def test_a_child_that_closes_the_pipe_and_runs_on_is_ended_not_waited_for(tmp_path):
+    path = write(tmp_path, """
+    import os
+    import signal
+    import time
+
+    def f(how):
+        if how == "signal":
+            os.kill(os.getpid(), signal.SIGTERM)
+        for fd in range(3, 256):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        time.sleep(60)
+    """)
+    started = time.monotonic()
+    [closed] = run_calls(path + ":f", [("close",)], timeout=30)
+    assert time.monotonic() - started < 20  # not the 30 s limit, nor the 60 s sleep
+    assert closed.ended.startswith("the Python process running it closed its pipe")
+    [killed] = run_calls(path + ":f", [("signal",)], timeout=30)
+    assert killed.ended.startswith("the Python process running it was ended by SIGTERM")

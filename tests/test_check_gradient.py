@@ -53,7 +53,7 @@ def test_an_answer_that_only_simplification_shows_equal_is_right():
 
 
 def test_without_simplification_agreement_at_points_decides(monkeypatch):
-    monkeypatch.setattr("steepest.check.gradient._SIMPLIFY_MAX_NODES", 0)
+    monkeypatch.setattr("steepest.check._compare.SIMPLIFY_MAX_NODES", 0)
     report = check_gradient("sin(x)^2 y", "sin(2x) y, sin(x)^2")
     assert report.correct
     assert report.components[0].method == "numeric"

@@ -260,10 +260,10 @@ def test_weights_that_overflow_on_the_last_step_count_as_divergence() -> None:
 
 def test_scoring_a_network_whose_outputs_overflow_gives_nan_not_an_error() -> None:
     from steepest.cost import get_cost
-    from steepest.nn.training import _evaluate
+    from steepest.nn.evaluation import score
 
     net = Network([2, 3, 3], "relu", "softmax", seed=0)
     net.params[:] = 1e30  # finite weights, outputs that overflow
     x, y = np.ones((4, 2), net.dtype), np.eye(3, dtype=net.dtype)[[0, 1, 2, 0]]
-    value, accuracy = _evaluate(net, x, y, net._cost(get_cost("cross-entropy")))
+    value, accuracy = score(net, x, y, net.check_cost(get_cost("cross-entropy")))
     assert np.isnan(value) and np.isnan(accuracy)

@@ -21,7 +21,7 @@ from steepest.calculus.pointwise import GradientAt, explain_at
 from steepest.equation import Equation, parse
 from steepest.equation import printing as _printing
 from steepest.equation.compiled import bind, evaluate, lambdify, point_columns
-from steepest.errors import SteepestError
+from steepest.errors import GradientError
 
 __all__ = ["Gradient", "GradientAt", "gradient", "numeric_gradient"]
 
@@ -51,7 +51,7 @@ class Gradient:
 
     def __init__(self, equation: Equation) -> None:
         if not equation.variables:
-            raise SteepestError(
+            raise GradientError(
                 f"{equation.text or equation.expr!s} is a constant with no variables, so it "
                 "has no gradient"
                 "\nhint: declare the variables, e.g. f(x) = 5 (its gradient is 0)"
@@ -107,14 +107,14 @@ class Gradient:
         """The derivative along the direction ``u`` (normalised to unit length): ∇f·u/|u|."""
         n = len(self.variables)
         if isinstance(u, str) or len(u) != n:
-            raise SteepestError(
+            raise GradientError(
                 f"the direction u must have {n} components, one per variable "
                 f"({', '.join(self.names)}); got {u!r}"
             )
         vector = [sympy.nsimplify(c) if isinstance(c, float) else sympy.sympify(c) for c in u]
         length = sympy.sqrt(sum(c**2 for c in vector))
         if length == 0:
-            raise SteepestError("the direction u is the zero vector; a direction needs a length")
+            raise GradientError("the direction u is the zero vector; a direction needs a length")
         along = sum(c * d for c, d in zip(self.components, vector, strict=True))
         return sympy.simplify(along / length)
 
@@ -275,16 +275,16 @@ def numeric_gradient(
     """
     x = np.array(at, dtype=float)
     if x.ndim != 1 or x.size == 0:
-        raise SteepestError(
+        raise GradientError(
             f"the point must be a flat sequence of numbers, one per variable; got shape {x.shape}"
         )
     if not np.all(np.isfinite(x)):
-        raise SteepestError(f"the point must be finite; got {x.tolist()}")
+        raise GradientError(f"the point must be finite; got {x.tolist()}")
     h_scale = np.finfo(float).eps ** (1 / 3) if step is None else float(step)
     if not (h_scale > 0 and math.isfinite(h_scale)):
-        raise SteepestError(f"step must be a positive finite number; got {step!r}")
+        raise GradientError(f"step must be a positive finite number; got {step!r}")
     if not math.isfinite(_scalar(f, x)):
-        raise SteepestError(f"the function is not finite at the point {x.tolist()}")
+        raise GradientError(f"the function is not finite at the point {x.tolist()}")
     grad = np.empty_like(x)
     for k in range(x.size):
         grad[k] = _central_difference(f, x, k, h_scale * max(1.0, abs(x[k])))
@@ -310,7 +310,7 @@ def _central_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, k: int, h
             return _central_difference(f, x, k, h / 100) if h > 1e-300 else slope
         h /= 10
         shrunk = True
-    raise SteepestError(
+    raise GradientError(
         f"the numeric derivative along coordinate {k} is not finite at {x.tolist()}: f is not "
         "finite on both sides of the point, however small the step"
         "\nhint: the point may be on the edge of the function's domain"
@@ -322,7 +322,7 @@ def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray) -> float:
     value = f(x.copy())
     shape = np.shape(value)
     if shape != () and shape != (1,):
-        raise SteepestError(
+        raise GradientError(
             "a gradient is only defined for functions that return a single number; "
             f"the function returned shape {shape}"
         )

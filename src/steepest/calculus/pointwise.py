@@ -16,7 +16,7 @@ import numpy as np
 import sympy
 
 from steepest.equation import printing as _printing
-from steepest.errors import SteepestError
+from steepest.errors import GradientError
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.calculus.gradients import Gradient
@@ -136,7 +136,7 @@ def explain_at(g: Gradient, point: Any) -> GradientAt:
     """
     n = len(g.variables)
     if isinstance(point, str) or len(point) != n:
-        raise SteepestError(
+        raise GradientError(
             f"expected a point with {n} coordinates ({', '.join(g.names)}); got {point!r}"
         )
     exact_point = tuple(
@@ -155,7 +155,7 @@ def explain_at(g: Gradient, point: Any) -> GradientAt:
     gradient_at = GradientAt(g, exact_point, exact, np.array(values),
                              f if math.isfinite(f) else None)
     if not math.isfinite(gradient_at.norm):
-        raise SteepestError(
+        raise GradientError(
             f"|∇{name}| is too large for floating point at this point "
             f"(the largest component is about {max(map(abs, values)):.3g})"
         )
@@ -177,12 +177,12 @@ def _in_floats(g: Gradient, exact_point: tuple[sympy.Expr, ...]) -> GradientAt:
         if math.isinf(f.real) and (part.imag != 0 or math.isnan(part.real)):
             part = complex(f.real)  # inf·0 or inf − inf, in a derivative of what overflows
         if part.imag != 0 or math.isnan(part.real):
-            raise SteepestError(
+            raise GradientError(
                 f"{what} is too large to evaluate exactly at this point, and floating point "
                 "gives it no value\nhint: choose a point where the values are smaller"
             )
         if math.isinf(part.real):
-            raise SteepestError(
+            raise GradientError(
                 f"{what} is too large to evaluate exactly at this point, and overflows to "
                 f"{'-' if part.real < 0 else ''}infinity in floating point"
                 "\nhint: choose a point where the values are smaller"
@@ -194,7 +194,7 @@ def _in_floats(g: Gradient, exact_point: tuple[sympy.Expr, ...]) -> GradientAt:
         note += f"; {name} itself overflows to {'-' if f.real < 0 else ''}infinity"
     at = GradientAt(g, exact_point, (None,) * len(values), np.array(values), value, note)
     if not math.isfinite(at.norm):
-        raise SteepestError(f"|∇{name}| is too large for floating point at this point")
+        raise GradientError(f"|∇{name}| is too large for floating point at this point")
     return at
 
 
@@ -205,27 +205,27 @@ def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
     """
     number = value.evalf(30)
     if number.has(sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
-        raise SteepestError(
+        raise GradientError(
             f"{what} is infinite at this point"
             "\nhint: f is undefined or has a vertical slope there; try a point next to it"
         )
     if number.has(sympy.I) or number.is_real is False:
-        raise SteepestError(
+        raise GradientError(
             f"{what} is not a real number at this point ({_short_text(value)})"
             "\nhint: the point is outside the function's domain"
         )
     try:
         result = float(number)
     except TypeError:
-        raise SteepestError(
+        raise GradientError(
             f"{what} has no value at this point ({_short_text(value)})"
             "\nhint: the point is outside the function's domain, or f has a kink or a jump there"
         ) from None
     if math.isnan(result):
-        raise SteepestError(f"{what} is not defined at this point ({_short_text(value)})"
+        raise GradientError(f"{what} is not defined at this point ({_short_text(value)})"
                             "\nhint: the point is outside the function's domain")
     if math.isinf(result) and not huge:
-        raise SteepestError(
+        raise GradientError(
             f"{what} is about {_about(number)}, too large for floating point numbers"
             "\nhint: choose a point where the values are smaller"
         )
@@ -271,7 +271,7 @@ def _check_kinks(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
 
         problem = _one_variable(change, complex(at.evalf(30)), v)
         if problem:
-            raise SteepestError(
+            raise GradientError(
                 f"∂{name}/∂{v} does not exist at this point: {name} {problem}"
                 "\nhint: try a point next to it"
             )

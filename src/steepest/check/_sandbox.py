@@ -36,10 +36,7 @@ a memory limit outside Linux, and any sandboxing beyond the above.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import selectors
-import signal
 import subprocess
 import sys
 import tempfile
@@ -49,10 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from steepest.check._pipe import EOF, Pipe
 from steepest.check._wire import (
-    MAX_LINE,
     MAX_TEXT,
     Outcome,
     UnreadableError,
@@ -60,11 +55,10 @@ from steepest.check._wire import (
     decode,
     encode,
     message,
-    parse,
 )
-from steepest.errors import SteepestError
+from steepest.errors import CheckError
 
-__all__ = ["MAX_TIMEOUT", "Outcome", "Target", "Unusual", "parse_target", "run_calls"]
+__all__ = ["MAX_TIMEOUT", "UNREADABLE", "Outcome", "Target", "Unusual", "parse_target", "run_calls"]
 
 #: seconds allowed for the child to start and import NumPy, before the learner's code
 _STARTUP = 60.0
@@ -120,20 +114,20 @@ def parse_target(spec: str, default_name: str, option: str = "target") -> Target
     where, name = where.strip(), name.strip()
     example = f"answer.py:{default_name}"
     if not where or not name.isidentifier():
-        raise SteepestError(
+        raise CheckError(
             f"{option} {spec!r} does not name a function\nhint: write it as {example} "
             f"(a file and the function's name) or module:{default_name}"
         )
     if where.endswith(".py") or os.sep in where or "/" in where:
         path = Path(where).expanduser()
         if not path.is_file():
-            raise SteepestError(
+            raise CheckError(
                 f"{option}: no file {str(path)!r} (looked from {os.getcwd()})\n"
                 f"hint: give the path to your Python file, e.g. {example}"
             )
         return Target(spec, name, path=path.resolve())
     if not all(part.isidentifier() for part in where.split(".")):
-        raise SteepestError(
+        raise CheckError(
             f"{option} {spec!r}: {where!r} is neither a .py file nor a module name\n"
             f"hint: write it as {example}"
         )
@@ -194,7 +188,7 @@ def run_calls(
         return [call(function, local_arguments(args)) for args in calls]
     target = function if isinstance(function, Target) else parse_target(function, default_name)
     if not 0 < timeout <= MAX_TIMEOUT:  # NaN fails too; inf would overflow the wait
-        raise SteepestError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
+        raise CheckError(f"timeout must lie in (0, {MAX_TIMEOUT:g}] seconds; got {timeout!r}"
                             "\nhint: a few seconds are plenty for an exercise")
     return _run_in_child(target, [tuple(args) for args in calls], float(timeout))
 
@@ -216,27 +210,36 @@ def _run_in_child(target: Target, calls: list[tuple[Any, ...]], timeout: float) 
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, cwd=folder,
             env=_environment(), start_new_session=True,
         )
-        pipe = _Pipe(child, functions, [len(args) for args in calls])
+        pipe = Pipe(child, functions)
         try:
-            return _converse(pipe, target, request, len(calls), timeout, stderr)
+            return _converse(pipe, target, request, [len(a) for a in calls], timeout, stderr)
         finally:
             pipe.close()
 
 
 def _environment() -> dict[str, str]:
-    """Our environment, with steepest's own folder first on ``PYTHONPATH`` and every
-    entry absolute (the child runs in another folder)."""
+    """Our environment, with every ``PYTHONPATH`` entry absolute (the child runs in another
+    folder) and, when steepest is not installed in site-packages (a source checkout),
+    the folder that holds it first."""
+    import site
+
     env = dict(os.environ)
     ours = str(Path(__file__).resolve().parents[2])
-    given = [os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env["PYTHONPATH"] = os.pathsep.join([ours, *given])
+    paths = [os.path.abspath(p) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    installed = {str(Path(p).resolve()) for p in
+                 [*site.getsitepackages(), site.getusersitepackages()]}
+    if ours not in installed:
+        paths.insert(0, ours)
+    env["PYTHONPATH"] = os.pathsep.join(paths)
     return env
 
 
 def _converse(
-    pipe: _Pipe, target: Target, request: bytes, count: int, timeout: float, stderr: Any
+    pipe: Pipe, target: Target, request: bytes, arguments: list[int], timeout: float,
+    stderr: Any,
 ) -> list[Outcome]:
-    """Send the request, then read the child's messages in turn, each within its time."""
+    """Send the request, then read the child's messages in turn, each within its time
+    (``arguments``: how many arguments each call has)."""
     deadline = time.monotonic() + _STARTUP
     try:
         ready = pipe.receive(deadline - time.monotonic()) if pipe.write(request, deadline) else None
@@ -246,39 +249,39 @@ def _converse(
         stderr.seek(0)
         tail = stderr.read().decode(errors="replace").strip().splitlines()[-5:]
         why = (f"it did not start within {_STARTUP:g} s" if ready is None else pipe.ended()
-               if ready is _EOF else f"it sent {ready}")
-        raise SteepestError(f"could not start a Python process to run your function ({why}):\n"
+               if ready is EOF else f"it sent {ready}")
+        raise CheckError(f"could not start a Python process to run your function ({why}):\n"
                             + "\n".join(tail))
     try:
         loaded = pipe.receive(timeout)
         if isinstance(loaded, dict):
             if loaded.get("kind") == "unusable" and set(loaded) == {"kind", "reason"}:
-                raise SteepestError(_text(loaded["reason"]))
+                raise CheckError(_text(loaded["reason"]))
             if loaded != {"kind": "loaded"}:
-                raise UnreadableError("a message of another kind where the end of the import was "
-                                 "expected")
+                raise UnreadableError("a message of another kind where the end of the "
+                                      "import was expected")
     except UnreadableError as error:
-        raise SteepestError(f"importing {target}: {UNREADABLE}: it sent {error}") from None
+        raise CheckError(f"importing {target}: {UNREADABLE}: it sent {error}") from None
     if loaded is None:
-        raise SteepestError(
+        raise CheckError(
             f"importing {target} did not finish within {timeout:g} s\n"
             "hint: does the file run a long computation or a loop when imported? "
             "keep module-level code quick (or under if __name__ == '__main__':)"
         )
-    if loaded is _EOF:
-        raise SteepestError(f"importing {target} failed: {pipe.ended()}; does the file call "
+    if loaded is EOF:
+        raise CheckError(f"importing {target} failed: {pipe.ended()}; does the file call "
                             "os._exit?")
     outcomes: list[Outcome] = []
-    for i in range(count):
+    for i, count in enumerate(arguments):
         try:
             answer = pipe.receive(timeout)
             if answer is None:
                 outcomes.append(Outcome(timed_out=True))
-            elif answer is _EOF:
+            elif answer is EOF:
                 outcomes.append(Outcome(ended=pipe.ended() + "; does the function call os._exit "
                                         "or crash Python?"))
             else:
-                outcomes.append(_result(answer, i, pipe.arguments(i)))
+                outcomes.append(_result(answer, i, count))
                 continue
         except UnreadableError as error:
             outcomes.append(Outcome(unreadable=f"{UNREADABLE}: it sent {error}"))
@@ -310,131 +313,3 @@ def _text(value: Any) -> str:
     if not isinstance(value, str) or len(value) > MAX_TEXT:
         raise UnreadableError("a reason that is not text of a sane length")
     return value
-
-
-class _EndOfFile:
-    """The child closed its end of the pipe: it ended, or closed it on purpose."""
-
-
-_EOF = _EndOfFile()
-
-
-class _Pipe:
-    """The checker's ends of the pipes to a child: read with deadlines, never waited on
-    past them, and the child's requests for function values answered on the way."""
-
-    def __init__(
-        self, child: subprocess.Popen[bytes], functions: dict[int, Any], arguments: list[int]
-    ) -> None:
-        self.child = child
-        self.functions = functions
-        self._in = child.stdout.fileno()  # type: ignore[union-attr]
-        self._out = child.stdin.fileno()  # type: ignore[union-attr]
-        os.set_blocking(self._out, False)
-        self._buffer = bytearray()
-        self._readable = selectors.DefaultSelector()
-        self._readable.register(self._in, selectors.EVENT_READ)
-        self._writable = selectors.DefaultSelector()
-        self._writable.register(self._out, selectors.EVENT_WRITE)
-        self._arguments = arguments
-
-    def arguments(self, i: int) -> int:
-        """How many arguments call ``i`` has."""
-        return self._arguments[i]
-
-    def write(self, data: bytes, deadline: float) -> bool:
-        """Send ``data``; False if the child did not take it by ``deadline``."""
-        view = memoryview(data)
-        while view:
-            try:
-                view = view[os.write(self._out, view):]
-            except BlockingIOError:
-                pass
-            except OSError:  # the child is gone: the reading side will say so
-                return True
-            if view:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._writable.select(remaining)
-        return True
-
-    def receive(self, timeout: float) -> dict[str, Any] | _EndOfFile | None:
-        """The child's next message, after answering its requests; None at the time limit."""
-        deadline = time.monotonic() + timeout
-        while True:
-            line = self._line(deadline)
-            if not isinstance(line, bytes):
-                return line
-            received = parse(line)
-            if received.get("kind") != "ask":
-                return received
-            if not self.write(self._answer(received), deadline):
-                return None
-
-    def _line(self, deadline: float) -> bytes | _EndOfFile | None:
-        while True:
-            end = self._buffer.find(b"\n")
-            if end >= 0:
-                line = bytes(self._buffer[:end])
-                del self._buffer[: end + 1]
-                return line
-            if len(self._buffer) > MAX_LINE:
-                raise UnreadableError(f"a message of more than {MAX_LINE} bytes")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self._readable.select(remaining):
-                return None
-            chunk = os.read(self._in, 1 << 16)
-            if not chunk:
-                return _EOF
-            self._buffer += chunk
-
-    def _answer(self, request: dict[str, Any]) -> bytes:
-        """The reply to a request for the value of one of our functions at a point."""
-        ident = request.get("function")
-        function = self.functions.get(ident) if type(ident) is int else None
-        if function is None or set(request) != {"kind", "function", "point"}:
-            raise UnreadableError("a request for a function that does not exist")
-        point = decode(request["point"])
-        n = getattr(function, "n", None)
-        if (not isinstance(point, np.ndarray) or point.dtype != np.float64 or point.ndim != 1
-                or (n is not None and point.size != n)):
-            raise UnreadableError("a request for a value at something that is not a point")
-        try:
-            with np.errstate(all="ignore"):
-                value = function(point.tolist())
-            return message(value=encode(value))
-        except (ArithmeticError, ValueError, TypeError) as error:
-            return message(error=type(error).__name__, message=str(error)[:200])
-
-    def ended(self) -> str:
-        """Why the child's pipe closed: its exit code, or that it closed it while running."""
-        waitid = getattr(os, "waitid", None)
-        deadline = time.monotonic() + 1.0
-        while waitid is not None:  # look without reaping: the group keeps its number
-            status = waitid(os.P_PID, self.child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-            if status is not None:
-                if status.si_code == os.CLD_EXITED:
-                    return f"the Python process running it ended (exit code {status.si_status})"
-                name = signal.Signals(status.si_status).name
-                return f"the Python process running it was ended by {name}"
-            if time.monotonic() > deadline:
-                return "the Python process running it closed its pipe to the checker"
-            time.sleep(0.01)
-        try:  # pragma: no cover - systems without waitid
-            code = self.child.wait(timeout=1.0)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            return "the Python process running it closed its pipe to the checker"
-        return f"the Python process running it ended (exit code {code})"  # pragma: no cover
-
-    def close(self) -> None:
-        """Kill the child's whole process group, reap the child, close our ends."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.child.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.child.wait(timeout=5.0)
-        self._readable.close()
-        self._writable.close()
-        for stream in (self.child.stdin, self.child.stdout):
-            with contextlib.suppress(OSError):
-                stream.close()  # type: ignore[union-attr]

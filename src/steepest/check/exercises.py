@@ -131,10 +131,10 @@ def get_exercise(key: int | str) -> Exercise:
     >>> get_exercise(1).name
     'gradient'
     """
-    from steepest.errors import SteepestError
+    from steepest.errors import CheckError
 
     for exercise in EXERCISES:
         if str(key).strip().lower() in (str(exercise.number), exercise.name):
             return exercise
     known = ", ".join(f"{e.number} ({e.name})" for e in EXERCISES)
-    raise SteepestError(f"no exercise {key!r}; the exercises are {known}")
+    raise CheckError(f"no exercise {key!r}; the exercises are {known}")

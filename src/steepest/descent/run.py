@@ -16,14 +16,15 @@ A run ends with one ``status`` from a fixed set, and a plain-language ``message`
 ``'stationary'``
     The start itself has a gradient norm of at most ``tol``: there is no direction to go.
 ``'max_iterations'``
-    ``max_iter`` steps were taken without meeting a stopping rule; also a run stopped by
-    its ``callback`` (a limit imposed from outside, like ``max_iter``; the message says
-    "stopped by the callback"). Steps that change neither the point nor the value while
-    the gradient is not small do not end a run: it goes on (another optimizer state or
-    schedule may still move it); at ``max_iter``, if any step was such, the message says
-    the steps are too small to move the point and suggests a larger learning rate.
-    A line search that finds no step lowering f while the gradient is not small stops
-    the run at once (trying again from the same point would fail the same way), also as
+    ``max_iter`` steps were taken without meeting a stopping rule (when f was still falling
+    steadily and keeps falling beyond, the message says that f seems to have no minimum);
+    also a run stopped by its ``callback`` (a limit imposed from outside, like ``max_iter``;
+    the message says "stopped by the callback"). Steps that change neither the point nor the
+    value while the gradient is not small do not end a run: it goes on (another optimizer
+    state or schedule may still move it); at ``max_iter``, if any step was such, the message
+    says the steps are too small to move the point and suggests a larger learning rate. A
+    line search that finds no step lowering f while the gradient is not small stops the run
+    at once (trying again from the same point would fail the same way), also as
     ``'max_iterations'``, with a message that says so: the step is too large for 50
     halvings, or the gradient is wrong.
 ``'diverged'``
@@ -59,6 +60,7 @@ import numpy as np
 from steepest.descent.loops import Outcome, Run, row_norms
 from steepest.descent.objective import Objective
 from steepest.descent.optimizers import Optimizer, make_optimizer
+from steepest.descent.unbounded import keeps_going
 from steepest.errors import DescentError
 
 __all__ = ["EQUATION_LEARNING_RATE", "MAX_ITER_LIMIT", "STATUSES", "Result", "maximize",
@@ -114,6 +116,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "{where} (after {k} steps; f was {vprev:.3g} one step before){advice}"),
     "unbounded": ("diverged", "the path ran off to |x| = {xnorm:.3g} in {k} steps while the "
                               "value kept {moving} (to {vk:.3g}): f seems to have no {extremum}"),
+    "no_extremum": ("max_iterations", "stopped after max_iter={k} steps with the value still "
+                                      "{moving} at every step (to {vk:.3g}) and the steps not "
+                                      "shrinking; further along the same direction it keeps "
+                                      "{moving} ({far:.3g} at |x| = {xfar:.3g}): f seems to "
+                                      "have no {extremum}"),
     "undefined": ("diverged", "f or its gradient is not a finite number at the start "
                               "(value {v0}): descent cannot begin there"),
 }  # fmt: skip
@@ -371,6 +378,8 @@ def _results(run: Run, outcomes: list[Outcome]) -> list[Result]:
     results = []
     for reason, path, values, gnorm, v0 in outcomes:
         k = len(path) - 1
+        if reason == "max_iter" and keeps_going(run, path, values) is not None:
+            reason = "no_extremum"
         prepared = usual.get(reason)
         if prepared is not None:
             status, message = prepared[0], prepared[1].format(gnorm, k)
@@ -461,6 +470,11 @@ def _fields(
                            f"({', '.join(names)}) = ({point})")  # fmt: skip
         fields["vprev"] = float(values[-2])
         fields["advice"] = _domain_advice(run, path[-2], path[-1])
+    elif reason == "no_extremum":
+        far, fields["xfar"] = keeps_going(run, path, values)  # type: ignore[misc]
+        fields["far"] = run.sign * far
+        fields["moving"] = "rising" if ascent else "falling"
+        fields["extremum"] = "maximum" if ascent else "minimum"
     elif reason == "unbounded":
         fields["xnorm"] = float(row_norms(path[-1:])[0])
         fields["moving"] = "rising" if ascent else "falling"

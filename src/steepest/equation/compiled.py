@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest.errors import SteepestError
+from steepest.errors import EquationError
 
 __all__ = ["bind", "compile_scalar", "evaluate", "lambdify", "point_columns"]
 
@@ -81,7 +81,7 @@ def point_columns(points: Sequence[float] | np.ndarray, n: int) -> list[np.ndarr
     if array.ndim == 0 and n == 1:  # one variable: a number is a point
         array = array.reshape(1)
     if array.ndim == 0 or array.shape[-1] != n:
-        raise SteepestError(
+        raise EquationError(
             f"expected points with {n} coordinates along the last axis; got shape {array.shape}"
         )
     return [array[..., k] for k in range(n)]

@@ -15,6 +15,7 @@ names (:mod:`steepest.equation.vocabulary`) and the bounds on the values built
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -73,7 +74,7 @@ def _error(
     hint: str | None = None,
 ) -> EquationError:
     """An EquationError quoting ``text`` with a caret under ``text[start:end]``."""
-    shown = "".join(" " if c.isspace() else c for c in text)
+    shown = "".join(" " if c.isspace() else _HIDDEN_MARK if _hidden(c) else c for c in text)
     lines = [message]
     if shown.strip():
         if start is None:
@@ -90,6 +91,14 @@ def _error(
     err.position = start  # type: ignore[attr-defined]
     err.hint = hint  # type: ignore[attr-defined]
     return err
+
+
+_HIDDEN_MARK = "\ufffd"  # �: what an invisible or control character is shown as
+
+
+def _hidden(c: str) -> bool:
+    """Whether ``c`` would not show when printed (a format or control character)."""
+    return not c.isprintable() and unicodedata.category(c) in ("Cf", "Cc")
 
 
 def _window(shown: str, start: int, end: int, width: int = 76) -> tuple[str, int]:
@@ -184,7 +193,7 @@ class _Lexer:
         while i < n:
             c = text[i]
             space = i == begin or text[i - 1].isspace()
-            if c.isspace() or c in _INVISIBLE:
+            if c.isspace():  # a non-breaking space too: it shows as what it is
                 i += 1
             elif c in _DIGITS or (c == "." and text[i + 1 : i + 2] in _DIGITS_NONEMPTY):
                 match = _NUMBER.match(text, i)
@@ -226,6 +235,15 @@ class _Lexer:
                 i = match.end()
             elif c in "₀₁₂₃₄₅₆₇₈₉":
                 i = self.subscript(i)
+            elif c in _INVISIBLE or unicodedata.category(c) == "Cf":
+                name = unicodedata.name(c, "a format character").lower()
+                raise self.error(
+                    f"invisible character U+{ord(c):04X} ({name}) in the equation, shown "
+                    f"here as {_HIDDEN_MARK}",
+                    i,
+                    hint="delete it (it often comes with text copied from a web page or a "
+                         "document): steepest reads only text that shows what it says",
+                )
             else:
                 raise self.error(
                     f"unexpected character {c!r}",

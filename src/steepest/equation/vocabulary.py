@@ -142,6 +142,6 @@ _OPERATORS = {
     "|": "|", "=": "=",
 }  # fmt: skip
 _ROOT_SIGNS = {"√": "sqrt", "∛": "cbrt"}
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web: refused
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")

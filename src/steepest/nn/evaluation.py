@@ -24,9 +24,10 @@ import numpy as np
 from steepest.errors import DataError, NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from steepest.cost import Cost
     from steepest.nn import Network
 
-__all__ = ["Evaluation", "evaluate", "prepare_image"]
+__all__ = ["Evaluation", "evaluate", "prepare_image", "score"]
 
 #: The side of an MNIST image, the box its digit is scaled into, and where its mass centre sits.
 SIDE, BOX, CENTRE = 28, 20, 14.0
@@ -190,10 +191,23 @@ def evaluate(network: Network, images: Any, labels: Any) -> Evaluation:
     y = _labels(labels, network.sizes[-1], "labels")
     if y.size != x.shape[0]:
         raise NetworkError(f"got {x.shape[0]} images but {y.size} labels; give one label per image")
-    predictions = np.empty(x.shape[0], np.int64)
-    for start in range(0, x.shape[0], _CHUNK):
-        predictions[start : start + _CHUNK] = network.predict(x[start : start + _CHUNK])
+    predictions = network.outputs(x, chunk=_CHUNK).argmax(axis=1)
     return Evaluation.from_predictions(y, predictions, network.sizes[-1])
+
+
+def score(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
+    """The mean cost and the accuracy of ``network`` on checked data (``y`` one-hot rows).
+
+    The scoring of :meth:`Network.evaluate <steepest.nn.Network.evaluate>` and of
+    :func:`~steepest.nn.train`'s test data after each epoch; the forward pass is chunked
+    (:meth:`~steepest.nn.Network.outputs`). Outputs that overflow to NaN or infinity
+    (huge weights) give ``(nan, nan)``.
+    """
+    outputs = network.outputs(x, chunk=_CHUNK)
+    if not np.isfinite(outputs).all():
+        return float("nan"), float("nan")
+    right = outputs.argmax(axis=1) == y.argmax(axis=1)
+    return float(cost.value(y, outputs)), float(right.mean())
 
 
 # ------------------------------------------------------------------ one picture

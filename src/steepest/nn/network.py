@@ -35,12 +35,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from steepest._validate import as_generator
-from steepest.cost import CROSS_ENTROPY, Cost, _as_targets, _check_finite, get_cost
+from steepest.cost import CROSS_ENTROPY, Cost, as_targets, check_finite, get_cost
 from steepest.errors import NetworkError, SteepestError
 from steepest.nn._backprop import Workspace, backprop_plan, forward
 from steepest.nn.activations import ACTIVATIONS, HIDDEN
 
-__all__ = ["FORMAT_VERSION", "MAX_PARAMETERS", "Gradients", "Network"]
+__all__ = ["FORMAT_VERSION", "MAX_PARAMETERS", "Gradients", "Network", "targets"]
 
 FORMAT = "steepest-network"
 FORMAT_VERSION = 1
@@ -57,10 +57,11 @@ class Gradients(NamedTuple):
     cost: float
 
 
-def _targets(y: Any, n_out: int, m: int, where: str) -> np.ndarray:
-    """Labels or one-hot rows as one-hot rows; a bad value is a ``NetworkError``."""
+def targets(y: Any, n_out: int, m: int, where: str) -> np.ndarray:
+    """Labels or one-hot rows as one-hot rows (:func:`steepest.cost.as_targets`, the one
+    label check); a bad value is a ``NetworkError``."""
     try:
-        return _as_targets(y, n_out, m, where)
+        return as_targets(y, n_out, m, where)
     except SteepestError as error:
         raise NetworkError(str(error)) from None
 
@@ -201,7 +202,11 @@ class Network:
                         strict=True))  # fmt: skip
         return activations
 
-    def _inputs(self, x: Any, where: str) -> np.ndarray:
+    def check_inputs(self, x: Any, where: str) -> np.ndarray:
+        """``x`` checked (numbers, finite, ``(n_in,)`` or ``(m, n_in)``) in this dtype, C order.
+
+        ``where`` starts the message of an error (``"train: data"``).
+        """
         array = np.asarray(x)
         if array.dtype.kind not in "iuf":
             raise TypeError(f"{where}: x must be an array of numbers; got dtype {array.dtype}")
@@ -211,7 +216,7 @@ class Network:
                 f"(m, {self.sizes[0]}) for m examples; got shape {array.shape}"
             )
         try:
-            _check_finite(array, where, "x")
+            check_finite(array, where, "x")
         except SteepestError as error:
             raise NetworkError(str(error)) from None
         return np.ascontiguousarray(array, dtype=self.dtype)
@@ -224,7 +229,7 @@ class Network:
         >>> Network([2, 3], seed=0).forward([0.0, 0.0])  # zero input: σ(0) = ½
         array([0.5, 0.5, 0.5], dtype=float32)
         """
-        x = self._inputs(x, "forward")
+        x = self.check_inputs(x, "forward")
         batch = x.reshape(-1, self.sizes[0])
         buffers = [np.empty((batch.shape[0], n), self.dtype) for n in self.sizes[1:]]
         out = self._feedforward(batch, buffers)[-1]
@@ -248,14 +253,36 @@ class Network:
 
         ``y`` is integer labels or one-hot rows.
         """
-        outputs = self.forward(np.atleast_2d(x))
-        targets = _targets(y, outputs.shape[1], outputs.shape[0], "evaluate")
-        value = self._cost(get_cost(cost)).value(targets, outputs)
-        right = outputs.argmax(axis=1) == targets.argmax(axis=1)
-        return float(value), float(right.mean())
+        from steepest.nn.evaluation import score
+
+        inputs = np.atleast_2d(self.check_inputs(x, "evaluate"))
+        expected = targets(y, self.sizes[-1], inputs.shape[0], "evaluate")
+        return score(self, inputs, expected, self.check_cost(get_cost(cost)))
+
+    def outputs(self, x: Any, *, chunk: int = 4096) -> np.ndarray:
+        """The outputs for many examples, ``chunk`` at a time (memory stays bounded).
+
+        The forward pass that evaluation uses (:meth:`evaluate`, training's test scores,
+        :func:`steepest.nn.evaluate`). Outputs that overflow (huge weights) come back as
+        infinity or NaN, without a warning: the callers check them.
+
+        Examples
+        --------
+        >>> Network([2, 3], seed=0).outputs([[0.0, 0.0]] * 5, chunk=2).shape
+        (5, 3)
+        """
+        batch = self.check_inputs(x, "outputs").reshape(-1, self.sizes[0])
+        out = np.empty((batch.shape[0], self.sizes[-1]), self.dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, batch.shape[0], chunk):
+                part = batch[start : start + chunk]
+                buffers = [np.empty((part.shape[0], n), self.dtype) for n in self.sizes[1:]]
+                out[start : start + chunk] = self._feedforward(part, buffers)[-1]
+        return out
 
     # ---------------------------------------------------------- backpropagation
-    def _cost(self, cost: Cost) -> Cost:
+    def check_cost(self, cost: Cost) -> Cost:
+        """``cost``, if this network can be trained with it (cross-entropy needs softmax)."""
         if cost is CROSS_ENTROPY and self.output != "softmax":
             raise NetworkError(
                 f"cost 'cross-entropy' needs a softmax output layer; this network's output "
@@ -271,9 +298,14 @@ class Network:
             work = self._workspaces[m] = Workspace(self, m)
         return work
 
-    def _backprop_for(self, m: int, cost: Cost) -> Callable[[np.ndarray, np.ndarray], Any]:
-        """The backpropagation closure for mini-batches of ``m`` examples and ``cost``
-        (see :func:`steepest.nn._backprop.backprop_plan`), made on first use."""
+    def backprop_for(self, m: int, cost: Cost) -> Callable[[np.ndarray, np.ndarray], Any]:
+        """The backpropagation step for mini-batches of ``m`` examples and ``cost``.
+
+        What :func:`~steepest.nn.train` calls for each mini-batch: ``step(x, y)`` fills
+        :attr:`grads` (in place, no allocation) and returns the cost; ``x`` and ``y``
+        must be checked already (:meth:`check_inputs`, :func:`targets`). Made on first
+        use and kept (see :func:`steepest.nn._backprop.backprop_plan`).
+        """
         work = self._workspace(m)
         # by identity: a Cost need not be hashable (its functions may not be); the
         # entry keeps the cost alive, so that its id is not reused while it is there
@@ -309,11 +341,11 @@ class Network:
         >>> [w.shape for w in g.weights], [b.shape for b in g.biases]
         ([(3, 2), (2, 3)], [(3,), (2,)])
         """
-        x = self._inputs(x_batch, "backprop")
+        x = self.check_inputs(x_batch, "backprop")
         if x.ndim != 2:
             raise NetworkError(f"backprop: x_batch must be 2-D (m, n_in); got shape {x.shape}")
-        y = _targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
-        value = self._backprop_for(x.shape[0], self._cost(get_cost(cost)))(x, y)
+        y = targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
+        value = self.backprop_for(x.shape[0], self.check_cost(get_cost(cost)))(x, y)
         grads = self.grads.copy()
         weights, biases = self._views(grads)
         return Gradients(weights, biases, float(value))
@@ -366,6 +398,23 @@ class Network:
         from steepest.nn._file import load
 
         return load(cls, Path(path))
+
+
+    # ---------------------------------------------------------------- PyTorch
+    def to_torch(self) -> Any:
+        """This network as a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.to_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> Network:
+        """A network from a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.from_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import from_torch
+
+        return from_torch(module)
 
 
 def _rebuilt(sizes: Sequence[int], activation: str, output: str, dtype: str,

@@ -27,7 +27,8 @@ from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
-from steepest.nn.network import Network, _targets
+from steepest.nn.evaluation import score
+from steepest.nn.network import Network, targets
 
 __all__ = ["History", "train"]
 
@@ -113,10 +114,10 @@ def _dataset(network: Network, data: Any, name: str) -> tuple[np.ndarray, np.nda
     """``(x, y)`` checked once: x contiguous in the network's dtype, y one-hot rows."""
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"{name} must be a pair (x, y); got {type(data).__name__}")
-    x = network._inputs(data[0], f"train: {name}")
+    x = network.check_inputs(data[0], f"train: {name}")
     if x.ndim != 2:
         raise NetworkError(f"train: {name} x must be 2-D (examples, inputs); got {x.shape}")
-    y = _targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
+    y = targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
     return x, np.ascontiguousarray(y, dtype=network.dtype)
 
 
@@ -243,7 +244,7 @@ def train(
     batch_size = _check_int(batch_size, "batch_size", 1)
     if blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
-    cost = network._cost(get_cost(cost))
+    cost = network.check_cost(get_cost(cost))
     x, y = _dataset(network, data, "data")
     if batch_size > x.shape[0]:
         raise NetworkError(
@@ -279,7 +280,7 @@ def train(
                 history.diverged = not (np.isfinite(history.cost[-1])
                                         and np.isfinite(network.params).all())
                 if test_set is not None and not history.diverged:
-                    value, accuracy = _evaluate(network, *test_set, cost)
+                    value, accuracy = score(network, *test_set, cost)
                     history.diverged = not np.isfinite(value)  # outputs overflowed
                     if not history.diverged:
                         history.test_cost.append(value)
@@ -310,14 +311,14 @@ def _epoch(
     """One pass over the data in the given order; each mini-batch's cost goes in ``costs``."""
     params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
     step = optimizer.step
-    backprop = network._backprop_for(batch_size, cost)  # with the buffers of a full batch
+    backprop = network.backprop_for(batch_size, cost)  # with the buffers of a full batch
     full = len(order) // batch_size
     batches = itertools.chain(order[: full * batch_size].reshape(full, batch_size),
                               [order[full * batch_size :]] if full < len(costs) else [])
     every = max(1, len(costs) // 100)  # progress updates: about 100 an epoch
     for b, batch in enumerate(batches):
         if batch.size < batch_size:  # the last mini-batch of the epoch may be smaller
-            backprop = network._backprop_for(batch.size, cost)
+            backprop = network.backprop_for(batch.size, cost)
         # gather the mini-batch by index (no shuffled copy of x), backprop, one step
         costs[b] = backprop(x.take(batch, 0), y.take(batch, 0))
         step(params, grads)
@@ -325,19 +326,3 @@ def _epoch(
             reporter.batches(b + 1, costs)
     reporter.batches(len(costs), costs)
 
-
-def _evaluate(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
-    """Cost and accuracy on checked data (``y`` one-hot), in chunks to bound memory.
-
-    Outputs that overflow to NaN or infinity (huge weights) give ``(nan, nan)``.
-    """
-    outputs = np.empty_like(y)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, x.shape[0], 4096):
-            chunk = x[start : start + 4096]
-            buffers = [np.empty((chunk.shape[0], n), network.dtype) for n in network.sizes[1:]]
-            outputs[start : start + 4096] = network._feedforward(chunk, buffers)[-1]
-    if not np.isfinite(outputs).all():
-        return float("nan"), float("nan")
-    right = outputs.argmax(axis=1) == y.argmax(axis=1)
-    return float(cost.value(y, outputs)), float(right.mean())

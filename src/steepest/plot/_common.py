@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 
 Bounds = tuple[tuple[float, float], ...]
 
@@ -66,7 +66,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
 
     unknown = sorted(set(fix) - set(g.names))
     if unknown:
-        raise SteepestError(
+        raise PlotError(
             f"fix names variables that f does not have: {', '.join(unknown)}; "
             f"the variables are {', '.join(g.names)}"
         )
@@ -76,7 +76,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
               for v in eq.variables if v.name in fix}
     kept = tuple(v for v in eq.variables if v.name not in fix)
     if not kept:
-        raise SteepestError("fix holds every variable; leave one or two free to draw")
+        raise PlotError("fix holds every variable; leave one or two free to draw")
     held = ", ".join(f"{v.name} = {x}" for v, x in values.items())
     text = f"{eq.text} with {held}" if eq.text else held
     return Gradient(Equation(eq.expr.subs(values), kept, text, eq.name))
@@ -135,7 +135,7 @@ def check_count(value: Any, name: str, low: int, high: int, hint: str = "") -> i
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a whole number; got {type(value).__name__}")
     if not low <= value <= high:
-        raise SteepestError(f"{name} must be a whole number from {low} to {high:,}; "
+        raise PlotError(f"{name} must be a whole number from {low} to {high:,}; "
                             f"got {value}" + (f"\nhint: {hint}" if hint else ""))
     return int(value)
 
@@ -148,12 +148,12 @@ def check_dpi(dpi: Any, size: tuple[float, float] | None = None) -> float:
     except (TypeError, ValueError):
         raise TypeError(f"dpi must be a number; got {type(dpi).__name__}") from None
     if not 0 < value <= MAX_DPI:
-        raise SteepestError(f"dpi must be above 0 and at most {MAX_DPI}; got {dpi}"
+        raise PlotError(f"dpi must be above 0 and at most {MAX_DPI}; got {dpi}"
                             "\nhint: 100 is the default, 300 suits print")
     if size is not None:
         width, height = round(size[0] * value), round(size[1] * value)
         if width * height > MAX_PIXELS:
-            raise SteepestError(
+            raise PlotError(
                 f"dpi {dpi} makes a picture of {width:,} × {height:,} = "
                 f"{width * height / 1e6:.1f} million pixels; at most "
                 f"{MAX_PIXELS / 1e6:g} million\nhint: 300 suits print"
@@ -191,7 +191,7 @@ def output_format(path: str | Path, formats: Mapping[str, str] = FORMATS) -> str
     if suffix not in formats:
         first, *others = formats
         also = f" (or {', '.join(others)})" if others else ""
-        raise SteepestError(
+        raise PlotError(
             f"cannot tell the format of {str(path)!r} from its extension "
             f"({suffix or 'none'}); expected one of {', '.join(formats)}\n"
             f"hint: name the file like {Path(path).stem or 'figure'}{first}{also}"
@@ -244,7 +244,7 @@ def as_points(value: Any, n: int, name: str) -> np.ndarray:
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a point or a list of points; got {value!r}") from None
     if array.ndim == 0 or array.shape[-1] != n or array.ndim > 2:
-        raise SteepestError(
+        raise PlotError(
             f"{name} must be points with {n} coordinates, shape ({n},) or (m, {n}); "
             f"got shape {array.shape}"
         )

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["animate_descent", "ffmpeg_available", "frame_indices"]
@@ -47,7 +47,7 @@ def frame_indices(length: int, max_frames: int) -> np.ndarray:
     [0, 250, 500, 750, 1000]
     """
     if max_frames < 2:
-        raise SteepestError(f"max_frames must be at least 2; got {max_frames}")
+        raise PlotError(f"max_frames must be at least 2; got {max_frames}")
     if length <= max_frames:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, max_frames).round().astype(int))
@@ -99,14 +99,14 @@ def animate_descent(
     out = Path(out)
     fmt = _common.output_format(out, ANIMATION_FORMATS)
     if fmt == "mp4" and not ffmpeg_available():
-        raise SteepestError(
+        raise PlotError(
             f"cannot write {str(out)!r}: MP4 needs the ffmpeg program, which was not found"
             f"\nhint: write a GIF instead ({out.with_suffix('.gif').name}), or install ffmpeg"
         )
     if not out.parent.exists():
-        raise SteepestError(f"cannot write {str(out)!r}: the folder does not exist")
+        raise PlotError(f"cannot write {str(out)!r}: the folder does not exist")
     if not isinstance(fps, (int, np.integer)) or fps < 1:
-        raise SteepestError(f"fps must be a positive whole number; got {fps!r}")
+        raise PlotError(f"fps must be a positive whole number; got {fps!r}")
     _common.check_count(fps, "fps", 1, MAX_FPS, "the default is 12 frames per second")
     _common.check_count(max_frames, "max_frames", 2, MAX_FRAMES, "the default is 80")
     _common.check_count(hold, "hold", 0, MAX_FRAMES, "the default is 6")
@@ -136,7 +136,7 @@ def animate_descent(
     width, height = (round(side * dpi) for side in fig.get_size_inches())
     frames = min(max_frames, max(len(p) for p in paths)) + 1 + hold
     if frames * width * height > MAX_FRAME_PIXELS:
-        raise SteepestError(
+        raise PlotError(
             f"the animation would hold {frames} frames of {width} × {height} pixels, "
             f"{frames * width * height / 1e6:.0f} million in all; at most "
             f"{MAX_FRAME_PIXELS / 1e6:g} million\nhint: lower dpi or max_frames"
@@ -197,4 +197,4 @@ def _write_mp4(images: list[np.ndarray], out: Path, fps: int) -> None:
     done = subprocess.run(command, input=data, capture_output=True, check=False)
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
-        raise SteepestError(f"ffmpeg could not write the animation: {reason[0]}")
+        raise PlotError(f"ffmpeg could not write the animation: {reason[0]}")

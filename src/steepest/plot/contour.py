@@ -18,7 +18,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["contour_map", "draw_contours", "draw_gradient_field", "draw_stationary"]
@@ -100,7 +100,7 @@ def contour_map(
     """
     g = _common.fix_variables(_common.as_gradient(f), fix)
     if len(g.variables) != 2:
-        raise SteepestError(
+        raise PlotError(
             f"a contour map needs a function of two variables; {g.equation} has "
             f"{len(g.variables)}\nhint: hold the others fixed with fix={{'z': 0}}, "
             "or use graph() for one variable"
@@ -156,14 +156,14 @@ def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
             return _common.check_count(levels, "levels", 2, _common.MAX_LEVELS,
                                        "the default draws about 15")
         if np.size(levels) > _common.MAX_LEVELS:
-            raise SteepestError(f"levels lists {np.size(levels):,} values; at most "
+            raise PlotError(f"levels lists {np.size(levels):,} values; at most "
                                 f"{_common.MAX_LEVELS}")
         return levels
     if levels != "auto":
-        raise SteepestError(f"levels must be a number, a list or 'auto'; got {levels!r}")
+        raise PlotError(f"levels must be a number, a list or 'auto'; got {levels!r}")
     finite = z[np.isfinite(z)]
     if finite.size == 0:
-        raise SteepestError("f is not finite anywhere in the box; choose another range")
+        raise PlotError("f is not finite anywhere in the box; choose another range")
     lo, hi = float(finite.min()), float(finite.max())
     if hi - lo <= 1e-12 * max(1.0, abs(lo)):
         return np.array([lo - 0.5, lo + 0.5]) if hi == lo else np.linspace(lo, hi, 3)
@@ -188,7 +188,7 @@ def draw_contours(
 ) -> Any:
     """Filled contours with labelled contour lines; returns the filled ContourSet."""
     if resolution < 8:
-        raise SteepestError(f"resolution must be at least 8 points per axis; got {resolution}")
+        raise PlotError(f"resolution must be at least 8 points per axis; got {resolution}")
     X, Y = _common.grid(box, resolution)
     with np.errstate(all="ignore"):
         Z = np.asarray(g.equation(X, Y), dtype=float) * np.ones_like(X)
@@ -246,7 +246,7 @@ def draw_gradient_field(
     normalized).
     """
     if not isinstance(arrows, (int, np.integer)) or arrows < 1:
-        raise SteepestError(f"arrows must be a positive whole number per axis; got {arrows!r}")
+        raise PlotError(f"arrows must be a positive whole number per axis; got {arrows!r}")
     _common.check_count(arrows, "arrows", 1, _common.MAX_ARROWS,
                         "the default draws 15 per axis; 0 draws none")
     (x0, x1), (y0, y1) = box

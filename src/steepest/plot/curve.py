@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["graph"]
@@ -65,7 +65,7 @@ def graph(
     """
     g = _common.as_gradient(f)
     if len(g.variables) != 1:
-        raise SteepestError(
+        raise PlotError(
             f"graph() draws functions of one variable; {g.equation} has {len(g.variables)}"
             "\nhint: use contour_map() or surface() for two"
         )

@@ -23,7 +23,7 @@ from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot._common import new_figure
 
 __all__ = ["RIGHT", "WRONG", "plot_confusion", "plot_digits", "plot_history", "plot_weights"]
@@ -61,7 +61,7 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     ['cost (log scale)', 'test accuracy (%)']
     """
     if history.epochs == 0:
-        raise SteepestError("the history has no completed epoch to plot; train for at least one")
+        raise PlotError("the history has no completed epoch to plot; train for at least one")
     has_test = bool(history.test_accuracy)
     fig = new_figure(11.0 if has_test else 6.4, 4.2)
     axes = fig.subplots(1, 2 if has_test else 1, squeeze=False)[0]
@@ -203,7 +203,7 @@ def plot_digits(
     """
     pictures = np.asarray(images, dtype=float)
     if pictures.ndim not in (2, 3) or pictures.shape[0] == 0 or pictures[0].size != 784:
-        raise SteepestError(
+        raise PlotError(
             f"images must have shape (n, 784) or (n, 28, 28) with n ≥ 1; got {pictures.shape}"
         )
     n = pictures.shape[0]
@@ -211,11 +211,11 @@ def plot_digits(
     truth = None if labels is None else np.asarray(labels).reshape(-1)
     for name, values in (("predictions", predicted), ("labels", truth)):
         if values is not None and values.size != n:
-            raise SteepestError(f"{name} must give one digit per image ({n}); got {values.size}")
+            raise PlotError(f"{name} must give one digit per image ({n}); got {values.size}")
     if isinstance(columns, bool) or not isinstance(columns, (int, np.integer)):
         raise TypeError(f"columns must be an int; got {type(columns).__name__}")
     if columns < 1:
-        raise SteepestError(f"columns must be at least 1; got {columns}")
+        raise PlotError(f"columns must be at least 1; got {columns}")
     columns = min(int(columns), n)
     rows = math.ceil(n / columns)
     fig = new_figure(1.0 * columns + 0.2, 1.15 * rows + 0.5)
@@ -266,7 +266,7 @@ def plot_confusion(confusion: Any, *, title: str | None = None) -> Figure:
     """
     matrix = np.asarray(getattr(confusion, "confusion", confusion))
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.dtype.kind not in "iu":
-        raise SteepestError(
+        raise PlotError(
             f"confusion must be a square matrix of counts (k, k); got {matrix.dtype} "
             f"of shape {matrix.shape}"
         )
@@ -312,13 +312,13 @@ def plot_weights(network: Any, *, count: int | None = None, columns: int = 10) -
     """
     weights = np.asarray(network.weights[0])
     if weights.shape[1] != 784:
-        raise SteepestError(
+        raise PlotError(
             f"plot_weights draws 28 × 28 pictures, so the network needs 784 inputs; "
             f"this one has {weights.shape[1]}"
         )
     count = min(weights.shape[0], 100) if count is None else int(count)
     if not 1 <= count <= weights.shape[0]:
-        raise SteepestError(
+        raise PlotError(
             f"count must lie in 1..{weights.shape[0]} (the first layer's neurons); got {count}"
         )
     columns = max(1, min(int(columns), count))

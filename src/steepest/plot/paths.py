@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["compare_optimizers", "draw_paths", "plot_paths", "plot_result", "plot_values"]
@@ -37,7 +37,7 @@ def as_results(results: Any) -> list[tuple[str, Any]]:
             for item in items
         ]
     if not pairs:
-        raise SteepestError("results is empty; give at least one descent Result")
+        raise PlotError("results is empty; give at least one descent Result")
     for _, r in pairs:
         if not hasattr(r, "path") or not hasattr(r, "values"):
             raise TypeError(
@@ -172,7 +172,7 @@ def _box(g: Any, pairs: list[tuple[str, Any]], bounds: Any) -> _common.Bounds:
         return _common.check_bounds(bounds, n)
     for _, r in pairs:
         if np.shape(r.path)[-1] != n:
-            raise SteepestError(
+            raise PlotError(
                 f"a path has {np.shape(r.path)[-1]} coordinates but f has {n} variables"
             )
     # centre on where the paths start and end; a diverged path is not allowed to stretch it
@@ -332,7 +332,7 @@ def compare_optimizers(
 
     g = _common.as_gradient(f)
     if isinstance(optimizers, str) or not optimizers:
-        raise SteepestError(
+        raise PlotError(
             f"optimizers must be a non-empty list of names; got {optimizers!r}\n"
             "hint: optimizers=['gd', 'momentum', 'adam']"
         )

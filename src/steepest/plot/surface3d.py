@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["surface"]
@@ -67,7 +67,7 @@ def surface(
     """
     g = _common.fix_variables(_common.as_gradient(f), fix)
     if len(g.variables) != 2:
-        raise SteepestError(
+        raise PlotError(
             f"a surface needs a function of two variables; {g.equation} has "
             f"{len(g.variables)}\nhint: hold the others fixed with fix={{'z': 0}}"
         )
@@ -83,7 +83,7 @@ def surface(
         Z = np.asarray(g.equation(X, Y), dtype=float) * np.ones_like(X)
     finite = Z[np.isfinite(Z)]
     if finite.size == 0:
-        raise SteepestError("f is not finite anywhere in the box; choose another range")
+        raise PlotError("f is not finite anywhere in the box; choose another range")
     floor = float(finite.min()) - 0.15 * float(np.ptp(finite) or 1.0)
     Z = np.where(np.isfinite(Z), Z, np.nan)
     ax.plot_surface(X, Y, Z, cmap="viridis", alpha=0.75, linewidth=0, antialiased=True,
