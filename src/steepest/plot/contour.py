@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from steepest.errors import PlotError
 from steepest.plot import _common
@@ -110,7 +110,8 @@ def contour_map(
     filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
     if colorbar:
         args = ", ".join(g.names)
-        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})")
+        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})",
+                     format=FuncFormatter(lambda v, _: f"{float(f'{v:.3g}'):g}"))
     if arrows:
         draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
     if stationary:
