@@ -112,7 +112,7 @@ def test_a_forged_message_while_importing_is_a_clear_error(tmp_path):
                  "    return x\n")
     with pytest.raises(Exception) as caught:
         run_calls(path + ":f", [(1.0,)], timeout=10)
-    assert type(caught.value).__name__ == "SteepestError"
+    assert type(caught.value).__name__ == "CheckError"
     assert f"{UNREADABLE}: it sent a message of another kind" in str(caught.value)
 
 

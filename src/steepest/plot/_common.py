@@ -121,7 +121,7 @@ MAX_ARROWS = 100  # gradient arrows per axis
 
 
 def check_count(value: Any, name: str, low: int, high: int, hint: str = "") -> int:
-    """``value`` as a whole number in ``[low, high]``, or a one-line SteepestError.
+    """``value`` as a whole number in ``[low, high]``, or a one-line PlotError.
 
     Examples
     --------
@@ -130,19 +130,19 @@ def check_count(value: Any, name: str, low: int, high: int, hint: str = "") -> i
     >>> check_count(10**8, "levels", 2, 500)
     Traceback (most recent call last):
     ...
-    steepest.errors.SteepestError: levels must be a whole number from 2 to 500; got 100000000
+    steepest.errors.PlotError: levels must be a whole number from 2 to 500; got 100000000
     """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a whole number; got {type(value).__name__}")
     if not low <= value <= high:
         raise PlotError(f"{name} must be a whole number from {low} to {high:,}; "
-                            f"got {value}" + (f"\nhint: {hint}" if hint else ""))
+                        f"got {value}" + (f"\nhint: {hint}" if hint else ""))
     return int(value)
 
 
 def check_dpi(dpi: Any, size: tuple[float, float] | None = None) -> float:
     """A resolution in ``(0, MAX_DPI]`` that gives a picture of ``size`` inches at most
-    :data:`MAX_PIXELS` pixels, or a one-line SteepestError."""
+    :data:`MAX_PIXELS` pixels, or a one-line PlotError."""
     try:
         value = float(dpi)
     except (TypeError, ValueError):
