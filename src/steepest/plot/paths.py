@@ -52,7 +52,7 @@ def _is_pair(item: Any) -> bool:
 
 # one line style and marker per label, so paths that coincide stay told apart
 _STYLES = ("-", "--", ":", "-.")
-_MARKERS = ("o", "s", "^", "D", "v", "P")
+_MARKERS = ("o", "^", "D", "v", "P", "h")  # never "s": the start is a square
 
 
 def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) -> list[Any]:
