@@ -8,8 +8,9 @@ threads from :mod:`steepest.nn.blas`; the named training setups (the default, a 
 Nielsen's) in :mod:`steepest.nn.presets`. Nothing here imports SymPy or matplotlib.
 """
 
+from steepest.nn._file import trained_on
 from steepest.nn.evaluation import Evaluation, evaluate
 from steepest.nn.network import Gradients, Network
 from steepest.nn.training import History, train
 
-__all__ = ["Evaluation", "Gradients", "History", "Network", "evaluate", "train"]
+__all__ = ["Evaluation", "Gradients", "History", "Network", "evaluate", "train", "trained_on"]

@@ -1,4 +1,4 @@
-"""Tests of steepest.descent.schedules: the cosine decay (the rest: test_optim.py)."""
+"""Tests of steepest.descent.schedules: the cosine decay (the rest: test_optimizers.py)."""
 
 from __future__ import annotations
 
