@@ -138,10 +138,13 @@ def summary(name: str, runs: list[Run], targets: list[float]) -> dict[str, float
         wall = statistics.median(r.time_to(target) for r in runs)
         cpu = statistics.median(r.time_to(target, cpu=True) for r in runs)
         medians[f"{target:.1%}"] = wall
+        medians[f"cpu {target:.1%}"] = cpu
         parts.append(f"to {target:.1%}: {wall:.1f} s ({cpu:.1f} CPU s)")
     medians["epoch"] = statistics.median(statistics.median(r.seconds) for r in runs)
+    medians["cpu epoch"] = statistics.median(statistics.median(r.cpu_seconds) for r in runs)
     medians["last"] = statistics.median(r.accuracy[-1] for r in runs)
-    print(f"{name}: {'; '.join(parts)}; {medians['epoch']:.2f} s an epoch; after the last "
+    print(f"{name}: {'; '.join(parts)}; {medians['epoch']:.2f} s an epoch "
+          f"({medians['cpu epoch']:.2f} CPU s); after the last "
           f"epoch {medians['last']:.2%} (medians over {len(runs)} seeds)")
     return medians
 
@@ -201,10 +204,12 @@ def main(argv: list[str] | None = None) -> int:
             theirs.append(TorchRun(preset, data.train, data.test, seed).run())
             per_seed("PyTorch", seed, theirs[-1], targets)
         base = summary("PyTorch", theirs, targets)
-        ratios = [f"to {key}: {base[key] / ours[key]:.2f}×" for key in base
-                  if key not in ("epoch", "last")]
-        print(f"steepest is faster than PyTorch by {', '.join(ratios)} (time to target), "
-              f"{base['epoch'] / ours['epoch']:.2f}× an epoch; ratios of medians, wall clock")
+        for clock, prefix in (("wall clock", ""), ("CPU time", "cpu ")):
+            ratios = [f"to {key[len(prefix):]}: {base[key] / ours[key]:.2f}×" for key in base
+                      if key.startswith(prefix) and "%" in key and key[len(prefix)].isdigit()]
+            print(f"steepest beside PyTorch, {clock} (ratios of medians, > 1: steepest faster): "
+                  f"{', '.join(ratios)}; an epoch "
+                  f"{base[prefix + 'epoch'] / ours[prefix + 'epoch']:.2f}×")
     print(f"{load()} at end")
     return 0
 
