@@ -167,12 +167,13 @@ class TorchNetwork:
         self.model = torch.nn.Sequential(*layers)
         self.opt = torch.optim.SGD(self.model.parameters(), lr=3.0)
 
-    def epoch(self) -> tuple[float, float]:
-        """Train one epoch at mini-batch 10; return its wall-clock and CPU seconds."""
+    def epoch(self, examples: int | None = None) -> tuple[float, float]:
+        """Train one epoch at mini-batch 10 (or its first ``examples``); its wall-clock and
+        CPU seconds."""
         model, opt, x, y = self.model, self.opt, self.x, self.y
         start, cpu_start = time.perf_counter(), time.process_time()
-        order = self.torch.randperm(x.shape[0])
-        for i in range(0, x.shape[0], 10):
+        order = self.torch.randperm(x.shape[0])[:examples]
+        for i in range(0, len(order), 10):
             batch = order[i : i + 10]
             a = model(x[batch])
             loss = 0.5 * ((a - y[batch]) ** 2).sum(dim=1).mean()  # C = 1/2m Σ‖y − a‖²
@@ -199,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="rounds beside PyTorch, an epoch each (default 7; 0 skips PyTorch)")
     parser.add_argument("--epochs-128", type=int, default=3, help="epochs at mini-batch 128")
     parser.add_argument("--torch-threads", type=int, default=0,
-                        help="torch.set_num_threads (default 0: time an epoch at 1 thread and "
-                             "at every core, keep the faster)")
+                        help="torch.set_num_threads (default 0: time a tenth of an epoch at 1 "
+                             "thread and at every core, keep the faster)")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     sizes = [784, *(int(h) for h in args.hidden.split(",")), 10]
@@ -276,12 +277,12 @@ def main(argv: list[str] | None = None) -> int:
         # all see the same load
         from steepest import Network, train
 
-        torch_threads = args.torch_threads
-        if not torch_threads:  # its fastest: an epoch at one thread and at every core
-            timed = {n: TorchNetwork(sizes, train_set, test_set, seeds[0], n).epoch()[0]
+        torch_threads, n_probe = args.torch_threads, n // 10
+        if not torch_threads:  # its fastest: a tenth of an epoch at one thread and every core
+            timed = {n: TorchNetwork(sizes, train_set, test_set, seeds[0], n).epoch(n_probe)[0]
                      for n in sorted({1, os.cpu_count() or 1})}
             torch_threads = min(timed, key=timed.__getitem__)
-            print("PyTorch, one epoch at each thread count: " + ", ".join(
+            print(f"PyTorch, {n_probe} examples at each thread count: " + ", ".join(
                 f"{n} thread(s) {t:.3f} s" for n, t in timed.items()) + f"; using {torch_threads}")
         theirs_net = TorchNetwork(sizes, train_set, test_set, seeds[0], torch_threads)
         settings = blas_settings()
