@@ -87,6 +87,7 @@ def test_train_reports_each_epoch_and_a_summary(trained, sample):
     assert re.search(r"^epoch 2: cost", err, re.M)
     assert re.search(r"^best epoch [12]: test accuracy \d+\.\d\d%$", out, re.M)
     assert f"model written to {model}, curves to {curves}" in out
+    assert re.search(r"^time: .* s of CPU; BLAS on 1 thread\)$", out, re.M)  # 784-32-10: small
     net = Network.load(model)
     assert net.sizes == (784, 32, 10) and (net.activation, net.output) == ("relu", "softmax")
     # the last epoch's accuracy is the saved network's accuracy on the test images

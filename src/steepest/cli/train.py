@@ -295,6 +295,8 @@ def _summary(history: Any, total: float, args: argparse.Namespace) -> None:
     print(f"last epoch {last}: test accuracy {accuracy[-1]:.2%}, training cost "
           f"{history.cost[-1]:.4f}")
     training = sum(history.seconds)
+    threads = history.settings.get("blas_threads")
     print(f"time: {total:.1f} s in all, {training:.1f} s training "
-          f"({training / last:.2f} s an epoch)")
+          f"({training / last:.2f} s an epoch, {sum(history.cpu_seconds):.1f} s of CPU; "
+          f"BLAS on {threads} thread{'s' * (threads != 1)})")
     print(f"model written to {args.out}" + (f", curves to {args.plot}" if args.plot else ""))
