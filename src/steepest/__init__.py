@@ -53,6 +53,10 @@ _LAZY: dict[str, str] = {
     "train": "steepest.nn",
     "History": "steepest.nn",
     "stationary_points": "steepest.stationary",
+    "explain_step": "steepest.step_detail",
+    "StepDetail": "steepest.step_detail",
+    "basins": "steepest.basins",
+    "Basins": "steepest.basins",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
@@ -74,6 +78,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.basins import Basins, basins
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
@@ -92,3 +97,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         make_optimizer,
     )
     from steepest.stationary import stationary_points
+    from steepest.step_detail import StepDetail, explain_step

@@ -131,8 +131,9 @@ class StepDetail:
             out.append(f"g = ∇f(x) = {g}")
         out += _worked(self)
         if self.line_search:
-            out.append(f"x̃ = {_vector(self.proposed)} (the optimizer's step); the line search "
-                       f"takes α = {_number(self.alpha)}: x ← {_vector(self.new_point)}")  # fmt: skip
+            out.append(f"x̃ = {_vector(self.proposed)} (the optimizer's step); the line "
+                       f"search takes α = {_number(self.alpha)}: "
+                       f"x ← {_vector(self.new_point)}")  # fmt: skip
         out.append(f"f(x) = {_number(self.new_value)} at the new point")
         return out
 
