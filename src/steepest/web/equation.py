@@ -95,7 +95,7 @@ def _read(text: str) -> EquationAnswer:
         derivations.append(Derivation(variable=str(d.variable), heading=heading, lines=lines))
     return EquationAnswer(
         equation=g.equation.text, function=str(g.equation),
-        mathml=mathml(sympy.Eq(f, g.equation.expr, evaluate=False), display=True),
+        mathml=mathml(sympy.Eq(f, g.equation.expr, evaluate=False)),
         variables=list(g.names), gradient=components, derivations=derivations,
     )  # fmt: skip
 
