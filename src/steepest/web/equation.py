@@ -24,7 +24,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["equation"], responses=ERRORS)
 
-ARROWS = 21  #: gradient arrows per side of the map
+ARROWS = 15  #: gradient arrows per side of the map
 STATIONARY_TIMEOUT = 0.5  #: seconds SymPy may take to solve ∇f = 0 before Newton's search
 
 

@@ -93,9 +93,9 @@ let cached = { grid: null, contour: null, arrows: null, marks: null };
 function traces(state) {
   const { grid } = state;
   if (cached.grid !== grid) {
-    cached = { grid, contour: contourTrace(grid), arrows: arrowTrace(grid), marks: marks(grid) };
+    cached = { grid, contour: contourTraces(grid), arrows: arrowTrace(grid), marks: marks(grid) };
   }
-  const out = [cached.contour];
+  const out = [...cached.contour];
   if (state.basins && cached.basins !== state.basins) {
     cached.basins = state.basins;
     cached.basinTrace = basinTrace(state.basins);
@@ -148,14 +148,21 @@ function marks(grid) {
   return out;
 }
 
-function contourTrace(grid) {
+function contourTraces(grid) {
+  // the colours as a heatmap and the lines as a contour with no fill: Plotly draws every
+  // heatmap (the basins too, after this one) below every contour, so the basins can cover
+  // the colours and not the lines
   const colour = colouring(grid);
-  return {
-    type: "contour", x: Array.from(grid.x), y: Array.from(grid.y), z: zRows(grid, colour.values),
-    colorscale: "Viridis", ncontours: 24, showscale: false, hoverinfo: "none",
-    contours: { coloring: "heatmap", showlines: true }, line: { width: 0.5, color: "rgba(0,0,0,0.35)" },
-    name: colour.title, showlegend: false,
-  };
+  const x = Array.from(grid.x);
+  const y = Array.from(grid.y);
+  const z = zRows(grid, colour.values);
+  return [
+    { type: "heatmap", x, y, z, colorscale: "Viridis", showscale: false, hoverinfo: "none",
+      name: colour.title, showlegend: false, zsmooth: "best" },
+    { type: "contour", x, y, z, ncontours: 24, showscale: false, hoverinfo: "skip",
+      contours: { coloring: "none", showlines: true }, line: { width: 0.6, color: "rgba(0,0,0,0.4)" },
+      name: "contours", showlegend: false },
+  ];
 }
 
 function arrowTrace(grid) {
@@ -170,7 +177,7 @@ function arrowTrace(grid) {
     type: "scatter", mode: "markers", name: "∇f (uphill)", hoverinfo: "skip",
     x: Array.from(x), y: Array.from(y),
     marker: {
-      symbol: "arrow", size: 11, angleref: "up",
+      symbol: "arrow", size: 10, angleref: "up",
       angle: Array.from(u, (a, k) => 90 - (Math.atan2(v[k], a) * 180) / Math.PI),
       color: norms.map((n) => (logScale ? Math.log10(Math.max(n, floor)) : n)),
       colorscale: "Reds", reversescale: false, showscale: true, line: { width: 0.5, color: "black" },
