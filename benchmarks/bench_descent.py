@@ -29,6 +29,7 @@ import time
 import timeit
 
 import numpy as np
+from _timing import processor_name
 
 import steepest
 
@@ -88,7 +89,7 @@ def hand_ellipse(start, learning_rate: float, steps: int, tol: float):
 
 
 def bench_optimizer_step() -> None:
-    from steepest.optim import OPTIMIZERS, make_optimizer
+    from steepest.descent.optimizers import OPTIMIZERS, make_optimizer
 
     rng = np.random.default_rng(0)
     cases = {
@@ -177,6 +178,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--subset", type=int, default=200)
     args = parser.parse_args()
+    print(f"processor: {processor_name()}")
     try:
         from threadpoolctl import threadpool_info
 

@@ -1,4 +1,4 @@
-"""Tests for steepest.nn.train: learning, reproducibility, history, progress, interruption."""
+"""Tests for steepest.nn.training: learning, reproducibility, history, progress, interruption."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from steepest.descent.optimizers import Adam, GradientDescent
 from steepest.errors import NetworkError, SteepestError
 from steepest.nn import History, Network, train
-from steepest.optim import Adam, GradientDescent
 
 
 def _blobs(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -91,15 +91,19 @@ def test_batch_costs_are_the_costs_of_the_batches() -> None:
     assert history.batch_cost[0] == pytest.approx(net.evaluate(x, y)[0])
 
 
-def test_an_optimizer_object_is_used_as_given() -> None:
+def test_an_optimizer_object_is_used_as_given_and_never_changed() -> None:
     x, y = _blobs()
     adam = Adam(0.01)
     net = Network([2, 6, 3], seed=0)
-    train(net, (x, y), epochs=2, optimizer=adam, learning_rate=99.0, seed=0)
-    assert adam.t == 2 * 30  # 300 examples / batch 10, two epochs
-    assert adam.learning_rate == 0.01
-    assert adam.state[0]["m"].shape == net.params.shape  # one flat parameter vector
-    assert adam.state[0]["m"].dtype == np.float32
+    history = train(net, (x, y), epochs=2, optimizer=adam, learning_rate=99.0, seed=0)
+    assert history.settings["optimizer"] == repr(adam)  # its own rate, not 99
+    assert adam.t == 0 and adam.state == []  # the run stepped a fresh copy
+    # so training twice with the same object is training with two new ones
+    again, fresh = Network([2, 6, 3], seed=0), Network([2, 6, 3], seed=0)
+    train(again, (x, y), epochs=2, optimizer=adam, seed=0)
+    train(fresh, (x, y), epochs=2, optimizer=Adam(0.01), seed=0)
+    np.testing.assert_array_equal(again.params, net.params)
+    np.testing.assert_array_equal(fresh.params, net.params)
 
 
 def test_progress_callable_and_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
@@ -256,10 +260,10 @@ def test_weights_that_overflow_on_the_last_step_count_as_divergence() -> None:
 
 def test_scoring_a_network_whose_outputs_overflow_gives_nan_not_an_error() -> None:
     from steepest.cost import get_cost
-    from steepest.nn.train import _evaluate
+    from steepest.nn.evaluation import score
 
     net = Network([2, 3, 3], "relu", "softmax", seed=0)
     net.params[:] = 1e30  # finite weights, outputs that overflow
     x, y = np.ones((4, 2), net.dtype), np.eye(3, dtype=net.dtype)[[0, 1, 2, 0]]
-    value, accuracy = _evaluate(net, x, y, net._cost(get_cost("cross-entropy")))
+    value, accuracy = score(net, x, y, net.check_cost(get_cost("cross-entropy")))
     assert np.isnan(value) and np.isnan(accuracy)

@@ -75,7 +75,7 @@ async def read_equation(body: EquationText, request: Request) -> EquationAnswer:
 def _read(text: str) -> EquationAnswer:
     import sympy
 
-    from steepest._printing import plain
+    from steepest.equation.printing import plain
 
     g = gradient_of(text)
     name = g.equation.name

@@ -1,0 +1,94 @@
+"""Step-size schedules for the optimizers.
+
+A schedule is a function ``t -> factor``: step ``t`` (counted from 0) of an optimizer
+uses ``learning_rate * schedule(t)``. :data:`SCHEDULES` names the usual ones; any
+callable works.
+
+Left out: warm-up and cyclical schedules, and schedules that look at the loss.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from steepest._validate import check_positive
+from steepest.errors import OptimizerError
+
+__all__ = [
+    "SCHEDULES",
+    "Schedule",
+    "decay_to",
+    "exponential_decay",
+    "inverse_sqrt",
+    "inverse_time",
+]
+
+Schedule = Callable[[int], float]
+
+
+# ---------------------------------------------------------------------------- schedules
+
+
+def inverse_time(decay: float = 0.01) -> Schedule:
+    """Schedule ``t -> 1 / (1 + decay·t)``: the step shrinks like ``1/t`` in the long run."""
+    decay = check_positive("inverse_time", "decay", decay)
+    return lambda t: 1.0 / (1.0 + decay * t)
+
+
+def inverse_sqrt() -> Schedule:
+    """Schedule ``t -> 1 / sqrt(1 + t)``."""
+    return lambda t: 1.0 / math.sqrt(1.0 + t)
+
+
+def exponential_decay(rate: float = 0.99) -> Schedule:
+    """Schedule ``t -> rate**t``: the step shrinks by the factor ``rate`` every step."""
+    rate = check_positive("exponential_decay", "rate", rate)
+    if rate > 1:
+        raise OptimizerError(f"The 'rate' of exponential_decay must be at most 1. Got {rate!r}.")
+    return lambda t: rate**t
+
+
+def decay_to(fraction: float, steps: int) -> Schedule:
+    """Schedule ``t -> fraction**(t / steps)``: exponential decay to ``fraction`` at step ``steps``.
+
+    ``steepest train --lr-decay`` uses it: the step falls smoothly to ``fraction`` times its
+    start by the last step of the run.
+
+    Examples
+    --------
+    >>> schedule = decay_to(0.05, 100)
+    >>> schedule(0), round(schedule(100), 12)
+    (1.0, 0.05)
+    """
+    fraction = check_positive("decay_to", "fraction", fraction)
+    if fraction > 1:
+        raise OptimizerError(f"The 'fraction' of decay_to must be at most 1. Got {fraction!r}.")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise OptimizerError(f"The 'steps' of decay_to must be an int >= 1. Got {steps!r}.")
+    return lambda t: fraction ** (t / steps)
+
+
+#: Named schedules, with their default constants; pass a callable for other constants.
+SCHEDULES: dict[str, Callable[[], Schedule]] = {
+    "constant": lambda: (lambda t: 1.0),
+    "inverse_time": inverse_time,
+    "inverse_sqrt": inverse_sqrt,
+    "exponential": exponential_decay,
+}
+
+
+def _check_schedule(owner: str, schedule: str | Schedule | None) -> Schedule | None:
+    if schedule is None or callable(schedule):
+        return schedule
+    if isinstance(schedule, str):
+        if schedule not in SCHEDULES:
+            raise OptimizerError(
+                f"The 'schedule' parameter of {owner} must be one of {sorted(SCHEDULES)} "
+                f"or a callable t -> factor. Got {schedule!r} instead."
+            )
+        return SCHEDULES[schedule]()
+    raise TypeError(
+        f"The 'schedule' parameter of {owner} must be a name, a callable t -> factor or "
+        f"None, got {type(schedule).__name__} instead."
+    )
