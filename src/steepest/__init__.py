@@ -67,8 +67,8 @@ _LAZY: dict[str, str] = {
     "stationary_points": "steepest.calculus.stationary",
     "explain_step": "steepest.descent.step_detail",
     "StepDetail": "steepest.descent.step_detail",
-    "basins": "steepest.descent.basins",
-    "Basins": "steepest.descent.basins",
+    "basins": "steepest.descent.attraction",
+    "Basins": "steepest.descent.attraction",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
@@ -118,7 +118,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
-    from steepest.descent.basins import Basins, basins
+    from steepest.descent.attraction import Basins, basins
     from steepest.descent.optimizers import (
         AdaGrad,
         Adam,
