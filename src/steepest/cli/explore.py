@@ -83,8 +83,9 @@ def _serve(sock: Any, url: str, browser: bool, time_limit: float) -> int:
 
     from steepest.web import create_app
 
-    server = uvicorn.Server(uvicorn.Config(create_app(time_limit=time_limit), log_level="warning",
-                                           timeout_graceful_shutdown=2))  # fmt: skip
+    config = uvicorn.Config(create_app(time_limit=time_limit), log_level="warning",
+                            timeout_graceful_shutdown=2, timeout_keep_alive=30)  # fmt: skip
+    server = uvicorn.Server(config)
 
     def announce() -> None:
         while not server.started and not server.should_exit:

@@ -17,7 +17,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steepest.errors import EquationError, SteepestError
@@ -87,7 +86,6 @@ def create_app(
                             headers={"Cache-Control": "max-age=86400"})  # fmt: skip
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     app.router.add_event_handler("shutdown", app.state.pool.close)
     return app

@@ -34,6 +34,8 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["descent"], responses=ERRORS)
 
+FEW_STARTS = 4  #: up to this many starts are descended one by one, more in one vectorised run
+
 Tol = Field(default=1e-8, ge=0.0, le=1.0, allow_inf_nan=False,
             description="stop when |∇f| <= tol")  # fmt: skip
 
@@ -68,7 +70,7 @@ class DescendAnswer(BaseModel):
 
 @router.post("/descend", response_model=DescendAnswer)
 async def descend(body: DescendRequest, request: Request) -> DescendAnswer:
-    """Each optimizer from every start (the starts of one optimizer in one vectorised run)."""
+    """Each optimizer from every start (many starts of one optimizer in one vectorised run)."""
     return await request.app.state.pool.run(lambda deadline: _descend(body, deadline))
 
 
@@ -105,9 +107,12 @@ def _run(g: Any, starts: Any, s: RunSettings, maximize: bool, max_iter: int, tol
     import steepest
 
     way = steepest.maximize if maximize else steepest.minimize
-    return way(g, starts, optimizer=s.optimizer, learning_rate=s.learning_rate,
-               max_iter=max_iter, tol=tol, line_search=s.line_search,
-               callback=deadline.callback, **s.options())  # fmt: skip
+    options = dict(optimizer=s.optimizer, learning_rate=s.learning_rate, max_iter=max_iter,
+                   tol=tol, line_search=s.line_search, callback=deadline.callback,
+                   **s.options())  # fmt: skip
+    if len(starts) <= FEW_STARTS:  # one by one: the loop for one start is 4 times cheaper a step
+        return [way(g, start, **options) for start in starts]
+    return way(g, starts, **options)
 
 
 # -------------------------------------------------------------------------- panel 5

@@ -72,7 +72,9 @@ async def read_equation(body: EquationText, request: Request) -> EquationAnswer:
     return await request.app.state.pool.run(lambda _: _read(body.equation))
 
 
+@functools.lru_cache(maxsize=64)
 def _read(text: str) -> EquationAnswer:
+    """The answer for ``text`` (kept: the same text always gets the same answer)."""
     import sympy
 
     from steepest.equation.printing import plain
@@ -144,12 +146,13 @@ class SurfaceAnswer(BaseModel):
 async def surface(body: SurfaceRequest, request: Request) -> SurfaceAnswer:
     """f and ∇f on a grid over the box, the gradient field for arrows, and the stationary
     points (classified) and curves inside the box. Two variables."""
-    return await request.app.state.pool.run(
-        lambda _: _surface(body.equation, body.bounds, body.grid)
-    )
+    bounds = tuple(tuple(pair) for pair in body.bounds)
+    return await request.app.state.pool.run(lambda _: _surface(body.equation, bounds, body.grid))
 
 
-def _surface(text: str, bounds: list[list[float]], num: int) -> SurfaceAnswer:
+@functools.lru_cache(maxsize=16)  # about 650 kB each at 200 × 200
+def _surface(text: str, bounds: tuple[tuple[float, ...], ...], num: int) -> SurfaceAnswer:
+    """The answer for this text, box and grid (kept: the same request, the same answer)."""
     import steepest
 
     g = gradient_of(text)
