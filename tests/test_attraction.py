@@ -52,5 +52,9 @@ def test_one_variable_and_the_checks():
         basins("x^2 + y^2", [(-1, 1), (-1, 1)], num=1)
     with pytest.raises(DescentError, match="one or two variables"):
         basins("x + y + z", [(-1, 1)] * 3, num=2)
+    with pytest.raises(DescentError, match="low < high"):
+        basins("x^2 + y^2", [(1, -1), (-1, 1)])
+    with pytest.raises(DescentError, match="one \\(low, high\\) pair"):
+        basins("x^2 + y^2", [1, 2])
     with pytest.raises(DescentError, match="more than the 250,000 allowed"):
         basins("x^2 + y^2", [(-1, 1), (-1, 1)], num=501)

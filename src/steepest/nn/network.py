@@ -374,7 +374,7 @@ class Network:
         The file is written whole or not at all: to a temporary file beside ``path``,
         renamed over it once complete, so an interrupted save leaves an older model intact.
         ``trained_on`` (``"sample"`` or ``"mnist"``) records the data the network learned
-        from; :func:`steepest.nn._file.trained_on` reads it back.
+        from; :func:`steepest.nn.trained_on` reads it back.
         """
         from steepest.nn._file import save
 

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from steepest.errors import EquationError, SteepestError
+from steepest.errors import EquationError, ExploreError, SteepestError
 from steepest.web._work import BusyError, OutOfTimeError, Pool
 from steepest.web.models import MAX_BODY
 
@@ -42,10 +42,10 @@ def plotly_js() -> Path:
     """The Plotly.js bundled with the installed ``plotly`` package (not imported)."""
     spec = importlib.util.find_spec("plotly")
     if spec is None or not spec.submodule_search_locations:
-        raise SteepestError("the plotly package is not installed; hint: pip install plotly")
+        raise ExploreError("the plotly package is not installed; hint: pip install plotly")
     path = Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
     if not path.is_file():
-        raise SteepestError(f"the plotly package has no {path.name} at {path}")
+        raise ExploreError(f"the plotly package has no {path.name} at {path}")
     return path
 
 

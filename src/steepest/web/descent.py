@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from steepest.errors import ExploreError
 from steepest.web._arrays import pack
 from steepest.web._work import Deadline
 from steepest.web.equation import gradient_of
@@ -90,12 +91,11 @@ def _descend(body: DescendRequest, deadline: Deadline) -> DescendAnswer:
 def _starts(g: Any, starts: list[list[float]]) -> Any:
     import numpy as np
 
-    from steepest import SteepestError
 
     n = len(g.names)
     for start in starts:
         if len(start) != n:
-            raise SteepestError(
+            raise ExploreError(
                 f"the start {start} is not a point of f({', '.join(g.names)}): give {n} "
                 f"number{'s' * (n != 1)}, in that order"
             )
@@ -220,7 +220,7 @@ def _basins(body: BasinsRequest, deadline: Deadline) -> BasinsAnswer:
 
     g = gradient_of(body.equation)
     if len(g.names) != len(body.bounds):
-        raise steepest.SteepestError(
+        raise ExploreError(
             f"bounds must give one range for each variable ({', '.join(g.names)}); got "
             f"{len(body.bounds)}"
         )

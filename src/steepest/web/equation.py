@@ -16,6 +16,7 @@ import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from steepest.errors import ExploreError
 from steepest.web._arrays import pack
 from steepest.web._maths import mathml
 from steepest.web.models import ERRORS, MAX_GRID, Box, EquationText, Packed
@@ -157,13 +158,13 @@ def _surface(text: str, bounds: tuple[tuple[float, ...], ...], num: int) -> Surf
 
     g = gradient_of(text)
     if len(g.names) != 2:
-        raise steepest.SteepestError(
+        raise ExploreError(
             f"the surface and the map need an equation of two variables; this one has "
             f"{len(g.names)} ({', '.join(g.names)})"
             "\nhint: the gradient and its derivation are above; descend on the command line"
         )
     if len(bounds) != 2:
-        raise steepest.SteepestError(f"bounds must give two ranges, one for each of "
+        raise ExploreError(f"bounds must give two ranges, one for each of "
                                      f"{', '.join(g.names)}; got {len(bounds)}")  # fmt: skip
     box = [(float(lo), float(hi)) for lo, hi in bounds]
     xs, ys = (np.linspace(lo, hi, num) for lo, hi in box)

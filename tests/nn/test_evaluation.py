@@ -230,3 +230,22 @@ def test_unusable_pictures_are_refused(tmp_path):
         prepare_image(np.array([[0.0, 2.0]]))
     with pytest.raises(TypeError, match="image must be a path"):
         prepare_image({"pixels": 1})
+
+
+def test_labels_are_checked_by_one_check_everywhere():
+    from steepest import Network, quadratic_cost, train
+    from steepest.errors import SteepestError
+    from steepest.nn import evaluate as evaluate_network
+
+    net = Network([2, 3], output="softmax", seed=0)
+    x, bad = np.zeros((2, 2)), np.array([0, 3])  # 3 is not one of the classes 0..2
+    calls = [
+        lambda: quadratic_cost(bad, np.full((2, 3), 0.5)),
+        lambda: net.evaluate(x, bad),
+        lambda: net.backprop(x, bad),
+        lambda: train(net, (x, bad), epochs=1, batch_size=1),
+        lambda: evaluate_network(net, x, bad),
+    ]
+    for call in calls:
+        with pytest.raises(SteepestError, match=r"must lie in 0\.\.2 \(one per class\); got 3"):
+            call()
