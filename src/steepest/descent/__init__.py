@@ -36,6 +36,7 @@ _LAZY: dict[str, str] = {
     "RMSProp": "steepest.descent.optimizers",
     "make_optimizer": "steepest.descent.optimizers",
     "SCHEDULES": "steepest.descent.schedules",
+    "cosine_decay": "steepest.descent.schedules",
     "decay_to": "steepest.descent.schedules",
     "exponential_decay": "steepest.descent.schedules",
     "inverse_sqrt": "steepest.descent.schedules",
@@ -68,6 +69,7 @@ __all__ = [
     "StepDetail",
     "Surface",
     "basins",
+    "cosine_decay",
     "decay_to",
     "explain_step",
     "exponential_decay",
@@ -98,6 +100,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.descent.run import EQUATION_LEARNING_RATE, MAX_ITER_LIMIT, maximize, minimize
     from steepest.descent.schedules import (
         SCHEDULES,
+        cosine_decay,
         decay_to,
         exponential_decay,
         inverse_sqrt,
