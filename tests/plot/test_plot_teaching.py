@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.quiver import Quiver
 
 from steepest import gradient, minimize
 from steepest.equation.typed import typed_title
-from steepest.plot import contour_map, graph, plot_paths, plot_result, surface
+from steepest.plot import (
+    compare_optimizers,
+    contour_map,
+    graph,
+    plot_paths,
+    plot_result,
+    surface,
+)
 
 BOX = [(-2.0, 2.0), (-2.0, 2.0)]
 SMALL = {"resolution": 40}
@@ -146,8 +154,85 @@ def test_a_slice_keeps_sympys_reading():
     assert ax.get_title() == "f(x, y) = 2·x·y"
 
 
+def colour_bar_of(ax):
+    (cax,) = [child for child in ax.child_axes if child.get_label() == "<colorbar>"]
+    return cax
+
+
 def test_a_descent_map_has_a_colour_bar():
     f = "x^2 + 4y^2"
     run = minimize(f, [1.5, 1.0], optimizer="gd", learning_rate=0.1, max_iter=20)
     fig = plot_result(run, f, BOX, **SMALL)
-    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+    assert colour_bar_of(fig.axes[0]).get_title(loc="left") == "f(x, y)"
+
+
+def test_the_colour_bar_stands_against_the_map():
+    # a square map in a wide figure: the equal aspect narrows the map, the bar follows it
+    fig = contour_map("x^2 - y^2", BOX, arrows=0, stationary=False, **SMALL)
+    fig.set_size_inches(12, 4)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    gap = colour_bar_of(ax).get_position().x0 - ax.get_position().x1
+    assert 0 < gap < 0.05 * ax.get_position().width  # 3% of the map's width
+
+
+def _rosenbrock_comparison():
+    return compare_optimizers("(1-x)^2 + 100(y-x^2)^2", [-1.2, 1.0],
+                              ["gd", "momentum", "nesterov", "adam"],
+                              learning_rate={"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3,
+                                             "adam": 0.05},
+                              max_iter=300, bounds=[(-1.5, 1.5), (-0.5, 1.5)], **SMALL)
+
+
+def test_the_value_panel_has_one_y_label_clear_of_the_colour_bar():
+    fig = _rosenbrock_comparison()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    left, right = fig.axes[:2]
+    cax = colour_bar_of(left)
+    assert cax.get_ylabel() == "" and right.get_ylabel() == "f(x, y)"
+    label = right.yaxis.label.get_window_extent(renderer)
+    assert not label.overlaps(cax.get_tightbbox(renderer))
+    assert cax.get_tightbbox(renderer).x1 < label.x0
+
+
+def test_a_comparison_has_one_legend_below_both_panels_naming_each_thing_once():
+    fig = _rosenbrock_comparison()
+    fig.draw_without_rendering()
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert len(texts) == len(set(texts))
+    for name in ("gd", "momentum", "nesterov", "adam"):
+        assert [t for t in texts if t.split(" (")[0] == name] == [
+            f"{name} (stopped at the limit, 300 steps)"]
+    assert {"minimum", "start", "end"} <= set(texts)
+    box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0  # inside the figure
+    top = min(ax.get_position().y0 for ax in fig.axes[:2]) * fig.bbox.height
+    assert box.y1 <= top  # below the panels, over neither
+
+
+def test_each_path_of_a_comparison_is_drawn_as_in_the_value_panel_and_stays_visible():
+    fig = _rosenbrock_comparison()
+    left, right = fig.axes[:2]
+    paths = [line for line in left.get_lines() if line.get_gid() == "path"]
+    values = [line for line in right.get_lines() if line.get_gid() == "values"]
+    assert len(paths) == len(values) == 4
+    for path, value in zip(paths, values, strict=True):
+        assert (path.get_color(), path.get_linestyle(), path.get_marker()) == (
+            value.get_color(), value.get_linestyle(), value.get_marker())
+    # widths a point apart: each path's edges show beside the narrower one on top of it
+    widths = sorted(line.get_linewidth() for line in paths)
+    assert np.all(np.diff(widths) >= 1.0)
+    on_top = sorted(paths, key=lambda line: line.get_zorder())
+    assert [line.get_linewidth() for line in on_top] == sorted(widths, reverse=True)
+    (casing,) = [line for line in left.get_lines() if line.get_gid() == "path-casing"]
+    assert casing.get_linewidth() > max(widths) and casing.get_zorder() < on_top[0].get_zorder()
+
+
+def test_a_minimum_of_zero_is_zero_on_the_colour_scale():
+    fig = contour_map("(1-x)^2 + 100(y-x^2)^2", [(-1.5, 1.5), (-0.5, 1.5)], arrows=0,
+                      stationary=False, **SMALL)
+    (filled, *_) = fig.axes[0].collections
+    assert filled.levels[0] == 0

@@ -109,9 +109,7 @@ def contour_map(
     fig, ax = _target(ax)
     filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
     if colorbar:
-        args = ", ".join(g.names)
-        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})",
-                     format=FuncFormatter(lambda v, _: f"{float(f'{v:.3g}'):g}"))
+        attach_colorbar(ax, filled, f"{g.equation.name}({', '.join(g.names)})")
     if arrows:
         draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
     if stationary:
@@ -120,6 +118,22 @@ def contour_map(
         draw_stationary(ax, stationary_points(g, box), box)
     finish_axes(ax, g, box)
     return fig
+
+
+def attach_colorbar(ax: Axes, filled: Any, label: str) -> Any:
+    """The colour scale of a filled contour map, right beside the map.
+
+    The bar is an inset of the map's own axes, so it stays against the map's right edge
+    however the equal aspect shrinks the map (a bar placed by the layout keeps to the
+    space the map was given, and a wide gap opens between them). The bar's name stands
+    above it, not along its outer side, where it would read as the y label of a panel to
+    its right. Returns the Colorbar; its axes are labelled ``"<colorbar>"``.
+    """
+    cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0], label="<colorbar>")
+    bar = ax.figure.colorbar(filled, cax=cax,
+                             format=FuncFormatter(lambda v, _: f"{float(f'{v:.3g}'):g}"))
+    cax.set_title(label, fontsize=9, pad=12, loc="left")
+    return bar
 
 
 def _target(ax: Axes | None) -> tuple[Figure, Axes]:
@@ -173,7 +187,9 @@ def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
         above = finite - lo
         smallest = float(np.quantile(above[above > 0], 0.02))
         steps = np.geomspace(smallest, hi - lo, 14)[:-1]
-        return lo + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]])
+        # a minimum of (nearly) 0 is 0 on the scale, not the grid's 0.000634
+        base = 0.0 if 0 <= lo <= smallest else lo
+        return base + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]])
     return MaxNLocator(15).tick_values(lo, hi)
 
 
