@@ -25,7 +25,7 @@ from steepest.plot import (
 )
 
 MAX_TOTAL_BYTES = 2_000_000
-DPI = 80
+DPI = 100
 
 
 def box(name: str) -> list[tuple[float, float]]:

@@ -15,6 +15,7 @@ from steepest.plot import (
     compare_optimizers,
     contour_map,
     graph,
+    plot_gradient,
     plot_paths,
     plot_result,
     surface,
@@ -236,3 +237,33 @@ def test_a_minimum_of_zero_is_zero_on_the_colour_scale():
                       stationary=False, **SMALL)
     (filled, *_) = fig.axes[0].collections
     assert filled.levels[0] == 0
+
+
+# -- the other views ----------------------------------------------------------------------------
+
+
+def test_both_views_name_the_equation_once_and_each_panel_its_view():
+    fig = plot_gradient("x^2 - y^2", BOX, kind="both", arrows=4, **SMALL)
+    assert fig.get_suptitle() == "f(x, y) = x² − y²"
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["surface", "contour map (seen from above)"]
+
+
+def test_the_surface_keeps_its_corner_clear_and_names_the_floor_arrow():
+    fig = surface("x^2 sin(y)", [(-3, 3), (-3, 3)], highlight=[1.5, 1.0], resolution=10)
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    ys = [t for t in ax.get_yticks() if -3 <= t <= 3]
+    assert min(ys) > -3  # no y label at the corner where x's last one stands
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # round numbers
+    assert any("on the floor" in t.get_text() for t in ax.texts)
+
+
+def test_the_graph_joins_each_stationary_point_to_the_zero_of_the_derivative():
+    fig = graph("x^3 - 3x", (-2.2, 2.2), tangent_at=[0.5], resolution=50)
+    top, bottom = fig.axes
+    for panel in (top, bottom):
+        guides = sorted(line.get_xdata()[0] for line in panel.get_lines()
+                        if line.get_gid() == "stationary-guide")
+        np.testing.assert_allclose(guides, [-1.0, 1.0], atol=1e-6)
+    (slope,) = [t.get_text() for t in top.texts if t.get_text().startswith("slope")]
+    assert slope == "slope f′ = −2.25"  # a minus sign, not a hyphen
