@@ -267,3 +267,37 @@ def test_the_graph_joins_each_stationary_point_to_the_zero_of_the_derivative():
         np.testing.assert_allclose(guides, [-1.0, 1.0], atol=1e-6)
     (slope,) = [t.get_text() for t in top.texts if t.get_text().startswith("slope")]
     assert slope == "slope f′ = −2.25"  # a minus sign, not a hyphen
+
+
+def test_contour_labels_read_upright_along_their_lines():
+    # the labels take their angles once the map has its final aspect; before, they were
+    # turned 4-6 degrees off their lines, and in an animation's frames some upside down.
+    # As the animation draws it: no colour bar, so the map is reshaped most by its aspect
+    g = gradient("(1-x)^2 + 100(y-x^2)^2")
+    fig = contour_map(g, [(-2.2, 2), (-1.1, 3.1)], arrows=0, stationary=False,
+                      colorbar=False, **SMALL)
+    fig.set_dpi(60)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == "contour-label"]
+    assert len(labels) >= 6
+    for text in labels:
+        angle = (text.get_rotation() + 180) % 360 - 180
+        assert -90 <= angle <= 90, text.get_text()
+        if float(text.get_text()) < 20:
+            continue  # low levels are thin loops along the valley floor: no one direction
+        # the contour runs across the gradient; its direction on the screen is the label's
+        x, y = text.get_position()
+        gx, gy = g.at([x, y])
+        ends = ax.transData.transform([[x, y], [x - gy * 1e-4, y + gx * 1e-4]])
+        dx, dy = ends[1] - ends[0]
+        line = np.degrees(np.arctan2(dy, dx))
+        off = (angle - line) % 180
+        assert min(off, 180 - off) < 3, (text.get_text(), angle, line)
+
+
+def test_a_lone_path_is_drawn_moderately_wide():
+    f, runs = _runs()
+    ax = plot_paths(f, runs[:1], [(-5, 5), (-5, 5)], arrows=0, **SMALL).axes[0]
+    (line,) = [line for line in ax.get_lines() if line.get_gid() == "path"]
+    assert line.get_linewidth() == pytest.approx(2.2)

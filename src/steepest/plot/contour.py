@@ -107,6 +107,9 @@ def contour_map(
         )
     box = _common.check_bounds(bounds, 2) if bounds is not None else _common.default_bounds(g)
     fig, ax = _target(ax)
+    # the aspect first: the contour labels take their angles from the axes as they are
+    # now, and a later change of aspect turns them off their lines, some upside down
+    set_aspect(ax, box)
     filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
     if colorbar:
         attach_colorbar(ax, filled, f"{g.equation.name}({', '.join(g.names)})")
@@ -155,13 +158,23 @@ def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
         keyed = any(getattr(a, "get_gid", lambda: None)() == "gradient-key"
                     for a in ax.get_children())
         ax.set_title(_common.title_of(g), fontsize=11, pad=16 if keyed else 6)
-    ratio = (x1 - x0) / (y1 - y0)
-    ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
+    set_aspect(ax, box)
     handles, _ = ax.get_legend_handles_labels()
     if len(handles) > 3:  # many entries (paths): below the map, not over it
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)
     elif handles:
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+
+
+def set_aspect(ax: Axes, box: _common.Bounds) -> None:
+    """Equal scales on both axes (so the gradient meets the contours at right angles),
+    unless the box is more than four times as wide as high or the other way round."""
+    (x0, x1), (y0, y1) = box
+    ratio = (x1 - x0) / (y1 - y0)
+    ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.apply_aspect()
 
 
 def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
