@@ -73,6 +73,8 @@ def test_quick_tour_writes_a_report_whose_figures_all_exist(tmp_path):
     pair = re.search(r'<div class="pair"><div class="words"><p>Rosenbrock.*?</div>'
                      r'<figure><img src="([^"]+)"', page)
     assert pair is not None and pair.group(1) == "rosenbrock.png"
+    # a command in a sentence is set as code, never shown with its markdown backticks
+    assert "<code>steepest exercises N</code>" in page and "`" not in page
 
 
 def test_tour_with_a_missing_data_folder_is_a_clear_error(tmp_path):

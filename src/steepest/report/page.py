@@ -31,6 +31,7 @@ figcaption { color: #57606a; font-size: .9rem; }
 .approx { border-bottom: 1px dotted #57606a; cursor: help; }
 .exercise { border-left: 3px solid #d0d4d9; padding-left: 1rem; margin: 1.2rem 0; }
 .note { color: #57606a; }
+code { background: #f4f5f7; padding: 0 .25rem; font-size: .9em; }
 """
 
 # numbers a learner reads: 4.743e-09 is ≈ 0, the exact figure on hover
@@ -74,6 +75,17 @@ def readable_numbers(text: str) -> str:
             .replace("\2", "</span>"))
 
 
+def inline_code(escaped: str) -> str:
+    """Set text between backticks as code, in HTML already escaped.
+
+    Examples
+    --------
+    >>> inline_code("type `steepest exercises 2` to start")
+    'type <code>steepest exercises 2</code> to start'
+    """
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escaped)
+
+
 @dataclass
 class Section:
     """One step of a report: a title, paragraphs, preformatted text and figures.
@@ -93,7 +105,7 @@ class Section:
     def to_html(self) -> str:
         """The section as an HTML fragment."""
         parts = [f"<h2>{html.escape(self.title)}</h2>"]
-        parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
+        parts += [f"<p>{inline_code(html.escape(p))}</p>" for p in self.paragraphs]
         if self.text:
             parts.append(f"<pre>{readable_numbers(self.text)}</pre>")
         for words, name, caption in self.pairs:
