@@ -8,6 +8,6 @@ SymPy or matplotlib.
 """
 
 from steepest.nn.network import Gradients, Network
-from steepest.nn.train import History, train
+from steepest.nn.train import History, TrainingStep, train
 
-__all__ = ["Gradients", "History", "Network", "train"]
+__all__ = ["Gradients", "History", "Network", "TrainingStep", "train"]
