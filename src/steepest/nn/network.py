@@ -327,15 +327,27 @@ class Network:
         return _rebuilt, (self.sizes, self.activation, self.output, self.dtype.name,
                           self.params.copy())  # fmt: skip
 
-    def save(self, path: str | Path) -> Path:
-        """Write the architecture and every parameter to ``path`` (an ``.npz`` file)."""
+    def save(self, path: str | Path, *, extra: dict[str, np.ndarray] | None = None) -> Path:
+        """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
+
+        ``extra`` adds arrays of plain numbers under names of its own (for instance the
+        recorded training path, :meth:`steepest.nn.path.TrainingPath.arrays`); loading
+        the network ignores them.
+        """
         path = Path(path)
+        fields = {
+            "format": np.str_(FORMAT), "version": np.int64(FORMAT_VERSION),
+            "sizes": np.array(self.sizes, np.int64), "activation": np.str_(self.activation),
+            "output": np.str_(self.output), "dtype": np.str_(self.dtype.name),
+            "params": self.params,
+        }
+        for name, value in (extra or {}).items():
+            if name in fields or np.asarray(value).dtype.kind not in "iuf":
+                raise NetworkError(f"save: extra array {name!r} must be numbers under a "
+                                   f"name other than {', '.join(fields)}")
+            fields[name] = np.asarray(value)
         with path.open("wb") as file:
-            np.savez(
-                file, format=np.str_(FORMAT), version=np.int64(FORMAT_VERSION),
-                sizes=np.array(self.sizes, np.int64), activation=np.str_(self.activation),
-                output=np.str_(self.output), dtype=np.str_(self.dtype.name), params=self.params,
-            )
+            np.savez(file, **fields)
         return path
 
     @classmethod
