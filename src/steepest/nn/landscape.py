@@ -23,6 +23,7 @@ dtype). Left out: 3-D surfaces (the page draws those) and Hessian eigen-directio
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -226,7 +227,7 @@ def _grid_size(grid: Any) -> int:
 def _later_work(network: Network) -> int:
     """Multiply-adds per image and grid point: the first layer's sums, the later products."""
     sizes = network.sizes
-    return sizes[1] + sum(a * b for a, b in zip(sizes[1:-1], sizes[2:], strict=True))
+    return sizes[1] + sum(a * b for a, b in itertools.pairwise(sizes[1:]))
 
 
 def _check_work(network: Network, grid: int, images: int) -> None:
