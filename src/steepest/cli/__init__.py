@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "train",
     "evaluate",
     "predict",
+    "landscape",
     "exercises",
     "check",
 )

@@ -42,7 +42,7 @@ __all__ = ["MAX_GRID", "MAX_IMAGES", "MAX_WORK", "Landscape", "landscape"]
 #: The largest grid side, the most images, and the most multiply-adds a slice may take
 #: (grid points × images × the work of the layers after the first): about 10 s on one core.
 MAX_GRID, MAX_IMAGES, MAX_WORK = 101, 10_000, 2 * 10**10
-_BLOCK = 2**22  # elements of one block of activations (16 MB in float32)
+_BLOCK = 2**20  # elements of one block of activations (4 MB in float32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -340,29 +340,47 @@ def _snapshot_cost(network: Network, flat: np.ndarray, x: np.ndarray, y: np.ndar
 
 def _costs(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost, dirs: np.ndarray,
            points: np.ndarray) -> np.ndarray:  # fmt: skip
-    """The cost at ``θ* + α·dirs[0] + β·dirs[1]`` for each row ``(α, β)`` of ``points``."""
+    """The cost at ``θ* + α·dirs[0] + β·dirs[1]`` for each row ``(α, β)`` of ``points``.
+
+    Every layer's ``a·(W + αD + βE)ᵀ`` is ``a·Wᵀ + α·a·Dᵀ + β·a·Eᵀ``: the first layer's
+    three products are made once; a later layer's are one product of the whole block
+    with ``[Wᵀ Dᵀ Eᵀ]`` side by side (one large matrix product, not one per point).
+    """
     dtype = network.dtype
     base = _layers(network, network.params)
     along = [_layers(network, d) for d in dirs]
     apply = _activations(network)
-    # the first layer, linear in (α, β): three products made once
-    z0, za, zb = (np.dot(x, w.T) + b for w, b in (base[0], along[0][0], along[1][0]))
+    first = [np.dot(x, w.T) + b for w, b in (base[0], along[0][0], along[1][0])]
+    stacked = [(np.concatenate([w.T, wa.T, wb.T], axis=1), np.stack([b, ba, bb]))
+               for (w, b), (wa, ba), (wb, bb) in zip(base[1:], along[0][1:], along[1][1:],
+                                                     strict=True)]  # fmt: skip
     m, widest = x.shape[0], max(network.sizes[1:])
     block = max(1, _BLOCK // (m * widest))
     out = np.empty(points.shape[0])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for start in range(0, points.shape[0], block):
-            a = points[start : start + block, 0].astype(dtype)[:, None, None]
-            b = points[start : start + block, 1].astype(dtype)[:, None, None]
-            act = z0 + a * za + b * zb  # (P, m, h1): every point of the block at once
+            ab = points[start : start + block].astype(dtype)
+            act = _combine(first, ab)  # (P, m, h1): every point of the block at once
             apply[0](act.reshape(-1, act.shape[-1]))
-            for layer in range(1, len(base)):
-                (w, bias), (wa, ba), (wb, bb) = base[layer], along[0][layer], along[1][layer]
-                weights_t = w.T + a * wa.T + b * wb.T  # (P, h_before, h), contiguous for BLAS
-                act = np.matmul(act, weights_t) + (bias + a * ba + b * bb)
-                apply[layer](act.reshape(-1, act.shape[-1]))
+            for layer, (w3, b3) in enumerate(stacked, start=1):
+                h = w3.shape[1] // 3
+                parts = np.dot(act.reshape(-1, act.shape[-1]), w3).reshape(len(ab), m, 3, h)
+                parts += b3
+                act = _combine([parts[:, :, 0], parts[:, :, 1], parts[:, :, 2]], ab)
+                apply[layer](act.reshape(-1, h))
             for i, outputs in enumerate(act):
                 out[start + i] = _value(cost, y, outputs)
+    return out
+
+
+def _combine(parts: list[np.ndarray], ab: np.ndarray) -> np.ndarray:
+    """``parts[0] + α·parts[1] + β·parts[2]`` for each row (α, β) of ``ab``: (P, m, h)."""
+    a, b = ab[:, 0, None, None], ab[:, 1, None, None]
+    shape = (len(ab), *parts[0].shape[-2:])
+    out = np.multiply(np.broadcast_to(parts[1], shape), a)
+    out += parts[0]
+    scratch = np.multiply(np.broadcast_to(parts[2], shape), b)
+    out += scratch
     return out
 
 
