@@ -88,7 +88,7 @@ def hand_ellipse(start, learning_rate: float, steps: int, tol: float):
 
 
 def bench_optimizer_step() -> None:
-    from steepest.optim import OPTIMIZERS, make_optimizer
+    from steepest.descent.optimizers import OPTIMIZERS, make_optimizer
 
     rng = np.random.default_rng(0)
     cases = {

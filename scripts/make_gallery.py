@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import steepest
+from steepest.descent.testfunctions import SURFACES
 from steepest.plot import (
     animate_descent,
     compare_optimizers,
@@ -22,7 +23,6 @@ from steepest.plot import (
     save_figure,
     surface,
 )
-from steepest.testfunctions import SURFACES
 
 MAX_TOTAL_BYTES = 2_000_000
 DPI = 80

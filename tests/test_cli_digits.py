@@ -16,9 +16,9 @@ from PIL import Image, ImageDraw
 
 from steepest.cli import main
 from steepest.data import load_mnist_sample
-from steepest.digits import evaluate
+from steepest.descent.optimizers import make_optimizer
 from steepest.nn import Network
-from steepest.optim import make_optimizer
+from steepest.nn.evaluation import evaluate
 
 MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 SMALL = ["--sample", "--hidden", "32", "--epochs", "2", "--lr", "0.003", "--seed", "0"]

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from steepest import gradient, maximize, minimize, parse
-from steepest.descent import STATUSES, Result
+from steepest.descent.optimizers import Adam
+from steepest.descent.run import STATUSES, Result
+from steepest.descent.testfunctions import SURFACES, surface
 from steepest.errors import DescentError
-from steepest.optim import Adam
-from steepest.testfunctions import SURFACES, surface
 
 # Settings with which each optimizer must solve every convex quadratic below (tol 1e-6).
 # RMSProp and Adam take steps of about η·sign(g) near the bottom, so RMSProp gets a decaying
@@ -283,7 +283,7 @@ def test_maximize_many_starts_reports_f():
 
 
 def test_max_iter_is_bounded_and_the_bound_itself_is_allowed():
-    from steepest.descent import MAX_ITER_LIMIT
+    from steepest.descent.run import MAX_ITER_LIMIT
 
     r = minimize("x^2 + 3y^2", [2, 1], max_iter=MAX_ITER_LIMIT)
     assert r.status == "converged" and r.iterations == 89
@@ -393,7 +393,7 @@ def test_runs_that_cannot_move_are_not_reported_as_converged(options, status, wo
 
 
 def test_suggested_step_is_rounded_down_to_one_digit():
-    from steepest.descent import _floor_1
+    from steepest.descent.run import _floor_1
 
     assert [_floor_1(v) for v in (0.3, 1 / 6, 0.048, 1.0, 0.12)] == pytest.approx(
         [0.3, 0.1, 0.04, 1.0, 0.1])

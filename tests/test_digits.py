@@ -1,4 +1,4 @@
-"""steepest.digits: evaluation numbers against direct counts, and MNIST-style picture reading."""
+"""steepest.nn.evaluation: evaluation numbers against direct counts, MNIST-style picture reading."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-import steepest.digits as digits
+import steepest.nn.evaluation as digits
 from steepest.data import load_mnist_sample
-from steepest.digits import Evaluation, evaluate, prepare_image
 from steepest.errors import DataError, NetworkError
 from steepest.nn import Network
+from steepest.nn.evaluation import Evaluation, evaluate, prepare_image
 
 
 # ------------------------------------------------------------------ helpers

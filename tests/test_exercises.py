@@ -1,4 +1,4 @@
-"""steepest.exercises and `steepest exercises`: the lesson's order, prompts, working commands."""
+"""steepest.check.exercises and `steepest exercises`: the lesson's order, prompts, commands."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
+from steepest.check.exercises import EXERCISES, get_exercise
 from steepest.cli import build_parser, main
 from steepest.errors import SteepestError
-from steepest.exercises import EXERCISES, get_exercise
 
 SOLUTIONS = {
     "gradient-function": """

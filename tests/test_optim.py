@@ -1,4 +1,4 @@
-"""Tests of steepest.optim: each optimizer against its formula written out plainly."""
+"""Tests of steepest.descent.optimizers: each optimizer against its formula written out plainly."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from steepest.errors import DescentError
-from steepest.optim import (
+from steepest.descent.optimizers import (
     OPTIMIZERS,
     AdaGrad,
     Adam,
@@ -22,6 +21,7 @@ from steepest.optim import (
     inverse_time,
     make_optimizer,
 )
+from steepest.errors import DescentError
 
 SHAPES = [(3, 4), (4,), (2, 3), (1,)]
 

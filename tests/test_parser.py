@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from steepest import EquationError, parse
-from steepest._parser import (
+from steepest.equation.grammar import (
     CONSTANTS,
     FUNCTIONS,
     MAX_DEPTH,
@@ -640,7 +640,7 @@ def test_fuzz_huge_exact_numbers(text):
 @settings(max_examples=100, deadline=None)
 @given(expressions(("x", "theta", "w_2")))
 def test_what_steepest_prints_reads_back(pair):
-    from steepest._printing import plain
+    from steepest.equation.printing import plain
 
     expected = pair[1]
     got = parse_text(plain(expected), ["x", "theta", "w_2"]).expr

@@ -289,7 +289,7 @@ def test_animation_formats(tmp_path):
 
 
 def test_importing_steepest_plot_or_stationary_does_not_import_matplotlib():
-    code = ("import sys, steepest.plot, steepest.stationary; "
+    code = ("import sys, steepest.plot, steepest.calculus.stationary; "
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

@@ -7,9 +7,9 @@ import pytest
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from steepest.digits import Evaluation
 from steepest.errors import SteepestError
 from steepest.nn import History, Network
+from steepest.nn.evaluation import Evaluation
 from steepest.plot import plot_confusion, plot_digits, plot_history, plot_weights, save_figure
 from steepest.plot.digits import RIGHT, WRONG
 

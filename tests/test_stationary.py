@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import sympy
 
-from steepest import SteepestError, _stationary_search, gradient
-from steepest.stationary import classify, stationary_points
+from steepest import SteepestError, gradient
+from steepest.calculus import stationary_search as _stationary_search
+from steepest.calculus.stationary import classify, stationary_points
 
 BOX = [(-3.0, 3.0), (-3.0, 3.0)]
 

@@ -1,4 +1,4 @@
-"""Tests for steepest.steps: every rule alone and in combination, checked against SymPy."""
+"""steepest.calculus.derivations: every rule alone and in combination, checked against SymPy."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steepest import steps
+from steepest.calculus import derivations as steps
+from steepest.calculus.derivations import RULES, Derivation, _equal, derive, derive_all
 from steepest.errors import SteepestError
-from steepest.steps import RULES, Derivation, _equal, derive, derive_all
 
 x, y, z = sympy.symbols("x y z", real=True)
 

@@ -1,4 +1,4 @@
-"""Tests for steepest.nn.train: learning, reproducibility, history, progress, interruption."""
+"""Tests for steepest.nn.training: learning, reproducibility, history, progress, interruption."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from steepest.descent.optimizers import Adam, GradientDescent
 from steepest.errors import NetworkError, SteepestError
 from steepest.nn import History, Network, TrainingStep, train
-from steepest.optim import Adam, GradientDescent
 
 
 def _blobs(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -256,7 +256,7 @@ def test_weights_that_overflow_on_the_last_step_count_as_divergence() -> None:
 
 def test_scoring_a_network_whose_outputs_overflow_gives_nan_not_an_error() -> None:
     from steepest.cost import get_cost
-    from steepest.nn.train import _evaluate
+    from steepest.nn.training import _evaluate
 
     net = Network([2, 3, 3], "relu", "softmax", seed=0)
     net.params[:] = 1e30  # finite weights, outputs that overflow

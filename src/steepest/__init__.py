@@ -14,9 +14,10 @@ Examples
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
-from steepest._lazy import lazy_exports
+from steepest._lazy import ModuleAliases, lazy_exports
 from steepest.errors import (
     DataError,
     DescentError,
@@ -29,22 +30,22 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it (imported lazily on first access)
 _LAZY: dict[str, str] = {
-    "Equation": "steepest.equation",
-    "parse": "steepest.equation",
-    "Gradient": "steepest.gradients",
-    "gradient": "steepest.gradients",
-    "numeric_gradient": "steepest.gradients",
-    "minimize": "steepest.descent",
-    "maximize": "steepest.descent",
-    "Result": "steepest.descent",
-    "Optimizer": "steepest.optim",
-    "GradientDescent": "steepest.optim",
-    "Momentum": "steepest.optim",
-    "Nesterov": "steepest.optim",
-    "AdaGrad": "steepest.optim",
-    "RMSProp": "steepest.optim",
-    "Adam": "steepest.optim",
-    "make_optimizer": "steepest.optim",
+    "Equation": "steepest.equation.equation",
+    "parse": "steepest.equation.equation",
+    "Gradient": "steepest.calculus.gradients",
+    "gradient": "steepest.calculus.gradients",
+    "numeric_gradient": "steepest.calculus.gradients",
+    "minimize": "steepest.descent.run",
+    "maximize": "steepest.descent.run",
+    "Result": "steepest.descent.run",
+    "Optimizer": "steepest.descent.optimizers",
+    "GradientDescent": "steepest.descent.optimizers",
+    "Momentum": "steepest.descent.optimizers",
+    "Nesterov": "steepest.descent.optimizers",
+    "AdaGrad": "steepest.descent.optimizers",
+    "RMSProp": "steepest.descent.optimizers",
+    "Adam": "steepest.descent.optimizers",
+    "make_optimizer": "steepest.descent.optimizers",
     "load_mnist": "steepest.data",
     "load_mnist_sample": "steepest.data",
     "quadratic_cost": "steepest.cost",
@@ -52,11 +53,24 @@ _LAZY: dict[str, str] = {
     "Network": "steepest.nn",
     "train": "steepest.nn",
     "History": "steepest.nn",
-    "stationary_points": "steepest.stationary",
+    "stationary_points": "steepest.calculus.stationary",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
     "check_descent": "steepest.check",
+}
+
+# modules that moved into folders -> where they are now; the old paths keep working
+_MOVED: dict[str, str] = {
+    "steepest.optim": "steepest.descent.optimizers",
+    "steepest.schedules": "steepest.descent.schedules",
+    "steepest.testfunctions": "steepest.descent.testfunctions",
+    "steepest.gradients": "steepest.calculus.gradients",
+    "steepest.steps": "steepest.calculus.derivations",
+    "steepest.stationary": "steepest.calculus.stationary",
+    "steepest.digits": "steepest.nn.evaluation",
+    "steepest.exercises": "steepest.check.exercises",
+    "steepest.tour": "steepest.report.tour",
 }
 
 __all__ = [
@@ -72,16 +86,17 @@ __all__ = [
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
+if not any(isinstance(finder, ModuleAliases) for finder in sys.meta_path):
+    sys.meta_path.append(ModuleAliases(_MOVED))
+
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.calculus.gradients import Gradient, gradient, numeric_gradient
+    from steepest.calculus.stationary import stationary_points
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
-    from steepest.descent import Result, maximize, minimize
-    from steepest.equation import Equation, parse
-    from steepest.gradients import Gradient, gradient, numeric_gradient
-    from steepest.nn import History, Network, train
-    from steepest.optim import (
+    from steepest.descent.optimizers import (
         AdaGrad,
         Adam,
         GradientDescent,
@@ -91,4 +106,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         RMSProp,
         make_optimizer,
     )
-    from steepest.stationary import stationary_points
+    from steepest.descent.run import Result, maximize, minimize
+    from steepest.equation.equation import Equation, parse
+    from steepest.nn import History, Network, train

@@ -1,4 +1,4 @@
-"""Check a learner's own answers to the exercises (see :mod:`steepest.exercises`).
+"""Check a learner's own answers to the exercises (see :mod:`steepest.check.exercises`).
 
 - :func:`check_gradient`: a gradient computed by hand, as text (exercise 1);
 - :func:`check_gradient_function`: a Python function that computes gradients (exercise 2);

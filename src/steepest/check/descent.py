@@ -4,7 +4,7 @@ The exercise has two parts:
 
 - ``step(x, grad, learning_rate) -> new_x``: one step of gradient descent,
   ``x − learning_rate·grad``, where ``x`` and ``grad`` are 1-D NumPy float arrays. It is
-  run on points of quadratic bowls and compared with :class:`steepest.optim.GradientDescent`
+  run on points of quadratic bowls and compared with :class:`steepest.GradientDescent`
   (changing ``x`` in place and returning it is fine).
 - optionally ``descend(grad_f, start, learning_rate, steps) -> x``: ``steps`` such steps
   from ``start``, where ``grad_f(x)`` returns the gradient at ``x``; it must match the
@@ -34,8 +34,8 @@ _LINE = BowlGradient((2.0,), (1.0,))
 
 
 def _reference(grad_f: BowlGradient, start: np.ndarray, learning_rate: float, steps: int) -> Any:
-    """``steps`` steps of :class:`steepest.optim.GradientDescent` from ``start``."""
-    from steepest.optim import GradientDescent
+    """``steps`` steps of :class:`steepest.descent.optimizers.GradientDescent` from ``start``."""
+    from steepest.descent.optimizers import GradientDescent
 
     x = np.array(start, dtype=float)
     optimizer = GradientDescent(learning_rate)

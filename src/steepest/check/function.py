@@ -38,7 +38,7 @@ def gradient_function_cases() -> list[Case]:
     >>> case.expected.tolist()
     [2.0, 12.0]
     """
-    from steepest.gradients import gradient
+    from steepest.calculus.gradients import gradient
 
     table = [
         ("a bowl", "bowl", [1.0, 2.0], "f(x, y) = x² + 3y²"),

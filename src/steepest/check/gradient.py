@@ -16,7 +16,7 @@ answer. The decision is made in this order:
 A wrong partial derivative is matched against common slips: the wrong sign, the
 derivative with respect to another variable (or the components swapped), the function
 itself, a constant factor, a missing or extra factor. The hint is the first step of its
-derivation (:mod:`steepest.steps`); the full derivations are one call away. Left out:
+derivation (:mod:`steepest.calculus.derivations`); the full derivations are one call away. Left out:
 partial credit, and answers with constants other than the equation's own.
 """
 
@@ -29,10 +29,10 @@ from typing import Any
 
 import sympy
 
-from steepest._printing import plain
+from steepest.calculus.gradients import Gradient, gradient
 from steepest.check._answer import read_answer
 from steepest.equation import Equation, parse
-from steepest.gradients import Gradient, gradient
+from steepest.equation.printing import plain
 
 __all__ = ["ComponentCheck", "GradientCheck", "check_gradient"]
 
@@ -113,7 +113,7 @@ class GradientCheck:
         return tuple(c for c in self.components if not c.correct)
 
     def derivations(self) -> list[Any]:
-        """The step-by-step derivation of every partial derivative (:mod:`steepest.steps`)."""
+        """The step-by-step derivation of every partial derivative (``calculus.derivations``)."""
         return self.gradient.steps()
 
     def text(self, show_steps: bool = False) -> str:
@@ -361,7 +361,7 @@ def _divides(factor: sympy.Expr, expr: sympy.Expr) -> bool:
 
 def _first_step(g: Gradient, i: int) -> str | None:
     """The first rule of the derivation of ∂f/∂xᵢ: heading, start, rule, result."""
-    from steepest.steps import derive
+    from steepest.calculus.derivations import derive
 
     try:
         derivation = derive(g.equation.expr, g.variables[i], g.variables)

@@ -74,10 +74,10 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
+    from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
     from steepest.cli._options import variable_names
-    from steepest.descent import maximize, minimize
-    from steepest.gradients import gradient
+    from steepest.descent.run import maximize, minimize
 
     if args.steps < 0:
         raise UsageError(f"--steps must be 0 or more, got {args.steps}")
@@ -160,7 +160,7 @@ def _number(value: float) -> str:
 
 
 def _print_table(g: Any, result: Any, args: argparse.Namespace) -> None:
-    from steepest._printing import symbol_text
+    from steepest.equation.printing import symbol_text
 
     names = [symbol_text(n) for n in g.names]
     f = g.equation.name

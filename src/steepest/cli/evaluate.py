@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest evaluate``."""
     from steepest.cli import UsageError
     from steepest.cli.train import load_data
-    from steepest.digits import evaluate
     from steepest.nn import Network
+    from steepest.nn.evaluation import evaluate
 
     if args.plot is not None and Path(args.plot).exists() and not Path(args.plot).is_dir():
         raise UsageError(f"--plot {args.plot}: is a file, not a folder\nhint: --plot takes a "

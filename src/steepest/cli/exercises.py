@@ -32,7 +32,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest exercises``."""
-    from steepest.exercises import EXERCISES, get_exercise
+    from steepest.check.exercises import EXERCISES, get_exercise
 
     if args.exercise is not None:
         print(get_exercise(args.exercise).text())

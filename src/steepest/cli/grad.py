@@ -41,9 +41,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest grad``."""
-    from steepest._printing import plain
+    from steepest.calculus.gradients import gradient
     from steepest.cli._options import variable_names
-    from steepest.gradients import gradient
+    from steepest.equation.printing import plain
 
     g = gradient(args.equation, variable_names(args.vars))
     point = _parse_point(args.at, g.names) if args.at is not None else None
@@ -122,7 +122,7 @@ def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
 def _as_json(g: Any, point: list[Any] | None, evaluated: Any) -> dict[str, Any]:
     import sympy
 
-    from steepest._printing import plain
+    from steepest.equation.printing import plain
 
     result: dict[str, Any] = {
         "equation": g.equation.text,

@@ -72,9 +72,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest plot``."""
+    from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
     from steepest.cli._options import variable_names
-    from steepest.gradients import gradient
     from steepest.plot import _common
 
     _common.output_format(args.out)
@@ -126,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
+    from steepest.calculus.stationary import stationary_points
     from steepest.plot import _common, plot_gradient
-    from steepest.stationary import stationary_points
 
     if len(g.variables) == 2:
         options["kind"] = args.kind
@@ -147,7 +147,7 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
 
 
 def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
-    from steepest.descent import maximize, minimize
+    from steepest.descent.run import maximize, minimize
     from steepest.plot import _common, animate_descent, plot_result
 
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]

@@ -1,6 +1,6 @@
 """``steepest predict``: read the digit in a picture with a saved classifier.
 
-The picture is prepared as MNIST's digits were (:func:`steepest.digits.prepare_image`:
+The picture is prepared as MNIST's digits were (:func:`steepest.nn.evaluation.prepare_image`:
 grey, light ink on dark, scaled to 20 pixels, centred by mass in 28 × 28), then the
 network's ten outputs are printed as a small bar chart. Left out: pictures holding
 several digits.
@@ -41,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest predict``."""
     import numpy as np
 
-    from steepest.digits import prepare_image
     from steepest.errors import NetworkError
     from steepest.nn import Network
+    from steepest.nn.evaluation import prepare_image
 
     network = Network.load(args.model)
     if network.sizes[0] != 784:

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from steepest.cli import UsageError
-    from steepest.tour import run_tour
+    from steepest.report.tour import run_tour
 
     if args.seed < 0:
         raise UsageError(f"--seed must be 0 or more; got {args.seed}")

@@ -197,8 +197,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest train``."""
     import numpy as np
 
+    from steepest.descent.optimizers import make_optimizer
     from steepest.nn import Network, train
-    from steepest.optim import make_optimizer
 
     setup = _settings(args)
     _check_outputs(args)

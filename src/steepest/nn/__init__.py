@@ -3,11 +3,11 @@
 The network (layers, forward pass, backpropagation, save/load) lives in
 :mod:`steepest.nn.network` (its activations in :mod:`steepest.nn.activations`, its
 backpropagation closure in :mod:`steepest.nn._backprop`); the training loop (epochs,
-mini-batches, progress, history) in :mod:`steepest.nn.train`. Nothing here imports
+mini-batches, progress, history) in :mod:`steepest.nn.training`. Nothing here imports
 SymPy or matplotlib.
 """
 
 from steepest.nn.network import Gradients, Network
-from steepest.nn.train import History, TrainingStep, train
+from steepest.nn.training import History, TrainingStep, train
 
 __all__ = ["Gradients", "History", "Network", "TrainingStep", "train"]

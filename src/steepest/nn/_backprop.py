@@ -7,7 +7,7 @@ pass that evaluation uses. Both write into buffers made once per batch size
 (:class:`Workspace`) with ``out=``.
 
 Left out: the checks of the inputs (the network's), and the optimizer step (the
-training loop's, :mod:`steepest.nn.train`).
+training loop's, :mod:`steepest.nn.training`).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ that leaves, cost as much.
 
 The activation functions are in :mod:`steepest.nn.activations` and the
 backpropagation closure in :mod:`steepest.nn._backprop`. Left out: the training loop
-(:mod:`steepest.nn.train`), convolutions, dropout, regularisation, and any layer that
+(:mod:`steepest.nn.training`), convolutions, dropout, regularisation, and any layer that
 is not dense.
 """
 

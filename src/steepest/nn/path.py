@@ -25,7 +25,7 @@ from steepest.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.nn.network import Network
-    from steepest.nn.train import TrainingStep
+    from steepest.nn.training import TrainingStep
 
 __all__ = ["MAX_PATH_BYTES", "MAX_SNAPSHOTS", "PathRecorder", "TrainingPath"]
 

@@ -18,7 +18,7 @@ matplotlib loads only when a figure is made.
   the digit classifier's learning curves, answers, mistakes and first-layer weights.
 - :func:`plot_landscape`: a network's cost around its weights, with its training path.
 
-What it leaves out: finding stationary points (:mod:`steepest.stationary`) and running
+What it leaves out: finding stationary points (:mod:`steepest.calculus.stationary`) and running
 descents (:mod:`steepest.descent`); training networks (:mod:`steepest.nn`).
 """
 

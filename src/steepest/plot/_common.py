@@ -34,9 +34,9 @@ _SPARE_COLORS = ("#17becf", "#bcbd22", "#7f7f7f", "#2ca02c", "#000000")
 
 
 def as_gradient(f: Any) -> Any:
-    """A :class:`~steepest.gradients.Gradient` from text, an Equation or a Gradient."""
+    """A :class:`~steepest.calculus.gradients.Gradient` from text, an Equation or a Gradient."""
+    from steepest.calculus.gradients import Gradient, gradient
     from steepest.equation import Equation
-    from steepest.gradients import Gradient, gradient
 
     if isinstance(f, Gradient):
         return f
@@ -61,8 +61,8 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
         return g
     import sympy
 
+    from steepest.calculus.gradients import Gradient
     from steepest.equation import Equation
-    from steepest.gradients import Gradient
 
     unknown = sorted(set(fix) - set(g.names))
     if unknown:
@@ -84,7 +84,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
 
 def check_bounds(bounds: Any, n: int) -> Bounds:
     """Bounds as one ``(low, high)`` float pair per variable, validated."""
-    from steepest.stationary import _check_bounds
+    from steepest.calculus.stationary import _check_bounds
 
     return _check_bounds(bounds, n)
 
@@ -94,7 +94,7 @@ def default_bounds(g: Any, points: Any = None) -> Bounds:
 
     With nothing to centre on, the symmetric box ``[-3, 3]`` on every axis.
     """
-    from steepest import stationary
+    from steepest.calculus import stationary
 
     n = len(g.variables)
     known = [np.asarray(points, dtype=float).reshape(-1, n)] if points is not None else []

@@ -2,7 +2,7 @@
 
 The gradient arrows are drawn in data coordinates on axes of equal aspect, so that they
 visibly cross the contour lines at right angles (the gradient is normal to the level
-curves). Stationary points come from :func:`steepest.stationary.stationary_points` and
+curves). Stationary points come from :func:`steepest.calculus.stationary.stationary_points` and
 are marked by kind. What it leaves out: descent paths (:mod:`steepest.plot.paths`) and
 the 3-D view (:mod:`steepest.plot.surface3d`).
 """
@@ -51,7 +51,7 @@ def contour_map(
     ----------
     f
         Equation text, an :class:`~steepest.equation.Equation` or a
-        :class:`~steepest.gradients.Gradient`, of two variables (or more, with ``fix``).
+        :class:`~steepest.calculus.gradients.Gradient`, of two variables (or more, with ``fix``).
     bounds
         ``[(x_low, x_high), (y_low, y_high)]``. Default: a square box around the
         stationary points, else ``[-3, 3]²``.
@@ -102,7 +102,7 @@ def contour_map(
     if arrows:
         draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
     if stationary:
-        from steepest.stationary import stationary_points
+        from steepest.calculus.stationary import stationary_points
 
         draw_stationary(ax, stationary_points(g, box), box)
     finish_axes(ax, g, box)

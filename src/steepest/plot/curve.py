@@ -90,8 +90,8 @@ def graph(
     top.grid(True, alpha=0.3)
     _tangents(top, g, box, tangent_at, y)
     if stationary:
+        from steepest.calculus.stationary import stationary_points
         from steepest.plot.contour import STATIONARY_STYLE
-        from steepest.stationary import stationary_points
 
         for p in stationary_points(g, box):
             style = STATIONARY_STYLE[p.kind]

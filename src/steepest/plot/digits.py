@@ -10,7 +10,7 @@
 
 Each returns a :class:`matplotlib.figure.Figure` built without pyplot; save it with
 :func:`steepest.plot.save_figure`. Left out: computing anything (training is
-:mod:`steepest.nn`, scores are :mod:`steepest.digits`).
+:mod:`steepest.nn`, scores are :mod:`steepest.nn.evaluation`).
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def plot_confusion(confusion: Any, *, title: str | None = None) -> Figure:
     Parameters
     ----------
     confusion
-        A ``(k, k)`` matrix of counts, or an :class:`~steepest.digits.Evaluation`.
+        A ``(k, k)`` matrix of counts, or an :class:`~steepest.nn.evaluation.Evaluation`.
     title
         The figure title; by default the accuracy.
 

@@ -277,7 +277,7 @@ def compare_optimizers(
     start
         The common starting point.
     optimizers
-        Optimizer names (see :func:`steepest.optim.make_optimizer`).
+        Optimizer names (see :func:`steepest.descent.optimizers.make_optimizer`).
     learning_rate
         One step size for all, or a mapping name -> step size.
     max_iter
@@ -294,7 +294,7 @@ def compare_optimizers(
     -------
     matplotlib.figure.Figure
     """
-    from steepest.descent import minimize
+    from steepest.descent.run import minimize
 
     g = _common.as_gradient(f)
     if isinstance(optimizers, str) or not optimizers:
@@ -314,7 +314,7 @@ def compare_optimizers(
 
 
 def _known_minimum(g: Any, results: list[Any], bounds: Any) -> float | None:
-    from steepest.stationary import stationary_points
+    from steepest.calculus.stationary import stationary_points
 
     box = _box(g, [("", r) for r in results], bounds)
     minima = stationary_points(g, box).of_kind("minimum")

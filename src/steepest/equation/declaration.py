@@ -2,12 +2,12 @@
 
 :func:`_declaration` reads the optional declaration at the start of the text (the
 function's name and its variables, in order) and checks it against the ``variables``
-argument of :func:`~steepest._parser.parse_text`, which :func:`_given_variables`
+argument of :func:`~steepest.equation.grammar.parse_text`, which :func:`_given_variables`
 validates; both accept Greek letters and subscripts (``θ``, ``x₁``) and give back the
 canonical names (``theta``, ``x1``).
 
-Left out: the body of the equation after the ``=`` (:mod:`steepest._lexer` and
-:mod:`steepest._parser` read it), and the order of variables found only in the body.
+Left out: the body of the equation after the ``=`` (:mod:`steepest.equation.lexer` and
+:mod:`steepest.equation.grammar` read it), and the order of variables found only in the body.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from steepest._lexer import _error
-from steepest._vocabulary import _SUBSCRIPTS, CONSTANTS, FUNCTIONS, GREEK
+from steepest.equation.lexer import _error
+from steepest.equation.vocabulary import _SUBSCRIPTS, CONSTANTS, FUNCTIONS, GREEK
 
 _VALID_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _GREEK_CLASS = "".join(GREEK)

@@ -6,8 +6,8 @@ Python function of a 1-D array with or without its gradient) into two functions:
 value, gradient and gradient norm at one point (``point``, cheap, for a single start), and
 the values and gradients at the rows of an ``(m, n)`` array (``rows``, for many starts).
 
-What it leaves out: differentiation itself (:mod:`steepest.gradients`), the loops and
-their stopping rules (:mod:`steepest._descent_loops`), and the checks of the other
+What it leaves out: differentiation itself (:mod:`steepest.calculus.gradients`), the loops and
+their stopping rules (:mod:`steepest.descent.loops`), and the checks of the other
 arguments of :func:`~steepest.minimize` (:mod:`steepest.descent`).
 """
 
@@ -52,8 +52,8 @@ class Objective:
     def __init__(self, f: Any, grad: Callable[[np.ndarray], Any] | None, n: int) -> None:
         import sympy
 
+        from steepest.calculus.gradients import Gradient, gradient
         from steepest.equation import Equation
-        from steepest.gradients import Gradient, gradient
 
         if isinstance(f, (str, Equation, sympy.Expr)):
             f = gradient(f)
@@ -116,7 +116,7 @@ class Objective:
                 f"{np.shape(value)}"
             )
         if self.grad is None:
-            from steepest.gradients import numeric_gradient
+            from steepest.calculus.gradients import numeric_gradient
 
             g = numeric_gradient(self.function, x)
         else:

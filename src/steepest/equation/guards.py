@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 if TYPE_CHECKING:
-    from steepest._vocabulary import Function
+    from steepest.equation.vocabulary import Function
 
 MAX_LENGTH = 2000  # characters of text
 MAX_TOKENS = 2000  # numbers, names and operators (at most one per character)

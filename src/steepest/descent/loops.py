@@ -7,9 +7,9 @@ start gives the same path alone and among many. A loop returns an *outcome* per 
 ``(reason, path, values, gradient norm, minimized value at the start)``, ``reason`` a key
 of the message table of :mod:`steepest.descent`, which turns outcomes into results.
 
-What it leaves out: turning ``f`` into values and gradients (:mod:`steepest._objective`),
+What it leaves out: turning ``f`` into values and gradients (:mod:`steepest.descent.objective`),
 the checks of the arguments, the messages and the :class:`~steepest.Result`
-(:mod:`steepest.descent`), and the optimizers' arithmetic (:mod:`steepest.optim`).
+(:mod:`steepest.descent`), and the optimizers' arithmetic (:mod:`steepest.descent.optimizers`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from steepest._objective import Objective
-from steepest.optim import Optimizer
+from steepest.descent.objective import Objective
+from steepest.descent.optimizers import Optimizer
 
 __all__ = ["Outcome", "Run", "row_norms"]
 

@@ -1,4 +1,4 @@
-"""The differentiation rules behind :mod:`steepest.steps`, one SymPy node at a time.
+"""The differentiation rules behind :mod:`steepest.calculus.derivations`, one SymPy node at a time.
 
 :func:`walk` differentiates an expression by recursion over its SymPy tree: for each node
 it picks one rule (power, product, chain, ...), records a :class:`Step` saying what the
@@ -9,7 +9,7 @@ root is ``Pow(u, 1/2)``, a difference is an ``Add`` with a ``-1`` coefficient an
 take their derivative from SymPy under the rule ``other``.
 
 Checking the result against ``sympy.diff`` and rendering the steps are left to
-:mod:`steepest.steps`.
+:mod:`steepest.calculus.derivations`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from math import prod
 
 import sympy
 
-from steepest._printing import plain
+from steepest.equation.printing import plain
 
 __all__ = ["RULES", "Step", "pending", "walk"]
 

@@ -1,6 +1,6 @@
 """Training a :class:`~steepest.nn.network.Network` by mini-batch gradient descent.
 
-:func:`train` is Nielsen's ``SGD`` loop, with the optimizers of :mod:`steepest.optim`
+:func:`train` is Nielsen's ``SGD`` loop, with the optimizers of :mod:`steepest.descent.optimizers`
 (the same objects that descend on a typed equation): each epoch shuffles the
 examples, cuts them into mini-batches, and for each one computes the gradient by
 backpropagation and takes one optimizer step on the whole flat parameter vector.
@@ -27,9 +27,9 @@ import numpy as np
 
 from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
+from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
 from steepest.nn.network import Network, _targets
-from steepest.optim import Optimizer, make_optimizer
 
 __all__ = ["History", "TrainingStep", "train"]
 
@@ -153,7 +153,7 @@ class TrainingStep:
 
         Examples
         --------
-        >>> from steepest.optim import Momentum
+        >>> from steepest.descent.optimizers import Momentum
         >>> opt = Momentum(0.1)
         >>> step = TrainingStep(Network([2, 1], seed=0), opt, History(), 1)
         >>> step.change(learning_rate=0.5, momentum=0.5)
@@ -269,7 +269,7 @@ def train(
         784-30-10), otherwise the optimizer's own default. Ignored when
         ``optimizer`` is an object, which keeps its own.
     optimizer
-        A name from :mod:`steepest.optim` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
+        A name from :mod:`steepest.descent.optimizers` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
         or an optimizer object; it steps the network's one flat parameter vector.
     cost
         ``"quadratic"`` (``C = 1/2m Σ‖y − a‖²``) or ``"cross-entropy"`` (needs

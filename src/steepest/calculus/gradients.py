@@ -5,7 +5,7 @@ prints them plainly and as LaTeX, and evaluates them fast at a point or on whole
 through NumPy code compiled once (shared subexpressions computed once, large grids split
 across the machine's cores). :func:`numeric_gradient` approximates the gradient of any
 Python function by central differences. Descent lives in :mod:`steepest.descent`, the
-step-by-step derivations in :mod:`steepest.steps`.
+step-by-step derivations in :mod:`steepest.calculus.derivations`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest import _printing
-from steepest._compiled import _bind, _evaluate, _lambdify, _point
-from steepest._pointwise import GradientAt, _check_differentiable, _real_number
+from steepest.calculus.compiled import _bind, _evaluate, _lambdify, _point
+from steepest.calculus.pointwise import GradientAt, _check_differentiable, _real_number
 from steepest.equation import Equation, parse
+from steepest.equation import printing as _printing
 from steepest.errors import SteepestError
 
 __all__ = ["Gradient", "GradientAt", "gradient", "numeric_gradient"]
@@ -142,8 +142,8 @@ class Gradient:
         return plot_gradient(self, bounds, **options)
 
     def steps(self) -> list[Any]:
-        """How each partial derivative is found, rule by rule (see :mod:`steepest.steps`)."""
-        from steepest.steps import derive_all
+        """How each partial derivative is found, rule by rule (see ``calculus.derivations``)."""
+        from steepest.calculus.derivations import derive_all
 
         return derive_all(self.equation.expr, self.variables)
 

@@ -7,9 +7,9 @@ declared name first, else one letter with its subscript, so ``xsin`` is ``x`` th
 forms. :func:`_error` builds the :class:`~steepest.errors.EquationError` every stage
 raises, quoting the text with a caret under the problem.
 
-Left out: what a sequence of tokens means (:mod:`steepest._parser`), the tables of known
-names (:mod:`steepest._vocabulary`) and the bounds on the values built
-(:mod:`steepest._guards`).
+Left out: what a sequence of tokens means (:mod:`steepest.equation.grammar`), the tables of known
+names (:mod:`steepest.equation.vocabulary`) and the bounds on the values built
+(:mod:`steepest.equation.guards`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest._guards import _TOO_BIG_HINT, MAX_DIGITS, MAX_NUMBER_DIGITS, MAX_TOKENS
-from steepest._vocabulary import (
+from steepest.equation.guards import _TOO_BIG_HINT, MAX_DIGITS, MAX_NUMBER_DIGITS, MAX_TOKENS
+from steepest.equation.vocabulary import (
     _GREEK_NAMES,
     _INVISIBLE,
     _OPERATORS,

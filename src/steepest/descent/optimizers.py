@@ -14,7 +14,7 @@ scratch array per parameter, so it allocates nothing after the first call.
 Every optimizer *minimizes*. Gradient ascent is descent on ``-f``; it is the caller's
 business (:func:`steepest.descent.maximize`), never a second code path here. Line search
 and stopping rules also live in :mod:`steepest.descent`: an optimizer only steps.
-Step-size schedules (``schedule=``) are in :mod:`steepest.schedules`.
+Step-size schedules (``schedule=``) are in :mod:`steepest.descent.schedules`.
 
 Examples
 --------
@@ -37,8 +37,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from steepest._validate import check_fraction, check_positive
-from steepest.errors import DescentError
-from steepest.schedules import (
+from steepest.descent.schedules import (
     SCHEDULES,
     Schedule,
     _check_schedule,
@@ -46,6 +45,7 @@ from steepest.schedules import (
     inverse_sqrt,
     inverse_time,
 )
+from steepest.errors import DescentError
 
 _multiply, _subtract = np.multiply, np.subtract  # looked up once, for the hot paths
 

@@ -9,14 +9,14 @@ quotes the text with a caret under the problem.
 
 This module holds the grammar (:class:`_Parser`) and the entry point :func:`parse_text`;
 it re-exports the tables and limits that other modules import from here. The other
-stages live beside it: :mod:`steepest._declaration` reads a leading ``f(x, y) =`` and the
-``variables`` argument, :mod:`steepest._lexer` splits the text into tokens,
-:mod:`steepest._vocabulary` holds the known functions, constants and Greek letters, and
-:mod:`steepest._guards` bounds sizes (the ``MAX_*`` constants) and estimates every power
+stages live beside it: :mod:`steepest.equation.declaration` reads a leading ``f(x, y) =`` and the
+``variables`` argument, :mod:`steepest.equation.lexer` splits the text into tokens,
+:mod:`steepest.equation.vocabulary` holds the known functions, constants and Greek letters, and
+:mod:`steepest.equation.guards` bounds sizes (the ``MAX_*`` constants) and estimates every power
 of exact numbers before SymPy computes it, so hostile text such as ``9^9^9^9`` fails at
 once instead of hanging. The reading rules (implicit multiplication, how ``xy``
 splits, ...) are written down in ``docs/parsing.md``. Printing and differentiation live
-elsewhere (:mod:`steepest.equation`, :mod:`steepest.gradients`).
+elsewhere (:mod:`steepest.equation`, :mod:`steepest.calculus.gradients`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest._declaration import _declaration, _given_variables
-from steepest._guards import (
+from steepest.equation.declaration import _declaration, _given_variables
+from steepest.equation.guards import (
     _UNDEFINED,
     MAX_CONSTANT_NESTING,
     MAX_DEPTH,
@@ -46,8 +46,8 @@ from steepest._guards import (
     _RefusedError,
     _sum,
 )
-from steepest._lexer import _error, _Lexer, _other_spelling, _Token
-from steepest._vocabulary import CONSTANTS, FUNCTIONS, GREEK, Function
+from steepest.equation.lexer import _error, _Lexer, _other_spelling, _Token
+from steepest.equation.vocabulary import CONSTANTS, FUNCTIONS, GREEK, Function
 from steepest.errors import EquationError
 
 __all__ = [

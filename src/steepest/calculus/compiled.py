@@ -4,7 +4,7 @@ Expressions are turned into NumPy code once (common subexpressions computed once
 stack the results into one float array. Coordinates that repeat along an axis (the arrays
 of ``numpy.meshgrid``) are reduced to one row or column first, and large grids are cut
 into slices computed in parallel threads. What the results mean is
-:mod:`steepest.gradients`' business.
+:mod:`steepest.calculus.gradients`' business.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 Both work on the gradient's SymPy expressions and return plain data: exact coordinates,
 ``(solution, free variables)`` pairs for the solutions that leave variables free, and
 arrays of points. What it leaves out: the result types, the classification of points by
-the Hessian and the merging of the two answers (:mod:`steepest.stationary`).
+the Hessian and the merging of the two answers (:mod:`steepest.calculus.stationary`).
 """
 
 from __future__ import annotations

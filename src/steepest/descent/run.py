@@ -1,10 +1,10 @@
 """Gradient descent and ascent: the loop, its stopping rules, and the :class:`Result`.
 
 :func:`minimize` follows the gradient downhill from a start, one optimizer step at a
-time (:mod:`steepest.optim` does the stepping); :func:`maximize` minimizes ``-f`` through
-the very same code and reports the values of ``f``. The function may be equation text,
-an :class:`~steepest.Equation`, a :class:`~steepest.Gradient`, or a Python function of a
-1-D array (with its gradient, or numeric central differences).
+time (:mod:`steepest.descent.optimizers` does the stepping); :func:`maximize` minimizes
+``-f`` through the very same code and reports the values of ``f``. The function may be
+equation text, an :class:`~steepest.Equation`, a :class:`~steepest.Gradient`, or a Python
+function of a 1-D array (with its gradient, or numeric central differences).
 
 A run ends with one ``status`` from a fixed set, and a plain-language ``message``:
 
@@ -42,8 +42,8 @@ vectorised run (one ``(m, n)`` parameter array through the optimizer; a start th
 is frozen while the others go on) and give a list of ``m`` results.
 
 This module checks the arguments, holds the messages and builds the results; the loops
-and their stopping rules are in :mod:`steepest._descent_loops`, and ``f`` is made into
-values and gradients by :mod:`steepest._objective`. It leaves plotting to
+and their stopping rules are in :mod:`steepest.descent.loops`, and ``f`` is made into
+values and gradients by :mod:`steepest.descent.objective`. It leaves plotting to
 :mod:`steepest.plot` and second-order methods (Newton, BFGS) to SciPy.
 """
 
@@ -56,10 +56,10 @@ from typing import Any
 
 import numpy as np
 
-from steepest._descent_loops import Outcome, Run, row_norms
-from steepest._objective import Objective
+from steepest.descent.loops import Outcome, Run, row_norms
+from steepest.descent.objective import Objective
+from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import DescentError
-from steepest.optim import Optimizer, make_optimizer
 
 __all__ = ["MAX_ITER_LIMIT", "STATUSES", "Result", "maximize", "minimize"]
 
@@ -71,7 +71,7 @@ STATUSES = ("converged", "stationary", "max_iterations", "diverged")
 MAX_ITER_LIMIT = 10_000_000
 
 # Why a run stopped -> (status, message template), the one table of messages. The
-# reasons are those of steepest._descent_loops; the fields, those of _fields below.
+# reasons are those of steepest.descent.loops; the fields, those of _fields below.
 _MESSAGES: dict[str, tuple[str, str]] = {
     "gradient": ("converged", "the gradient norm {gnorm:.3g} fell to tol={tol:g} or below "
                               "after {k} steps"),

@@ -1,9 +1,9 @@
 """Equations typed as text, turned into SymPy expressions with ordered variables.
 
 :func:`parse` is the only way text becomes an :class:`Equation`. The text is read by
-steepest's own parser (:mod:`steepest._parser`): nothing is ever passed to ``eval``,
+steepest's own parser (:mod:`steepest.equation.grammar`): nothing is ever passed to ``eval``,
 ``exec`` or ``sympify``. This module holds the result and how it prints; it leaves
-differentiation to :mod:`steepest.gradients`.
+differentiation to :mod:`steepest.calculus.gradients`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import sympy
 
-from steepest import _printing
+from steepest.equation import printing as _printing
 
 __all__ = ["Equation", "parse"]
 
@@ -74,7 +74,7 @@ class Equation:
 
     def __call__(self, *values: Any, **named: Any) -> Any:
         """The value at a point or on broadcastable arrays, one argument per variable."""
-        from steepest._compiled import _bind, _compile_scalar
+        from steepest.calculus.compiled import _bind, _compile_scalar
 
         function = self._compiled.get("value")
         if function is None:
@@ -84,7 +84,7 @@ class Equation:
 
     def at(self, points: Any) -> Any:
         """The value at points given as rows: ``(n,)`` gives a number, ``(..., n)`` an array."""
-        from steepest._compiled import _point
+        from steepest.calculus.compiled import _point
 
         return self(*_point(points, len(self.variables)))
 
@@ -119,7 +119,7 @@ def parse(text: str, variables: Sequence[str] | None = None) -> Equation:
     >>> parse("0.5 x").expr
     x/2
     """
-    from steepest._parser import parse_text
+    from steepest.equation.grammar import parse_text
 
     if not isinstance(text, str):
         raise TypeError(f"an equation must be given as a str, got {type(text).__name__}")

@@ -10,7 +10,7 @@ Every derivation's result is checked to equal ``sympy.diff`` before it is return
 simplifying the difference, else numerically at random points. A mismatch is a bug in
 steepest and raises ``RuntimeError``; it is never shown as an answer.
 
-The rules themselves live in :mod:`steepest._rules`. Left out: integrals, implicit
+The rules themselves live in :mod:`steepest.calculus.rules`. Left out: integrals, implicit
 differentiation, higher derivatives (differentiate a derivation's result again), and
 multi-argument functions such as ``Max`` or ``atan2``, whose derivatives are quoted from
 SymPy's table (rule ``other``) rather than derived.
@@ -26,8 +26,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
-from steepest._printing import _PlainPrinter, plain
-from steepest._rules import RULES, Step, _listing, pending, walk
+from steepest.calculus.rules import RULES, Step, _listing, pending, walk
+from steepest.equation.printing import _PlainPrinter, plain
 
 __all__ = ["MAX_STEPS", "RULES", "Derivation", "Step", "derive", "derive_all"]
 
@@ -146,7 +146,7 @@ class Derivation:
         out = [heading + ":"]
         printer = _DerivativePlain(f"{d}/{d}{x}")
         for i, (step, expr) in enumerate(self.lines()):
-            shown = printer.doprint(expr).replace("*", "·")  # as steepest._printing.plain
+            shown = printer.doprint(expr).replace("*", "·")  # as steepest.equation.printing.plain
             if i == 0:
                 out.append(f"  {shown}")
                 continue
@@ -269,7 +269,8 @@ def derive(
         reference = _central_difference(expr, variable)
     if not _equal(derivative, reference, domain=expr):
         raise RuntimeError(
-            f"internal error in steepest.steps: the derivation of d/d{variable} ({expr}) "
+            f"internal error in steepest.calculus.derivations: the derivation of "
+            f"d/d{variable} ({expr}) "
             f"ends at {derivative}, but SymPy's derivative is {reference}; "
             "this is a bug, please report it"
         )

@@ -8,9 +8,9 @@ say which Unicode characters count as operators, root signs, superscripts, subsc
 invisible characters pasted from the web. Only names in these tables are ever turned into
 SymPy objects: nothing is looked up by ``eval`` or ``sympify``.
 
-Left out: splitting text into names (:mod:`steepest._lexer`), the grammar
-(:mod:`steepest._parser`) and the size checks the builders rely on
-(:mod:`steepest._guards`).
+Left out: splitting text into names (:mod:`steepest.equation.lexer`), the grammar
+(:mod:`steepest.equation.grammar`) and the size checks the builders rely on
+(:mod:`steepest.equation.guards`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest._guards import _check_exp, _power, _RefusedError
+from steepest.equation.guards import _check_exp, _power, _RefusedError
 
 
 class Function(NamedTuple):

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from steepest.report import Report, Section
+from steepest.report.page import Report, Section
 
 __all__ = ["TourSummary", "run_tour"]
 
@@ -146,8 +146,8 @@ def _pictures_step(figure: Callable[..., str], *, quick: bool, **_: Any) -> tupl
 
 def _descent_step(figure: Callable[..., str], *, quick: bool, **_: Any) -> tuple[Section, str]:
     import steepest
+    from steepest.descent.testfunctions import surface as test_surface
     from steepest.plot import compare_optimizers, plot_paths
-    from steepest.testfunctions import surface as test_surface
 
     valley = steepest.minimize("x^2 + 3y^2", [2.0, 1.0], learning_rate=0.1)
     hill = steepest.maximize("-(x-1)^2 - (y+2)^2 + 5", [0.0, 0.0], learning_rate=0.1)
@@ -221,7 +221,7 @@ def _digits_step(
     figure: Callable[..., str], *, quick: bool, data_dir: Any, seed: int, **_: Any
 ) -> tuple[Section, str]:
     from steepest import Network, train
-    from steepest.digits import evaluate
+    from steepest.nn.evaluation import evaluate
     from steepest.plot import plot_digits, plot_history, plot_weights
 
     data, source = _digits_data(data_dir)

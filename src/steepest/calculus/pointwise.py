@@ -3,7 +3,7 @@
 :class:`GradientAt` holds the exact values SymPy gives at a point, their floats, the
 gradient's length and the direction of steepest ascent. Points where no gradient exists
 (a kink, a jump, an infinite slope, outside the domain, values beyond floating point) are
-refused with the reason. Building gradients is :mod:`steepest.gradients`' business.
+refused with the reason. Building gradients is :mod:`steepest.calculus.gradients`' business.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
-from steepest import _printing
+from steepest.equation import printing as _printing
 from steepest.errors import SteepestError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from steepest.gradients import Gradient
+    from steepest.calculus.gradients import Gradient
 
 
 def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:

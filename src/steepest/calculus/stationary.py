@@ -14,7 +14,7 @@ What it leaves out: points outside the box, stationary points of functions that 
 differentiable there (``|x|`` at 0), and any guarantee of completeness for
 non-polynomial functions (the numeric search finds what its seeds lead to; ``complete``
 says when the answer is known to be whole). Drawing the points is :mod:`steepest.plot`'s; the two
-searches themselves are in :mod:`steepest._stationary_search`, this module holds the
+searches themselves are in :mod:`steepest.calculus.stationary_search`, this module holds the
 result types, the classification and the merging of the two answers.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest._stationary_search import compile_points, dirac_free, newton, solve_symbolic
+from steepest.calculus.stationary_search import compile_points, dirac_free, newton, solve_symbolic
 from steepest.errors import SteepestError
 
 __all__ = [
@@ -237,7 +237,7 @@ def stationary_points(
     ----------
     f
         An equation as text, an :class:`~steepest.equation.Equation` or a
-        :class:`~steepest.gradients.Gradient`.
+        :class:`~steepest.calculus.gradients.Gradient`.
     bounds
         One ``(low, high)`` per variable, in the equation's variable order.
     method

@@ -1,0 +1,87 @@
+"""Gradient descent, written once for both worlds: an equation's point and a network's weights.
+
+:mod:`~steepest.descent.optimizers` holds the optimizers (one protocol, six classes) and
+:mod:`~steepest.descent.schedules` their step-size schedules; :mod:`~steepest.descent.run`
+holds :func:`minimize`, :func:`maximize` and :class:`Result`, which drive
+:mod:`~steepest.descent.loops` (the loops and their stopping rules) on an
+:mod:`~steepest.descent.objective` (``f`` made into values and gradients);
+:mod:`~steepest.descent.testfunctions` keeps the classic test surfaces. Pictures of a
+result are :mod:`steepest.plot`'s business; networks are trained in :mod:`steepest.nn`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from steepest._lazy import lazy_exports
+
+_LAZY: dict[str, str] = {
+    "MAX_ITER_LIMIT": "steepest.descent.run",
+    "STATUSES": "steepest.descent.run",
+    "Result": "steepest.descent.run",
+    "maximize": "steepest.descent.run",
+    "minimize": "steepest.descent.run",
+    "AdaGrad": "steepest.descent.optimizers",
+    "Adam": "steepest.descent.optimizers",
+    "GradientDescent": "steepest.descent.optimizers",
+    "Momentum": "steepest.descent.optimizers",
+    "Nesterov": "steepest.descent.optimizers",
+    "OPTIMIZERS": "steepest.descent.optimizers",
+    "Optimizer": "steepest.descent.optimizers",
+    "RMSProp": "steepest.descent.optimizers",
+    "make_optimizer": "steepest.descent.optimizers",
+    "SCHEDULES": "steepest.descent.schedules",
+    "exponential_decay": "steepest.descent.schedules",
+    "inverse_sqrt": "steepest.descent.schedules",
+    "inverse_time": "steepest.descent.schedules",
+    "SURFACES": "steepest.descent.testfunctions",
+    "Surface": "steepest.descent.testfunctions",
+    "surface": "steepest.descent.testfunctions",
+}
+
+__all__ = [
+    "MAX_ITER_LIMIT",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "STATUSES",
+    "SURFACES",
+    "AdaGrad",
+    "Adam",
+    "GradientDescent",
+    "Momentum",
+    "Nesterov",
+    "Optimizer",
+    "RMSProp",
+    "Result",
+    "Surface",
+    "exponential_decay",
+    "inverse_sqrt",
+    "inverse_time",
+    "make_optimizer",
+    "maximize",
+    "minimize",
+    "surface",
+]
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.descent.optimizers import (
+        OPTIMIZERS,
+        AdaGrad,
+        Adam,
+        GradientDescent,
+        Momentum,
+        Nesterov,
+        Optimizer,
+        RMSProp,
+        make_optimizer,
+    )
+    from steepest.descent.run import MAX_ITER_LIMIT, STATUSES, Result, maximize, minimize
+    from steepest.descent.schedules import (
+        SCHEDULES,
+        exponential_decay,
+        inverse_sqrt,
+        inverse_time,
+    )
+    from steepest.descent.testfunctions import SURFACES, Surface, surface
