@@ -162,6 +162,11 @@ class PathRecorder:
             self._steps = [self._steps[i] for i in kept]
             self._params = [self._params[i] for i in kept]
 
+    @property
+    def steps(self) -> int:
+        """Optimizer steps seen so far (0 before training)."""
+        return self._last
+
     def path(self) -> TrainingPath:
         """The snapshots so far, ending with the network's weights now."""
         steps, params = list(self._steps), list(self._params)
