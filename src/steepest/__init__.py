@@ -54,6 +54,10 @@ _LAZY: dict[str, str] = {
     "train": "steepest.nn",
     "History": "steepest.nn",
     "stationary_points": "steepest.calculus.stationary",
+    "explain_step": "steepest.step_detail",
+    "StepDetail": "steepest.step_detail",
+    "basins": "steepest.basins",
+    "Basins": "steepest.basins",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
@@ -91,6 +95,7 @@ if not any(isinstance(finder, ModuleAliases) for finder in sys.meta_path):
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.basins import Basins, basins
     from steepest.calculus.gradients import Gradient, gradient, numeric_gradient
     from steepest.calculus.stationary import stationary_points
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
@@ -109,3 +114,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.descent.run import Result, maximize, minimize
     from steepest.equation.equation import Equation, parse
     from steepest.nn import History, Network, train
+    from steepest.step_detail import StepDetail, explain_step

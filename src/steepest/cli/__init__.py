@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "landscape",
     "exercises",
     "check",
+    "explore",
 )
 
 
