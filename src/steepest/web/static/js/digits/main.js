@@ -1,0 +1,35 @@
+// The Digits page: wires the panels together. The server computes; this only draws.
+import { $, api, say } from "./util.js";
+import * as train from "./train.js";
+import * as inspect from "./inspect.js";
+import * as draw from "./draw.js";
+import * as landscape from "./landscape.js";
+
+let lastLook = 0;
+
+async function main() {
+  const info = await api("/api/digits/info");
+  if (!info.full_mnist) $("data").querySelector("[value=mnist]").disabled = true;
+  $("runs-note").textContent = `up to ${info.runs_at_once} networks train at once on this machine`;
+  train.init();
+  inspect.init(train.source);
+  draw.init(train.source);
+  landscape.init(train.source);
+  train.onChange((kind) => {
+    const now = performance.now();
+    // the panels follow the training, about once a second while it runs
+    if (kind === "end" || kind === "start" || now - lastLook > 1000) {
+      lastLook = now;
+      inspect.refresh(train.source());
+      draw.refresh();
+    }
+  });
+  if (info.model) {
+    train.setSource("model");
+    say(`the model given to steepest explore: ${info.model.sizes.join("-")}` +
+        (info.model.path ? ", with its training path" : ""));
+  }
+  document.body.dataset.ready = "yes";
+}
+
+main().catch((error) => say(error.message, true));
