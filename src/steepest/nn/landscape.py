@@ -120,6 +120,7 @@ def landscape(
     grid: int = 41,
     bounds: tuple[float, float, float, float] | None = None,
     seed: int = 0,
+    blas_threads: int | None = 1,
 ) -> Landscape:
     """The cost of ``network`` on ``(x, y)`` over a plane through its weights.
 
@@ -145,6 +146,10 @@ def landscape(
         and the path's extent with a margin for the others.
     seed
         The seed of random directions.
+    blas_threads
+        How many threads BLAS may use meanwhile (``None``: as configured). One, as in
+        :func:`steepest.nn.train`: the products here are small, and threads that wait for
+        a core busy with another program make them many times slower.
 
     Returns
     -------
@@ -164,6 +169,17 @@ def landscape(
     xs, targets = _data(network, x, y)
     grid = _grid_size(grid)
     _check_work(network, grid, xs.shape[0])
+    if blas_threads is None:
+        return _landscape(network, xs, targets, cost, directions, path, grid, bounds, seed)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(int(blas_threads), user_api="blas"):
+        return _landscape(network, xs, targets, cost, directions, path, grid, bounds, seed)
+
+
+def _landscape(network: Network, xs: np.ndarray, targets: np.ndarray, cost: Cost,
+               directions: Any, path: TrainingPath | None, grid: int, bounds: Any,
+               seed: int) -> Landscape:  # fmt: skip
     kind, explained, dirs = _directions(network, directions, path, seed)
     coords = steps = path_values = None
     if path is not None:
@@ -293,14 +309,22 @@ def _random_directions(network: Network, seed: int) -> np.ndarray:
 
 def _pca_directions(params: np.ndarray, centre: np.ndarray) -> tuple[tuple[float, float],
                                                                      np.ndarray]:  # fmt: skip
+    """The two main directions of the snapshots minus the centre, and their variance shares.
+
+    Through the small Gram matrix ``M·Mᵀ`` (k × k, k snapshots) rather than an SVD of the
+    wide ``M`` (k × n): the same directions, ``vᵢ = Mᵀuᵢ / σᵢ``, at a fraction of the cost.
+    """
     moves = params.astype(np.float64) - centre
-    _, singular, vt = np.linalg.svd(moves, full_matrices=False)
-    total = float(np.square(singular).sum())
-    if singular.size < 2 or not singular[1] > 1e-12 * max(singular[0], 1e-300):
+    gram = moves @ moves.T
+    values, vectors = np.linalg.eigh(gram)  # ascending
+    values, vectors = values[::-1], vectors[:, ::-1]
+    total = float(np.clip(values, 0.0, None).sum())
+    if values.size < 2 or not values[1] > 1e-24 * max(values[0], 1e-300) or total <= 0:
         raise NetworkError("the training path moved along fewer than two directions; "
                            "hint: use directions 'random'")
-    share = np.square(singular[:2]) / total
-    return (float(share[0]), float(share[1])), vt[:2]
+    directions = (vectors[:, :2].T @ moves) / np.sqrt(values[:2])[:, None]
+    directions *= np.where(directions @ moves[0] > 0, -1.0, 1.0)[:, None]  # the start at -α, -β
+    return (float(values[0] / total), float(values[1] / total)), directions
 
 
 def _project(params: np.ndarray, centre: np.ndarray, dirs: np.ndarray) -> np.ndarray:

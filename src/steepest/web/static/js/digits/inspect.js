@@ -91,7 +91,7 @@ export async function showGrid(source) {
 export async function showConfusion(source) {
   const data = await api("/api/digits/confusion", { source });
   const digits = [...Array(10).keys()];
-  Plotly.newPlot("confusion", [{
+  Plotly.react("confusion", [{
     z: data.matrix, x: digits, y: digits, type: "heatmap", colorscale: "Blues", reversescale: true, showscale: false,
     text: data.matrix.map((row) => row.map(String)), texttemplate: "%{text}",
     hovertemplate: "true %{y}, answered %{x}: %{z}<extra></extra>",

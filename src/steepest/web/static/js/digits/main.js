@@ -17,8 +17,8 @@ async function main() {
   landscape.init(train.source);
   train.onChange((kind) => {
     const now = performance.now();
-    // the panels follow the training, about once a second while it runs
-    if (kind === "end" || kind === "start" || now - lastLook > 1000) {
+    // the panels follow the training, every two seconds while it runs
+    if (kind === "end" || kind === "start" || now - lastLook > 2000) {
       lastLook = now;
       inspect.refresh(train.source());
       draw.refresh();

@@ -40,13 +40,25 @@ function resetPlots() {
   { displaylogo: false, responsive: true });
 }
 
+// points waiting to be drawn: the curves are redrawn at most four times a second
+const pending = { x: [], y: [], sx: [], sy: [] };
+let drawing = null;
+
+function drawPending() {
+  if (pending.x.length) {
+    Plotly.extendTraces("cost-plot", { x: [pending.x, pending.sx], y: [pending.y, pending.sy] },
+      [0, 1], 50000);
+    pending.x = []; pending.y = []; pending.sx = []; pending.sy = [];
+  }
+}
+
 function onUpdate(update) {
   if (update.type === "batch") {
     const first = update.steps - update.costs.length;
     const per = update.batches;
-    const xs = update.costs.map((_, i) => (first + i + 1) / per);
-    Plotly.extendTraces("cost-plot", { x: [xs, [update.steps / per]], y: [update.costs, [update.smoothed]] },
-      [0, 1], 50000);
+    update.costs.forEach((c, i) => { pending.x.push((first + i + 1) / per); pending.y.push(c); });
+    pending.sx.push(update.steps / per); pending.sy.push(update.smoothed);
+    if (drawing === null) drawing = setTimeout(() => { drawing = null; drawPending(); }, 250);
     $("status").textContent = `training · epoch ${update.epoch + 1}, mini-batch ${update.batch} of ` +
       `${update.batches} · step ${update.steps} · smoothed cost ${update.smoothed.toFixed(4)} · ` +
       `learning rate ${update.learning_rate}`;
@@ -55,6 +67,7 @@ function onUpdate(update) {
     if (update.weights) showWeights(unpack(update.weights));
     tell("update");
   } else if (update.type === "epoch") {
+    drawPending();
     Plotly.extendTraces("cost-plot", { x: [[update.epoch]], y: [[update.cost]] }, [2]);
     if (update.test_accuracy !== undefined) {
       Plotly.extendTraces("accuracy-plot", { x: [[update.epoch]], y: [[100 * update.test_accuracy]] }, [0]);
@@ -83,6 +96,7 @@ function showWeights(values) {
 }
 
 function finish() {
+  drawPending();
   if (state.stream) state.stream.close();
   state.stream = null;
   $("start").disabled = false;
