@@ -227,3 +227,32 @@ def test_a_drawing_is_prepared_as_predict_prepares_it_and_read_by_the_model() ->
         info = client.get("/api/digits/info").json()
         assert info["model"]["sizes"] == [784, 10]
     app.state.digits.close()
+
+
+def test_explore_serves_the_model_given(tmp_path) -> None:
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    model = Network([784, 12, 10], output="softmax", seed=0).save(tmp_path / "best.npz")
+    server = subprocess.Popen([sys.executable, "-m", "steepest", "explore", "--no-browser",
+                               "--model", str(model)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()  # type: ignore[union-attr]
+        url = re.search(r"http://\S+/", line)[0]  # type: ignore[index]
+        with urllib.request.urlopen(url + "api/digits/info", timeout=20) as answer:
+            info = json.load(answer)
+        assert info["model"] == {"sizes": [784, 12, 10], "activation": "sigmoid",
+                                 "output": "softmax", "path": False}
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=20)
+    assert server.returncode == 0
+    bad = tmp_path / "bad.npz"
+    Network([5, 2]).save(bad)
+    refused = subprocess.run([sys.executable, "-m", "steepest", "explore", "--no-browser",
+                              "--model", str(bad)], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "needs a network of 784" in refused.stderr
+    assert refused.stderr.count("\n") == 1
