@@ -17,3 +17,27 @@ def median_time(function: Callable[[], Any], repeat: int) -> float:
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def processor_name() -> str:
+    """The processor's model name (from /proc/cpuinfo on Linux), for every figure printed.
+
+    Ratios measured on one processor do not carry over to another; each benchmark prints
+    this beside its figures, with the load average (the machine may be shared).
+    """
+    import os
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.lower().startswith("model name"):
+                    name = line.split(":", 1)[1].strip()
+                    break
+            else:
+                name = ""
+    except OSError:
+        name = ""
+    name = name or platform.processor() or platform.machine() or "unknown processor"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{name}, {os.cpu_count()} CPUs, load average {load:.2f} at start"

@@ -29,6 +29,7 @@ import time
 import timeit
 
 import numpy as np
+from _timing import processor_name
 
 import steepest
 
@@ -177,6 +178,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--subset", type=int, default=200)
     args = parser.parse_args()
+    print(f"processor: {processor_name()}")
     try:
         from threadpoolctl import threadpool_info
 

@@ -22,7 +22,7 @@ import sys
 
 import numpy as np
 import sympy
-from _timing import median_time
+from _timing import median_time, processor_name
 
 import steepest
 
@@ -91,6 +91,7 @@ def main() -> None:
 
     axis = np.linspace(-3, 3, 1000)
     X, Y = np.meshgrid(axis, axis)
+    print(f"processor: {processor_name()}")
     print(f"numpy {np.__version__}, sympy {sympy.__version__}, python {sys.version.split()[0]}")
     print()
     R = np.random.default_rng(0).uniform(-3, 3, size=(2, 1000, 1000))

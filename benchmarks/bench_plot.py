@@ -21,7 +21,7 @@ import sys
 
 import matplotlib
 import numpy as np
-from _timing import median_time
+from _timing import median_time, processor_name
 from matplotlib.figure import Figure
 
 import steepest
@@ -60,6 +60,7 @@ def main() -> None:
         fig.savefig(buffer, format="png", dpi=100)
         return buffer.tell()
 
+    print(f"processor: {processor_name()}")
     print(f"matplotlib {matplotlib.__version__}, numpy {np.__version__}, "
           f"python {sys.version.split()[0]}")
     print(f"{FUNCTION} on [-5, 5]², {GRID}×{GRID} grid, paths: "

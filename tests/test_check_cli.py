@@ -46,9 +46,27 @@ def test_json_reports_of_a_gradient_keep_the_exit_status():
     assert report["variables"] == ["x", "y"]
     x, y = report["components"]
     assert (x["variable"], x["correct"], x["given"]) == ("x", True, "2·x·sin(y)")
-    assert (y["correct"], y["given"], y["expected"]) == (False, "-x²·cos(y)", "x²·cos(y)")
-    assert "sign" in y["diagnosis"] and y["point"] is not None
+    assert (y["correct"], y["given"], y["expected"]) == (False, "-x²·cos(y)", None)
+    assert report["revealed"] is False and x["expected"] == "2·x·sin(y)"
+    assert "sign" in y["diagnosis"] and y["point"] is not None and y["hint"]
     assert y["difference"] == pytest.approx(y["given_value"] - y["expected_value"])
+    revealed = json.loads(run("gradient", "x^2 sin(y)", "--answer", "2x sin(y), -x^2 cos(y)",
+                              "--json", "--reveal").stdout)
+    assert revealed["revealed"] is True
+    assert revealed["components"][1]["expected"] == "x²·cos(y)"
+
+
+def test_a_wrong_gradient_gives_hints_first_and_the_answer_on_request(capsys):
+    args = ["check", "gradient", "x^2 sin(y)", "--answer", "2x sin(y), -x^2 cos(y)"]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "the sign is wrong" in out and "hint, the first step:" in out
+    assert "the right one is" not in out and "x²·cos(y)" not in out.replace("-x²·cos(y)", "")
+    assert "--reveal shows the right derivative" in out
+    assert main([*args, "--reveal"]) == 1
+    out = capsys.readouterr().out
+    assert "the right one is x²·cos(y)" in out and "hint, the first step:" in out
+    assert "--reveal shows" not in out
 
 
 def test_json_reports_of_a_function_list_every_case(tmp_path):

@@ -53,7 +53,7 @@ def test_an_answer_that_only_simplification_shows_equal_is_right():
 
 
 def test_without_simplification_agreement_at_points_decides(monkeypatch):
-    monkeypatch.setattr("steepest.check.gradient._SIMPLIFY_MAX_NODES", 0)
+    monkeypatch.setattr("steepest.check._compare.SIMPLIFY_MAX_NODES", 0)
     report = check_gradient("sin(x)^2 y", "sin(2x) y, sin(x)^2")
     assert report.correct
     assert report.components[0].method == "numeric"
@@ -114,6 +114,27 @@ def test_the_hint_is_the_first_step_of_the_derivation():
     assert all(line.strip() in shown for line in hint.splitlines())
     steps = report.text(show_steps=True)
     assert derivation in steps and report.derivations()[0].text() in steps
+
+
+def test_the_right_derivative_is_shown_only_on_request():
+    report = check_gradient(SEED, "2x sin(y), -x^2 cos(y)")
+    assert "the right one is" not in report.text()
+    assert "the right one is x²·cos(y)" in report.text(reveal=True)
+    assert "the right one is x²·cos(y)" in report.text(show_steps=True)
+    assert report.to_dict()["components"][1]["expected"] is None
+    assert report.to_dict(reveal=True)["components"][1]["expected"] == "x²·cos(y)"
+
+
+@pytest.mark.parametrize(
+    ("equation", "answer", "rule", "hidden"),
+    [("x^2", "3x", "use the power rule", "2·x"), ("sin(x)", "-cos(x)", "trigonometric", "cos")],
+)
+def test_a_hint_of_one_step_names_the_rule_without_the_answer(equation, answer, rule, hidden):
+    report = check_gradient(equation, answer)
+    hint = report.components[0].hint
+    assert rule in hint and hidden not in hint
+    shown = [line for line in report.text().splitlines() if "you gave" not in line]
+    assert not any(hidden in line for line in shown), report.text()
 
 
 def test_a_function_of_one_variable():

@@ -1,4 +1,4 @@
-"""steepest.check._sandbox: targets, the child process, and what comes back from it."""
+"""steepest.check._sandbox and _child: targets, the child process, what comes back from it."""
 
 from __future__ import annotations
 
@@ -116,3 +116,51 @@ def test_a_runaway_allocation_is_the_learners_memory_error(tmp_path):
     assert small.value == 1000.0  # ordinary work is unaffected
     assert huge.error is not None and "MemoryError" in huge.error, huge
     assert "np.empty(n)" in huge.error  # in the learner's own traceback
+
+
+def test_values_too_large_or_odd_to_send_come_back_described(tmp_path):
+    path = write(tmp_path, """
+    import numpy as np
+
+    class Broken:
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    def f(kind):
+        return {"big array": np.zeros((1000, 1000)), "big int": 10**5000,
+                "long text": "a" * 5000, "broken": Broken()}[kind]
+    """)
+    kinds = ["big array", "big int", "long text", "broken"]
+    values = [o.value for o in run_calls(path + ":f", [(k,) for k in kinds], timeout=10)]
+    assert values[0] == Unusual("ndarray", "an array of shape (1000, 1000), too large to send "
+                                "back")
+    assert values[1] == Unusual("int", "an integer of 16610 bits")
+    assert values[2].type_name == "str" and values[2].text.endswith("...")
+    assert values[3] == Unusual("Broken", "<a Broken>")
+
+
+def test_the_checkers_functions_are_computed_here_with_their_errors(tmp_path):
+    from steepest.check._battery import SURFACES, BowlGradient
+
+    path = write(tmp_path, """
+    def f(function, point):
+        try:
+            return function(point)
+        except OverflowError as error:
+            return "OverflowError: " + str(error)
+    """)
+    grad_f = BowlGradient((1.0, -2.0), (1.0, 5.0))
+    calls = [(SURFACES["three"], [0.5, -1.0, 2.0]), (SURFACES["three"], [800.0, 0.0, 0.0]),
+             (grad_f, [3.0, -1.0])]
+    outcomes = run_calls(path + ":f", calls, timeout=10)
+    assert outcomes[0].value == pytest.approx(SURFACES["three"]([0.5, -1.0, 2.0]))
+    assert outcomes[1].value == "OverflowError: math range error"
+    np.testing.assert_array_equal(outcomes[2].value, [4.0, 10.0])
+
+
+def test_a_module_named_from_the_current_folder_is_imported_from_it(tmp_path, monkeypatch):
+    write(tmp_path, "import helper\n\ndef f():\n    return helper.VALUE\n", "mine.py")
+    write(tmp_path, "VALUE = 7\n", "helper.py")
+    monkeypatch.chdir(tmp_path)
+    assert [o.value for o in run_calls("mine:f", [()], timeout=10)] == [7]
+    assert [o.value for o in run_calls("mine.py:f", [()], timeout=10)] == [7]

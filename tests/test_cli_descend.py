@@ -43,17 +43,17 @@ def test_table_rows():
 
 def test_ascend_with_adam_finds_the_maximum(capsys):
     code, out, _ = run(capsys, "ascend", "-(x-1)^2 - (y+2)^2 + 5", "--from", "0,0",
-                       "--optimizer", "adam", "--lr", "0.1", "--steps", "500")  # fmt: skip
+                       "--optimizer", "adam", "--lr", "0.1", "--max-iter", "500")  # fmt: skip
     assert code == 0
     assert out.startswith("gradient ascent on ")
     assert "final point    x = 1, y = -2" in out and "value          f = 5" in out
 
 
 def test_json_gives_the_full_path(capsys):
-    code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "y=1,x=2", "--steps", "3",
+    code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "y=1,x=2", "--max-iter", "3",
                        "--json")  # fmt: skip
     data = json.loads(out)
-    assert code == 1  # stopped at --steps: ran, but did not converge
+    assert code == 1  # stopped at --max-iter: ran, but did not converge
     assert data["status"] == "max_iterations" and data["iterations"] == 3
     expected = minimize("x^2 + 3y^2", [2, 1], max_iter=3)
     np.testing.assert_allclose(data["path"], expected.path)
@@ -65,12 +65,12 @@ def test_diverged_run_exits_1_with_the_message(capsys):
     code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "2,1", "--lr", "1.2")
     assert code == 1
     assert "diverged: the step size 1.2 is too large for this function" in out
-    assert out.rstrip().endswith("try 0.1")
+    assert out.rstrip().endswith("try --lr 0.1")
 
 
 def test_a_run_that_cannot_move_exits_1(capsys):
     # the gradient norm stays 2: steps of 2e-13 do not move the point, which is no success
-    code, out, _ = run(capsys, "descend", "x^2", "--from", "1", "--lr", "1e-13", "--steps", "20")
+    code, out, _ = run(capsys, "descend", "x^2", "--from", "1", "--lr", "1e-13", "--max-iter", "20")
     assert code == 1 and "max_iterations: " in out and "too small to move the point" in out
 
 
@@ -82,25 +82,25 @@ def test_diverged_json_has_no_nan(capsys):
 
 def test_options_reach_the_library(capsys):
     code, out, _ = run(capsys, "descend", "(1 - x)^2 + 100(y - x^2)^2", "--from=-1.2,1",
-                       "--lr", "1", "--line-search", "--steps", "30000", "--tol", "1e-6",
+                       "--lr", "1", "--line-search", "--max-iter", "30000", "--tol", "1e-6",
                        "--every", "5000")  # fmt: skip
     assert code == 0 and "line search" in out and "status         converged" in out
     code, out, _ = run(capsys, "descend", "x^2 + 3y^2", "--from", "2,1", "--optimizer",
-                       "momentum", "--schedule", "inverse_time", "--steps", "5")  # fmt: skip
+                       "momentum", "--schedule", "inverse_time", "--max-iter", "5")  # fmt: skip
     assert "optimizer momentum, learning rate 0.1, schedule inverse_time" in out
     code, out, _ = run(capsys, "descend", "x^2 + 3y", "--vars", "y,x", "--from", "1,2",
-                       "--steps", "1")  # fmt: skip
+                       "--max-iter", "1")  # fmt: skip
     assert out.startswith("gradient descent on f(y, x) = ")
 
 
 @pytest.mark.parametrize("start", ["-1,2", "-pi/4,2", "-.5,-1e-3", "x=-1,y=2"])
 def test_a_start_may_begin_with_a_minus_sign(capsys, start):
-    code, out, err = run(capsys, "descend", "x^2 + y^2", "--from", start, "--steps", "0")
+    code, out, err = run(capsys, "descend", "x^2 + y^2", "--from", start, "--max-iter", "0")
     expected = minimize("x^2 + y^2", _parse_start(start.replace("x=", "").replace("y=", ""),
                                                   ("x", "y")), max_iter=0)  # fmt: skip
     assert (code, err) == (1, "") and expected.path[0][0] < 0
     assert f"from ({expected.path[0][0]:.6g}, {expected.path[0][1]:.6g})" in out
-    code, out, err = run(capsys, "ascend", "-x^2 - y^2", "--from", start, "--steps", "0")
+    code, out, err = run(capsys, "ascend", "-x^2 - y^2", "--from", start, "--max-iter", "0")
     assert code == 1 and err == ""
 
 
@@ -117,12 +117,14 @@ def test_stationary_start_exits_0(capsys):
         (["--from", "x=1,x=2"], "--from 'x=1,x=2' gives x more than once"),
         (["--from", "x=1,y=2,x=3"], "gives x more than once"),
         (["--from", "1,"], "is not a point"),
-        (["--from", "1,2", "--steps", "-1"], "--steps must be 0 or more"),
-        (["--from", "1,2", "--steps", "1000000000"], "max_iter must be at most 10,000,000"),
+        (["--from", "1,2", "--max-iter", "-1"], "--max-iter must be 0 or more"),
+        (["--from", "1,2", "--max-iter", "1000000000"], "--max-iter must be at most 10,000,000"),
         (["--from", "1,2", "--every", "0"], "--every must be 1 or more"),
-        (["--from", "1,2", "--lr", "0"], "'learning_rate' parameter"),
+        (["--from", "1,2", "--lr", "0"], "--lr must be a positive number, got 0"),
+        (["--from", "1,2", "--lr", "-0.1"], "--lr must be a positive number, got -0.1"),
+        (["--from", "1,2", "--lr", "nan"], "--lr must be a positive number, got nan"),
         (["--from", "1,2", "--optimizer", "sgd"], "invalid choice: 'sgd'"),
-        (["--from", "1,2", "--tol", "-1"], "tol must be a finite number >= 0"),
+        (["--from", "1,2", "--tol", "-1"], "--tol must be 0 or a positive number, got -1"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
@@ -148,3 +150,19 @@ def test_through_a_subprocess():
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 2 and done.stderr.count("\n") <= 2
+
+
+def test_a_run_stopped_at_the_limit_names_the_flag(capsys):
+    code, out, _ = run(capsys, "descend", "x^2", "--from", "1", "--lr", "0.001", "--max-iter", "5")
+    assert code == 1
+    assert "stopped after 5 steps" in out and "hint: raise --max-iter" in out
+    assert "max_iter=" not in out and "learning_rate" not in out
+
+
+def test_the_old_step_limit_spelling_still_works_but_is_not_shown(capsys):
+    code, out, _ = run(capsys, "descend", "x^2", "--from", "1", "--steps", "3", "--json")
+    assert code == 1 and json.loads(out)["iterations"] == 3
+    with pytest.raises(SystemExit):
+        main(["descend", "--help"])
+    shown = capsys.readouterr().out
+    assert "--max-iter" in shown and "--steps" not in shown

@@ -280,3 +280,40 @@ def test_a_diverging_run_with_test_data_is_reported_and_saves_nothing(tmp_path):
                           "--optimizer", "gd", "--lr", "1e308", "--quiet", "--out", str(model))
     assert code == 1 and "training diverged at epoch 1" in err
     assert "hint: try a smaller --lr" in err and not model.exists()
+
+
+def test_a_model_trained_on_the_sample_is_evaluated_on_it_without_a_download(
+        trained, monkeypatch):
+    from steepest.nn._file import trained_on
+
+    model = trained[0]
+    assert trained_on(model) == "sample"
+    monkeypatch.delenv("STEEPEST_DATA", raising=False)
+    monkeypatch.setattr("pooch.retrieve", lambda *a, **k: pytest.fail("tried to download"))
+    code, out, err = call("evaluate", str(model))
+    assert code == 0, err
+    assert "1,000 test images from the sample bundled with steepest" in out
+    assert "trained on that sample" in out
+
+
+def test_offline_a_download_fails_at_once_in_one_line_with_the_remedy(tmp_path, monkeypatch):
+    import requests
+
+    from steepest.nn import Network
+
+    model = Network([784, 10], seed=0).save(tmp_path / "untagged.npz")
+    monkeypatch.delenv("STEEPEST_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    calls = []
+
+    def offline(url, **_):
+        calls.append(url)
+        raise requests.ConnectionError("no network")
+
+    monkeypatch.setattr("pooch.retrieve", offline)
+    code, out, err = call("evaluate", str(model))
+    assert code == 2 and out == ""
+    first, hint = err.rstrip("\n").split("\n")
+    assert "could be reached (offline?)" in first
+    assert "--sample" in hint and "--data-dir" in hint
+    assert len(calls) == 3  # one try per server for the first file, then it stops

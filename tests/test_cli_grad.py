@@ -100,7 +100,7 @@ def test_python_dash_m_and_version():
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["grad", "-x^2"], "steepest grad -- \"-x^2\""),
+        (["grad", "-x^2"], "steepest grad [options] -- \"-x^2\""),
         (["grad", "x^2+y", "--at", "-1,2"], "--at=-1,2"),
         (["grad", "x^2", "--at", "x=1,x=2"], "more than once"),
         (["grad", "e^x", "--at", "1000"], "too large for floating point"),
@@ -118,3 +118,27 @@ def test_json_stays_strict_json_for_large_gradients(capsys):
     data = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(c))
     assert data["norm"] == pytest.approx(math.exp(400))
     assert data["ascent_direction"] == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [("e^xy", "eˣ·y"), ("import os", "i·m·p·o·r·t·o·s"), ("2xsin(y)", "2·x·sin(y)"),
+     ("x^2y", "x²·y")],
+)
+def test_grad_says_how_it_read_a_split_or_implied_product(text, read_as, capsys):
+    assert main(["grad", text]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"read as: {read_as}"
+
+
+@pytest.mark.parametrize("text", ["x^2 sin(y)", "2x + y", "x^2*sin(y)", "(x+1)(y-1)"])
+def test_grad_is_quiet_about_an_obvious_reading(text, capsys):
+    assert main(["grad", text]) == 0
+    assert "read as" not in capsys.readouterr().out
+
+
+def test_explain_shows_the_derivation_and_the_old_spelling_still_works(capsys):
+    assert main(["grad", "x^2 sin(y)", "--explain"]) == 0
+    explained = capsys.readouterr().out
+    assert "power rule" in explained
+    assert main(["grad", "x^2 sin(y)", "--steps"]) == 0
+    assert capsys.readouterr().out == explained

@@ -67,7 +67,7 @@ def test_surface_and_both(tmp_path):
 
 def test_one_variable_graph_and_its_descent(tmp_path, capsys):
     assert main(["plot", "x^3 - 3x", "--out", str(tmp_path / "g.png")]) == 0
-    assert "minimum at (1), value -2" in capsys.readouterr().out
+    assert "minimum at x = 1, value -2" in capsys.readouterr().out
     assert main(["plot", "x^4 - x", "--descend", "--from", "1.5", "--lr", "0.05",
                  "--out", str(tmp_path / "d.png")]) == 0
     assert "gd (lr 0.05) from (1.5): converged" in capsys.readouterr().out
@@ -129,3 +129,11 @@ def test_a_box_outside_the_domain_is_refused_with_a_hint(tmp_path, capsys, equat
     err = capsys.readouterr().err
     assert err.startswith(f"steepest: error: f is not finite anywhere in the box {box}")
     assert "hint:" in err and "domain" in err and not out.exists()
+
+
+def test_a_negative_learning_rate_is_named_in_the_users_words(tmp_path, capsys):
+    out = tmp_path / "p.png"
+    code = main(["plot", "x^2 + y^2", "--descend", "--from", "1,1", "--lr", "-0.1",
+                 "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "--lr must be a positive number, got -0.1" in capsys.readouterr().err

@@ -217,6 +217,20 @@ def test_optimizer_object_keeps_its_learning_rate_and_is_reset():
     assert first.learning_rate == 0.1 and first.optimizer == "adam"
     second = minimize("x^2 + 3y^2", [2, 1], optimizer=opt, max_iter=50)
     np.testing.assert_array_equal(first.path, second.path)
+    assert opt.t == 0 and opt.state == []  # a run never changes the object it was given
+    fresh = minimize("x^2 + 3y^2", [2, 1], optimizer=Adam(0.1), max_iter=50)
+    np.testing.assert_array_equal(first.path, fresh.path)
+
+
+def test_learning_rate_none_is_the_equation_default_for_every_named_optimizer():
+    from steepest.descent import EQUATION_LEARNING_RATE
+
+    for name in ("gd", "momentum", "adam"):
+        default = minimize("x^2 + 3y^2", [2, 1], optimizer=name, max_iter=20)
+        given = minimize("x^2 + 3y^2", [2, 1], optimizer=name, max_iter=20,
+                         learning_rate=EQUATION_LEARNING_RATE)
+        assert default.learning_rate == EQUATION_LEARNING_RATE == 0.1
+        np.testing.assert_array_equal(default.path, given.path)
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from steepest.descent.optimizers import (
     inverse_time,
     make_optimizer,
 )
-from steepest.errors import DescentError
+from steepest.errors import OptimizerError
 
 SHAPES = [(3, 4), (4,), (2, 3), (1,)]
 
@@ -161,7 +161,7 @@ def test_named_schedules():
     for _ in range(3):
         opt.step([p], [np.array([1.0])])
     assert math.isclose(p[0], 1 - (1 + 0.99 + 0.99**2))
-    with pytest.raises(DescentError, match=r"'schedule'.*one of"):
+    with pytest.raises(OptimizerError, match=r"'schedule'.*one of"):
         GradientDescent(schedule="cosine")
     with pytest.raises(TypeError, match="'schedule'"):
         GradientDescent(schedule=3)
@@ -169,10 +169,10 @@ def test_named_schedules():
 
 @pytest.mark.parametrize("bad", [0, -0.1, math.inf, math.nan])
 def test_learning_rate_must_be_positive_and_finite(bad):
-    with pytest.raises(DescentError, match=r"'learning_rate' parameter of Adam must be a float in the range \(0, inf\)"):  # noqa: E501
+    with pytest.raises(OptimizerError, match=r"'learning_rate' parameter of Adam must be a float in the range \(0, inf\)"):  # noqa: E501
         Adam(bad)
     opt = GradientDescent(0.1)
-    with pytest.raises(DescentError, match="'learning_rate'"):
+    with pytest.raises(OptimizerError, match="'learning_rate'"):
         opt.learning_rate = bad
     assert opt.learning_rate == 0.1
 
@@ -190,7 +190,7 @@ def test_learning_rate_must_be_positive_and_finite(bad):
     ],
 )
 def test_hyperparameters_are_validated(cls, option, bad):
-    with pytest.raises(DescentError, match=f"'{option}' parameter of {cls.__name__}.*Got"):
+    with pytest.raises(OptimizerError, match=f"'{option}' parameter of {cls.__name__}.*Got"):
         cls(0.1, **{option: bad})
 
 
@@ -209,14 +209,14 @@ def test_wrong_types_are_type_errors():
 
 def test_mismatched_lists_are_explained():
     opt = Adam(0.1)
-    with pytest.raises(DescentError, match="2 parameter arrays but 1 gradients"):
+    with pytest.raises(OptimizerError, match="2 parameter arrays but 1 gradients"):
         opt.step([np.zeros(2), np.zeros(3)], [np.zeros(2)])
     opt.step([np.zeros(2)], [np.ones(2)])
-    with pytest.raises(DescentError, match=r"reset\(\)"):
+    with pytest.raises(OptimizerError, match=r"reset\(\)"):
         opt.step([np.zeros(2), np.zeros(3)], [np.ones(2), np.ones(3)])
     read_only = np.zeros(2)
     read_only.flags.writeable = False
-    with pytest.raises(DescentError, match="read-only"):
+    with pytest.raises(OptimizerError, match="read-only"):
         Adam(0.1).step([read_only], [np.ones(2)])
 
 
@@ -227,13 +227,13 @@ def test_make_optimizer():
     assert isinstance(make_optimizer(RMSProp, 0.1), RMSProp)
     same = Nesterov(0.2)
     assert make_optimizer(same, 0.5) is same and same.learning_rate == 0.2
-    with pytest.raises(DescentError, match="Did you mean 'momentum'"):
+    with pytest.raises(OptimizerError, match="Did you mean 'momentum'"):
         make_optimizer("momentom")
-    with pytest.raises(DescentError, match="'gd', 'momentum', 'nesterov', 'adagrad'"):
+    with pytest.raises(OptimizerError, match="'gd', 'momentum', 'nesterov', 'adagrad'"):
         make_optimizer("lbfgs")
-    with pytest.raises(DescentError, match="set them when constructing"):
+    with pytest.raises(OptimizerError, match="set them when constructing"):
         make_optimizer(same, momentum=0.5)
-    with pytest.raises(DescentError, match=r"does not take.*\['beta1'\].*'momentum'"):
+    with pytest.raises(OptimizerError, match=r"does not take.*\['beta1'\].*'momentum'"):
         make_optimizer("momentum", 0.1, beta1=0.9)
     with pytest.raises(TypeError, match="optimizer must be"):
         make_optimizer(3)
@@ -279,10 +279,28 @@ def test_select_rows_keeps_the_state_of_those_rows():
     full.step([p], [grads[0]])
     part.step([q], [grads[0]])
     keep = np.array([0, 2])
-    part._select_rows(keep)
+    part.select_rows(keep)
     q = q[keep]
     for g in grads[1:]:
         full.step([p], [g])
         part.step([q], [g[keep]])
     np.testing.assert_array_equal(q, p[keep])
     assert part.state[0]["m"].shape == (2, 2)
+
+
+def test_fresh_copies_the_settings_and_none_of_the_state():
+    adam = Adam(0.05, beta2=0.99, schedule="inverse_sqrt")
+    adam.step([np.ones(3)], [np.ones(3)])
+    run = adam.fresh()
+    assert type(run) is Adam and repr(run) == repr(adam) and run.schedule is adam.schedule
+    assert run.t == 0 and run.state == [] and adam.t == 1
+    run.step([np.ones(3)], [np.ones(3)])
+    assert adam.t == 1 and adam.state[0]["m"] is not run.state[0]["m"]
+
+
+def test_optimizer_errors_are_descent_errors_named_for_the_optimizer():
+    from steepest.errors import DescentError
+
+    with pytest.raises(OptimizerError) as caught:
+        make_optimizer("adm")
+    assert isinstance(caught.value, DescentError)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
@@ -30,15 +32,41 @@ def test_history_draws_the_costs_and_accuracies_it_was_given(history):
     lines = {line.get_label(): line for line in cost_axes.get_lines()}
     np.testing.assert_allclose(lines["training cost (epoch mean)"].get_ydata(), history.cost)
     np.testing.assert_allclose(lines["test cost"].get_ydata(), history.test_cost)
-    batches = [line for line in cost_axes.get_lines() if line.get_color() == "#9ecae1"]
-    np.testing.assert_allclose(np.concatenate([b.get_ydata() for b in batches]),
-                               history.batch_cost)
-    np.testing.assert_allclose(batches[1].get_xdata(), 1 + np.arange(1, 8) / 7)
+    (band,) = [c for c in cost_axes.collections if c.get_gid() == "batch-band"]
+    edges = band.get_paths()[0].vertices[:, 1]
+    assert edges.min() == pytest.approx(history.batch_cost.min())
+    assert edges.max() == pytest.approx(history.batch_cost.max())
+    assert cost_axes.get_ylim()[0] < history.batch_cost.min()  # the band is on the axis
     curve = accuracy_axes.get_lines()[0]
     np.testing.assert_allclose(curve.get_ydata(), [70, 85, 80])
     np.testing.assert_allclose(curve.get_xdata(), [1, 2, 3])
-    assert "best 85.00% (epoch 2)" in [t.get_text() for t in accuracy_axes.texts]
-    assert fig._suptitle.get_text() == "Network([784, 30, 10]) · GradientDescent(3.0)"
+    (label,) = [t for t in accuracy_axes.texts if t.get_gid() == "best-label"]
+    assert label.get_text().startswith("best 85.00% (epoch 2")
+    assert fig._suptitle.get_text() == "784-30-10 network, plain gradient descent"
+
+
+def test_history_title_says_the_run_in_words():
+    h = History(cost=[0.5], seconds=[1.0], batch_costs=[np.array([0.6, 0.4])], settings={
+        "network": "Network([784, 30, 10], activation='sigmoid', output='sigmoid', "
+                   "dtype=float32)",
+        "optimizer": "Momentum(learning_rate=0.5, momentum=0.9)", "batch_size": 10})
+    assert plot_history(h)._suptitle.get_text() == (
+        "784-30-10 sigmoid network, gradient descent with momentum, learning rate 0.5, "
+        "momentum 0.9, mini-batches of 10")
+
+
+def test_the_best_accuracy_label_does_not_sit_on_the_curve(history):
+    fig = plot_history(history)
+    fig.canvas.draw()
+    accuracy_axes = fig.axes[1]
+    (label,) = [t for t in accuracy_axes.texts if t.get_gid() == "best-label"]
+    box = label.get_window_extent()
+    curve = accuracy_axes.get_lines()[0]
+    points = accuracy_axes.transData.transform(curve.get_xydata())
+    dense = np.concatenate([np.linspace(a, b, 50) for a, b in itertools.pairwise(points)])
+    inside = ((dense[:, 0] >= box.x0) & (dense[:, 0] <= box.x1)
+              & (dense[:, 1] >= box.y0) & (dense[:, 1] <= box.y1))
+    assert not inside.any()
 
 
 def test_history_without_test_data_has_one_panel_and_an_empty_one_is_refused(history):

@@ -1,14 +1,15 @@
-"""`Gradient.plot()` and `Result.plot()` draw what they belong to."""
+"""`plot_gradient(g)` and `plot_result(result, f)` draw what they are given."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import steepest
+from steepest.plot import plot_gradient, plot_result
 
 
-def test_gradient_plot_draws_a_contour_map_with_its_gradient_field():
-    fig = steepest.gradient("x^2 - y^2").plot([(-2, 2), (-2, 2)])
+def test_plot_gradient_draws_a_contour_map_with_its_gradient_field():
+    fig = plot_gradient(steepest.gradient("x^2 - y^2"), [(-2, 2), (-2, 2)])
     quivers = [c for ax in fig.axes for c in ax.collections if type(c).__name__ == "Quiver"]
     assert quivers, "no gradient field drawn"
     q = quivers[0]
@@ -20,9 +21,9 @@ def test_gradient_plot_draws_a_contour_map_with_its_gradient_field():
     assert np.all(np.sum(expected * drawn, axis=1) >= 0)
 
 
-def test_result_plot_draws_the_path_it_took():
+def test_plot_result_draws_the_path_it_took():
     result = steepest.minimize("x^2 + 3y^2", [2, 1], learning_rate=0.1)
-    fig = result.plot("x^2 + 3y^2")
+    fig = plot_result(result, "x^2 + 3y^2")
     lines = [line for ax in fig.axes for line in ax.get_lines()]
     assert any(
         len(line.get_xdata()) == len(result.path)
@@ -32,15 +33,6 @@ def test_result_plot_draws_the_path_it_took():
     )
 
 
-def test_no_public_name_is_shadowed_by_a_module_of_the_same_name():
-    import importlib
-    import types
-
-    import steepest.check
-    import steepest.plot
-
-    for package in (steepest, steepest.plot, steepest.check):
-        for name, module in package._LAZY.items():
-            importlib.import_module(module)  # importing a module sets it on its package
-            value = getattr(package, name)
-            assert not isinstance(value, types.ModuleType), f"{package.__name__}.{name}"
+def test_results_have_no_plot_method_so_the_core_never_imports_pictures():
+    assert not hasattr(steepest.Result, "plot")
+    assert not hasattr(steepest.Gradient, "plot")

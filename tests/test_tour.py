@@ -16,6 +16,7 @@ STEPS = (
     "3. Gradient descent and ascent",
     "4. The cost of one digit classifier output",
     "5. A digit classifier trained by gradient descent",
+    "6. Your turn: the exercises",
 )
 
 
@@ -51,11 +52,27 @@ def test_quick_tour_writes_a_report_whose_figures_all_exist(tmp_path):
         assert path.is_file(), f"the report names {name}, which was not written"
         with Image.open(path) as image:
             image.verify()
-            assert image.format == "PNG"
+            assert image.format == ("GIF" if name.endswith(".gif") else "PNG")
     # the text of each step is in the report too
     assert "2·sin(2) ≈ 1.81859" in page
     assert "ascent" in page and "converged" in page
     assert "3.3585" in page  # the worked quadratic cost
+    # what a learner sees (issue 14): a descent animation; a learning rate too large,
+    # diverging, with steepest's message and its suggestion; the exercises with the
+    # commands that check them; tiny numbers as ≈ 0 with the exact figure on hover
+    assert "descent.gif" in images and "diverged.png" in images
+    assert "diverged: the step size 0.4 is too large" in page and "try 0.1" in page
+    assert "With the suggested 0.1: converged" in page
+    assert page.count('class="exercise"') == 4
+    assert "steepest check gradient-function answer.py:gradient" in page
+    assert re.search(r'<span class="approx" title="\([-\d.e]+, [-\d.e]+\)">≈ \(0, 0\)</span>',
+                     page)
+    assert "tol=1e-08" in page
+    # long lines wrap instead of scrolling; each paragraph sits beside its figure
+    assert "white-space: pre-wrap" in page and "overflow-x: auto" not in page
+    pair = re.search(r'<div class="pair"><div class="words"><p>Rosenbrock.*?</div>'
+                     r'<figure><img src="([^"]+)"', page)
+    assert pair is not None and pair.group(1) == "rosenbrock.png"
 
 
 def test_tour_with_a_missing_data_folder_is_a_clear_error(tmp_path):

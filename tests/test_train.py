@@ -91,15 +91,19 @@ def test_batch_costs_are_the_costs_of_the_batches() -> None:
     assert history.batch_cost[0] == pytest.approx(net.evaluate(x, y)[0])
 
 
-def test_an_optimizer_object_is_used_as_given() -> None:
+def test_an_optimizer_object_is_used_as_given_and_never_changed() -> None:
     x, y = _blobs()
     adam = Adam(0.01)
     net = Network([2, 6, 3], seed=0)
-    train(net, (x, y), epochs=2, optimizer=adam, learning_rate=99.0, seed=0)
-    assert adam.t == 2 * 30  # 300 examples / batch 10, two epochs
-    assert adam.learning_rate == 0.01
-    assert adam.state[0]["m"].shape == net.params.shape  # one flat parameter vector
-    assert adam.state[0]["m"].dtype == np.float32
+    history = train(net, (x, y), epochs=2, optimizer=adam, learning_rate=99.0, seed=0)
+    assert history.settings["optimizer"] == repr(adam)  # its own rate, not 99
+    assert adam.t == 0 and adam.state == []  # the run stepped a fresh copy
+    # so training twice with the same object is training with two new ones
+    again, fresh = Network([2, 6, 3], seed=0), Network([2, 6, 3], seed=0)
+    train(again, (x, y), epochs=2, optimizer=adam, seed=0)
+    train(fresh, (x, y), epochs=2, optimizer=Adam(0.01), seed=0)
+    np.testing.assert_array_equal(again.params, net.params)
+    np.testing.assert_array_equal(fresh.params, net.params)
 
 
 def test_progress_callable_and_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
@@ -256,12 +260,12 @@ def test_weights_that_overflow_on_the_last_step_count_as_divergence() -> None:
 
 def test_scoring_a_network_whose_outputs_overflow_gives_nan_not_an_error() -> None:
     from steepest.cost import get_cost
-    from steepest.nn.training import _evaluate
+    from steepest.nn.evaluation import score
 
     net = Network([2, 3, 3], "relu", "softmax", seed=0)
     net.params[:] = 1e30  # finite weights, outputs that overflow
     x, y = np.ones((4, 2), net.dtype), np.eye(3, dtype=net.dtype)[[0, 1, 2, 0]]
-    value, accuracy = _evaluate(net, x, y, net._cost(get_cost("cross-entropy")))
+    value, accuracy = score(net, x, y, net.check_cost(get_cost("cross-entropy")))
     assert np.isnan(value) and np.isnan(accuracy)
 
 
@@ -321,16 +325,19 @@ def test_on_batch_changes_the_learning_rate_from_the_next_step() -> None:
     train(net, (x, y), epochs=1, batch_size=10, optimizer=opt, on_batch=watch)
     rates = np.array(moves) / np.array(grads)
     np.testing.assert_allclose(rates, [1.0, 1.0, 0.25, 0.25, 0.25, 0.25], rtol=1e-5)
-    assert opt.learning_rate == 0.25
+    assert opt.learning_rate == 1.0  # the run changed its own copy, not the object given
 
 
 def test_on_batch_change_keeps_the_optimizer_state_and_checks_values() -> None:
     x, y = _blobs(60)
-    opt = Adam(0.01)
+    given = Adam(0.01)
     velocities: list[np.ndarray] = []
     errors: list[str] = []
+    runs: list = []
 
     def watch(step: TrainingStep) -> None:
+        opt = step.optimizer
+        runs.append(opt)
         if step.steps == 3:
             velocities.append(opt.state[0]["m"].copy())
             step.change(learning_rate=0.002, beta1=0.5)
@@ -341,8 +348,11 @@ def test_on_batch_change_keeps_the_optimizer_state_and_checks_values() -> None:
                 except (SteepestError, TypeError) as error:
                     errors.append(str(error))
 
-    train(Network([2, 3], seed=0), (x, y), epochs=1, batch_size=10, optimizer=opt,
+    train(Network([2, 3], seed=0), (x, y), epochs=1, batch_size=10, optimizer=given,
           on_batch=watch)
+    opt = runs[-1]
+    assert all(o is opt for o in runs) and opt is not given
     assert (opt.learning_rate, opt.beta1, opt.t) == (0.002, 0.5, 6)
+    assert (given.learning_rate, given.beta1, given.t) == (0.01, 0.9, 0)
     assert len(errors) == 3 and "beta1" in errors[0] and "'speed'" in errors[1]
     assert "learning_rate" in errors[2]

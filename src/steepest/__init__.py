@@ -19,10 +19,16 @@ from typing import TYPE_CHECKING
 
 from steepest._lazy import ModuleAliases, lazy_exports
 from steepest.errors import (
+    CheckError,
+    CostError,
     DataError,
     DescentError,
     EquationError,
+    GradientError,
     NetworkError,
+    OptimizerError,
+    OutputError,
+    PlotError,
     SteepestError,
 )
 
@@ -33,6 +39,10 @@ _LAZY: dict[str, str] = {
     "Equation": "steepest.equation.equation",
     "parse": "steepest.equation.equation",
     "Gradient": "steepest.calculus.gradients",
+    "GradientAt": "steepest.calculus.gradients",
+    "Derivation": "steepest.calculus.derivations",
+    "Stationary": "steepest.calculus.stationary",
+    "StationaryPoint": "steepest.calculus.stationary",
     "gradient": "steepest.calculus.gradients",
     "numeric_gradient": "steepest.calculus.gradients",
     "minimize": "steepest.descent.run",
@@ -53,6 +63,7 @@ _LAZY: dict[str, str] = {
     "Network": "steepest.nn",
     "train": "steepest.nn",
     "History": "steepest.nn",
+    "Evaluation": "steepest.nn",
     "stationary_points": "steepest.calculus.stationary",
     "explain_step": "steepest.step_detail",
     "StepDetail": "steepest.step_detail",
@@ -78,10 +89,16 @@ _MOVED: dict[str, str] = {
 }
 
 __all__ = [
+    "CheckError",
+    "CostError",
     "DataError",
     "DescentError",
     "EquationError",
+    "GradientError",
     "NetworkError",
+    "OptimizerError",
+    "PlotError",
+    "OutputError",
     "SteepestError",
     "__version__",
     *_LAZY,
@@ -96,8 +113,9 @@ if not any(isinstance(finder, ModuleAliases) for finder in sys.meta_path):
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.basins import Basins, basins
-    from steepest.calculus.gradients import Gradient, gradient, numeric_gradient
-    from steepest.calculus.stationary import stationary_points
+    from steepest.calculus.derivations import Derivation
+    from steepest.calculus.gradients import Gradient, GradientAt, gradient, numeric_gradient
+    from steepest.calculus.stationary import Stationary, StationaryPoint, stationary_points
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
@@ -113,5 +131,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from steepest.descent.run import Result, maximize, minimize
     from steepest.equation.equation import Equation, parse
-    from steepest.nn import History, Network, train
+    from steepest.nn import Evaluation, History, Network, train
     from steepest.step_detail import StepDetail, explain_step

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from steepest.errors import DescentError, SteepestError
+from steepest.errors import OptimizerError, SteepestError
 
 __all__ = ["as_generator", "check_fraction", "check_positive", "check_real"]
 
@@ -45,10 +45,10 @@ def check_real(owner: str, name: str, value: Any) -> float:
 
 
 def check_positive(owner: str, name: str, value: Any) -> float:
-    """The hyperparameter ``name`` of ``owner``, which must be finite and positive."""
+    """The hyperparameter ``name`` of ``owner`` (an optimizer or a schedule), finite and > 0."""
     number = check_real(owner, name, value)
     if not (math.isfinite(number) and number > 0):
-        raise DescentError(
+        raise OptimizerError(
             f"The {name!r} parameter of {owner} must be a float in the range (0, inf). "
             f"Got {value!r} instead."
         )
@@ -56,10 +56,10 @@ def check_positive(owner: str, name: str, value: Any) -> float:
 
 
 def check_fraction(owner: str, name: str, value: Any) -> float:
-    """The hyperparameter ``name`` of ``owner``, which must lie in [0, 1) (a decay rate)."""
+    """The hyperparameter ``name`` of ``owner`` (an optimizer), in [0, 1) (a decay rate)."""
     number = check_real(owner, name, value)
     if not 0 <= number < 1:
-        raise DescentError(
+        raise OptimizerError(
             f"The {name!r} parameter of {owner} must be a float in the range [0, 1). "
             f"Got {value!r} instead; hint: typical values are 0.9 to 0.999."
         )

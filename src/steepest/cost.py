@@ -28,12 +28,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from steepest.errors import SteepestError
+from steepest.errors import CostError
 
 __all__ = [
     "CROSS_ENTROPY",
     "QUADRATIC",
     "Cost",
+    "as_targets",
+    "check_finite",
     "cross_entropy",
     "cross_entropy_grad",
     "get_cost",
@@ -51,11 +53,11 @@ def _position(index: tuple[int, ...]) -> str:
     return f"[{', '.join(str(int(i)) for i in index)}]"
 
 
-def _check_finite(array: np.ndarray, where: str, name: str) -> None:
+def check_finite(array: np.ndarray, where: str, name: str) -> None:
     """Raise if ``array`` holds NaN or infinity, naming the first bad entry."""
     if array.dtype.kind in "fc" and not np.isfinite(array).all():
         index = tuple(np.argwhere(~np.isfinite(array))[0])
-        raise SteepestError(
+        raise CostError(
             f"{where}: {name} must be finite; got {array[index]} at {name}{_position(index)}"
         )
 
@@ -72,11 +74,11 @@ def _as_numeric(value: Any, where: str, name: str) -> np.ndarray:
 def _check_labels(labels: np.ndarray, n_classes: int, where: str, name: str) -> np.ndarray:
     """Return ``labels`` as int64 after checking they are integers in [0, n_classes)."""
     if labels.dtype.kind == "f":
-        _check_finite(labels, where, name)
+        check_finite(labels, where, name)
         bad = labels != np.round(labels)
         if bad.any():
             index = tuple(np.argwhere(bad)[0])
-            raise SteepestError(
+            raise CostError(
                 f"{where}: labels in {name} must be whole numbers; got {labels[index]} "
                 f"at {name}{_position(index)}"
             )
@@ -84,7 +86,7 @@ def _check_labels(labels: np.ndarray, n_classes: int, where: str, name: str) -> 
     bad = (out < 0) | (out >= n_classes)
     if bad.any():
         index = tuple(np.argwhere(bad)[0])
-        raise SteepestError(
+        raise CostError(
             f"{where}: labels in {name} must be in 0..{n_classes - 1} (one per output of "
             f"predicted); got {out[index]} at {name}{_position(index)}"
         )
@@ -116,7 +118,7 @@ def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64) -> np.ndarray:
     """
     array = _as_numeric(labels, "one_hot", "labels")
     if array.ndim > 1:
-        raise SteepestError(f"one_hot: labels must be 0-D or 1-D; got shape {array.shape}")
+        raise CostError(f"one_hot: labels must be 0-D or 1-D; got shape {array.shape}")
     array = _check_labels(array, n_classes, "one_hot", "labels")
     out = np.zeros((*array.shape, n_classes), dtype=dtype)
     np.put_along_axis(out, array[..., None], 1, axis=-1)
@@ -127,35 +129,39 @@ def _targets(expected: Any, predicted: Any, where: str) -> tuple[np.ndarray, np.
     """Check both arguments; return ``(y, a)`` as float arrays of the same shape."""
     a = _as_numeric(predicted, where, "predicted")
     if a.ndim not in (1, 2) or a.size == 0:
-        raise SteepestError(
+        raise CostError(
             f"{where}: predicted must be one example (1-D) or a batch (2-D, one example a "
             f"row), not empty; got shape {a.shape}"
         )
     a = a.astype(np.result_type(a.dtype, np.float32), copy=False)
-    _check_finite(a, where, "predicted")
+    check_finite(a, where, "predicted")
     y = _as_numeric(expected, where, "expected")
     if y.shape == a.shape:
-        _check_finite(y, where, "expected")
+        check_finite(y, where, "expected")
         return y.astype(a.dtype, copy=False), a
     if y.ndim == a.ndim - 1 and y.shape == a.shape[:-1]:
         return one_hot(_check_labels(y, a.shape[-1], where, "expected"), a.shape[-1], a.dtype), a
     labels = "one integer label" if a.ndim == 1 else f"{a.shape[0]} integer labels"
-    raise SteepestError(
+    raise CostError(
         f"{where}: expected has shape {y.shape} but predicted has shape {a.shape}; expected "
         f"must have the same shape (one-hot rows or target values) or be {labels} (one per "
         f"example). Nothing is broadcast."
     )
 
 
-def _as_targets(y: Any, n_classes: int, n_examples: int, where: str) -> np.ndarray:
-    """``y`` (labels ``(m,)`` or one-hot rows ``(m, n_classes)``) as float one-hot rows."""
+def as_targets(y: Any, n_classes: int, n_examples: int, where: str) -> np.ndarray:
+    """``y`` (labels ``(m,)`` or one-hot rows ``(m, n_classes)``) as float one-hot rows.
+
+    The one check of a network's labels (training, backpropagation, evaluation): integer
+    (or whole-number) labels in ``0..n_classes - 1``, or finite rows of the right shape.
+    """
     array = _as_numeric(y, where, "y")
     if array.shape == (n_examples, n_classes):
-        _check_finite(array, where, "y")
+        check_finite(array, where, "y")
         return array.astype(np.result_type(array.dtype, np.float32), copy=False)
     if array.shape == (n_examples,):
         return one_hot(_check_labels(array, n_classes, where, "y"), n_classes)
-    raise SteepestError(
+    raise CostError(
         f"{where}: y must be {n_examples} integer labels in 0..{n_classes - 1} or one-hot "
         f"rows of shape ({n_examples}, {n_classes}); got shape {array.shape}"
     )
@@ -168,13 +174,13 @@ def _reduce(per_example: np.ndarray, reduce: str, where: str) -> Any:
         return float(per_example.mean())
     if reduce == "none":
         return per_example if per_example.ndim else float(per_example)
-    raise SteepestError(f"{where}: reduce must be one of {_REDUCTIONS}; got {reduce!r}")
+    raise CostError(f"{where}: reduce must be one of {_REDUCTIONS}; got {reduce!r}")
 
 
 def _scale(a: np.ndarray, reduce: str, where: str) -> float:
     """The factor the gradient of one example gets under ``reduce``."""
     if reduce not in _REDUCTIONS:
-        raise SteepestError(f"{where}: reduce must be one of {_REDUCTIONS}; got {reduce!r}")
+        raise CostError(f"{where}: reduce must be one of {_REDUCTIONS}; got {reduce!r}")
     return 1.0 / a.shape[0] if reduce == "mean" and a.ndim == 2 else 1.0
 
 
@@ -247,7 +253,7 @@ def _probabilities(y: np.ndarray, a: np.ndarray, where: str) -> None:
         bad = (array < 0) | (array > 1)
         if bad.any():
             index = tuple(np.argwhere(bad)[0])
-            raise SteepestError(
+            raise CostError(
                 f"{where}: {name} must hold probabilities in [0, 1]; got {array[index]} at "
                 f"{name}{_position(index)}. hint: apply softmax to the outputs first"
             )
@@ -366,7 +372,7 @@ def get_cost(cost: str | Cost) -> Cost:
         raise TypeError(f"cost must be a name or a Cost; got {type(cost).__name__}")
     found = _COSTS.get(cost.strip().lower().replace("_", "-"))
     if found is None:
-        raise SteepestError(
+        raise CostError(
             f"cost must be one of {', '.join(map(repr, _COSTS))}; got {cost!r}"
         )
     return found

@@ -8,10 +8,16 @@ expected, and a hint where one helps. Anything else raised by the library is a b
 from __future__ import annotations
 
 __all__ = [
+    "CheckError",
+    "CostError",
     "DataError",
     "DescentError",
     "EquationError",
+    "GradientError",
     "NetworkError",
+    "OptimizerError",
+    "OutputError",
+    "PlotError",
     "SteepestError",
 ]
 
@@ -38,8 +44,20 @@ class EquationError(SteepestError):
     hint: str | None = None
 
 
+class GradientError(SteepestError):
+    """A gradient cannot be given: not differentiable, a bad point, a bad search box."""
+
+
 class DescentError(SteepestError):
     """A descent was asked for with settings that cannot work."""
+
+
+class OptimizerError(DescentError):
+    """An optimizer or a learning-rate schedule was given a setting that cannot work.
+
+    A child of :class:`DescentError`: the optimizers are the descent's, whichever world
+    (an equation's point, a network's weights) they step.
+    """
 
 
 class NetworkError(SteepestError):
@@ -48,3 +66,19 @@ class NetworkError(SteepestError):
 
 class DataError(SteepestError):
     """A data file is missing, corrupt or not what it claims to be."""
+
+
+class CostError(SteepestError):
+    """A cost was given targets and predictions that do not fit together."""
+
+
+class PlotError(SteepestError):
+    """A picture was asked for with options or data it cannot draw."""
+
+
+class CheckError(SteepestError):
+    """A learner's answer or code could not be checked as asked (not: it was wrong)."""
+
+
+class OutputError(SteepestError):
+    """A file or folder could not be written; the message names it and says why."""

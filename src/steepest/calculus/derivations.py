@@ -257,9 +257,9 @@ def derive(
     if isinstance(max_steps, bool) or not isinstance(max_steps, int):
         raise TypeError(f"max_steps must be an int; got {type(max_steps).__name__}")
     if max_steps < 1:
-        from steepest.errors import SteepestError
+        from steepest.errors import GradientError
 
-        raise SteepestError(f"max_steps must be at least 1; got {max_steps}")
+        raise GradientError(f"max_steps must be at least 1; got {max_steps}")
     others = set(variables) | expr.free_symbols
     partial = bool(others - {variable})
     derivative, steps, summarised = walk(expr, variable, partial=partial, max_steps=max_steps)

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest.calculus.compiled import _bind, _evaluate, _lambdify, _point
-from steepest.calculus.pointwise import GradientAt, _check_differentiable, _real_number
+from steepest.calculus.pointwise import GradientAt, explain_at
 from steepest.equation import Equation, parse
 from steepest.equation import printing as _printing
-from steepest.errors import SteepestError
+from steepest.equation.compiled import bind, evaluate, lambdify, point_columns
+from steepest.errors import GradientError
 
 __all__ = ["Gradient", "GradientAt", "gradient", "numeric_gradient"]
 
@@ -31,7 +31,8 @@ class Gradient:
     Build one with :func:`gradient`. Calling it evaluates the partial derivatives:
     ``g(1, 2)`` or ``g(x=1, y=2)`` at a point, ``g(X, Y)`` on broadcastable arrays (the
     result has the n partial derivatives along its first axis), ``g.at(points)`` on points
-    given as rows (the partial derivatives along the last axis).
+    given as rows (the partial derivatives along the last axis). Its picture is
+    :func:`steepest.plot.plot_gradient` ``(g, bounds)``.
 
     Examples
     --------
@@ -50,7 +51,7 @@ class Gradient:
 
     def __init__(self, equation: Equation) -> None:
         if not equation.variables:
-            raise SteepestError(
+            raise GradientError(
                 f"{equation.text or equation.expr!s} is a constant with no variables, so it "
                 "has no gradient"
                 "\nhint: declare the variables, e.g. f(x) = 5 (its gradient is 0)"
@@ -99,21 +100,21 @@ class Gradient:
         """The Hessian's value at a point, an ``(n, n)`` array."""
         function = self._compile("hessian", list(self.hessian()))
         n = len(self.variables)
-        values = np.asarray(function(*_point(point, n)), dtype=float)
+        values = np.asarray(function(*point_columns(point, n)), dtype=float)
         return values.reshape(n, n)
 
     def directional(self, u: Sequence[Any]) -> sympy.Expr:
         """The derivative along the direction ``u`` (normalised to unit length): ∇f·u/|u|."""
         n = len(self.variables)
         if isinstance(u, str) or len(u) != n:
-            raise SteepestError(
+            raise GradientError(
                 f"the direction u must have {n} components, one per variable "
                 f"({', '.join(self.names)}); got {u!r}"
             )
         vector = [sympy.nsimplify(c) if isinstance(c, float) else sympy.sympify(c) for c in u]
         length = sympy.sqrt(sum(c**2 for c in vector))
         if length == 0:
-            raise SteepestError("the direction u is the zero vector; a direction needs a length")
+            raise GradientError("the direction u is the zero vector; a direction needs a length")
         along = sum(c * d for c, d in zip(self.components, vector, strict=True))
         return sympy.simplify(along / length)
 
@@ -134,13 +135,6 @@ class Gradient:
         args = ", ".join(sympy.latex(v) for v in self.variables)
         return f"$\\displaystyle \\nabla {self.equation.name}({args}) = {self.latex()}$"
 
-    def plot(self, bounds: Sequence[tuple[float, float]] | None = None, **options: Any) -> Any:
-        """The picture of f that fits: a contour map with this gradient field (two variables),
-        a graph with tangents (one); see :func:`steepest.plot.plot_gradient`."""
-        from steepest.plot import plot_gradient
-
-        return plot_gradient(self, bounds, **options)
-
     def steps(self) -> list[Any]:
         """How each partial derivative is found, rule by rule (see ``calculus.derivations``)."""
         from steepest.calculus.derivations import derive_all
@@ -150,13 +144,13 @@ class Gradient:
     # -- evaluation ---------------------------------------------------------------
     def __call__(self, *values: Any, **named: Any) -> np.ndarray:
         """The partial derivatives on broadcastable arrays, stacked along the first axis."""
-        arrays = _bind(self.names, values, named)
-        return _evaluate(self._compile("gradient", list(self.components)), arrays, len(self))
+        arrays = bind(self.names, values, named)
+        return evaluate(self._compile("gradient", list(self.components)), arrays, len(self))
 
     def at(self, points: Sequence[float] | np.ndarray) -> np.ndarray:
         """The gradient at points given as rows: shape ``(n,)`` or ``(..., n)``, returned alike."""
-        columns = _point(points, len(self))
-        stacked = _evaluate(self._compile("gradient", list(self.components)), columns, len(self))
+        columns = point_columns(points, len(self))
+        stacked = evaluate(self._compile("gradient", list(self.components)), columns, len(self))
         return np.moveaxis(stacked, 0, -1)
 
     def value_and_grad(self, points: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -164,8 +158,8 @@ class Gradient:
 
         Returns ``(values, grads)`` with shapes ``points.shape[:-1]`` and ``points.shape``.
         """
-        columns = _point(points, len(self))
-        stacked = _evaluate(self.compiled(), columns, len(self) + 1)
+        columns = point_columns(points, len(self))
+        stacked = evaluate(self.compiled(), columns, len(self) + 1)
         return stacked[0], np.moveaxis(stacked[1:], 0, -1)
 
     def explain_at(self, point: Sequence[Any]) -> GradientAt:
@@ -181,29 +175,7 @@ class Gradient:
           |∇f| = 10
           steepest ascent along (0.6, 0.8); steepest descent the opposite way
         """
-        n = len(self.variables)
-        if isinstance(point, str) or len(point) != n:
-            raise SteepestError(
-                f"expected a point with {n} coordinates ({', '.join(self.names)}); got {point!r}"
-            )
-        exact_point = tuple(
-            sympy.nsimplify(p) if isinstance(p, float) else sympy.sympify(p) for p in point
-        )
-        where = dict(zip(self.variables, exact_point, strict=True))
-        name = self.equation.name
-        f_exact = self.equation.expr.subs(where)
-        f = _real_number(f_exact, name, huge=True)
-        _check_differentiable(self.equation.expr, where, name)
-        exact = tuple(c.subs(where) for c in self.components)
-        values = [_real_number(e, f"∂{name}/∂{v}") for v, e in zip(self.names, exact, strict=True)]
-        gradient_at = GradientAt(self, exact_point, exact, np.array(values),
-                                 f if math.isfinite(f) else None)
-        if not math.isfinite(gradient_at.norm):
-            raise SteepestError(
-                f"|∇{name}| is too large for floating point at this point "
-                f"(the largest component is about {max(map(abs, values)):.3g})"
-            )
-        return gradient_at
+        return explain_at(self, point)
 
     def compiled(self) -> Callable[..., list[Any]]:
         """The raw compiled function ``(*coordinates) -> [f, ∂f/∂x₁, …, ∂f/∂xₙ]``.
@@ -217,7 +189,7 @@ class Gradient:
     def _compile(self, key: str, exprs: list[sympy.Expr]) -> Callable[..., Any]:
         function = self._compiled.get(key)
         if function is None:
-            function = _lambdify(exprs, self.variables)
+            function = lambdify(exprs, self.variables)
             self._compiled[key] = function
         return function
 
@@ -303,16 +275,16 @@ def numeric_gradient(
     """
     x = np.array(at, dtype=float)
     if x.ndim != 1 or x.size == 0:
-        raise SteepestError(
+        raise GradientError(
             f"the point must be a flat sequence of numbers, one per variable; got shape {x.shape}"
         )
     if not np.all(np.isfinite(x)):
-        raise SteepestError(f"the point must be finite; got {x.tolist()}")
+        raise GradientError(f"the point must be finite; got {x.tolist()}")
     h_scale = np.finfo(float).eps ** (1 / 3) if step is None else float(step)
     if not (h_scale > 0 and math.isfinite(h_scale)):
-        raise SteepestError(f"step must be a positive finite number; got {step!r}")
+        raise GradientError(f"step must be a positive finite number; got {step!r}")
     if not math.isfinite(_scalar(f, x)):
-        raise SteepestError(f"the function is not finite at the point {x.tolist()}")
+        raise GradientError(f"the function is not finite at the point {x.tolist()}")
     grad = np.empty_like(x)
     for k in range(x.size):
         grad[k] = _central_difference(f, x, k, h_scale * max(1.0, abs(x[k])))
@@ -338,7 +310,7 @@ def _central_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, k: int, h
             return _central_difference(f, x, k, h / 100) if h > 1e-300 else slope
         h /= 10
         shrunk = True
-    raise SteepestError(
+    raise GradientError(
         f"the numeric derivative along coordinate {k} is not finite at {x.tolist()}: f is not "
         "finite on both sides of the point, however small the step"
         "\nhint: the point may be on the edge of the function's domain"
@@ -350,7 +322,7 @@ def _scalar(f: Callable[[np.ndarray], Any], x: np.ndarray) -> float:
     value = f(x.copy())
     shape = np.shape(value)
     if shape != () and shape != (1,):
-        raise SteepestError(
+        raise GradientError(
             "a gradient is only defined for functions that return a single number; "
             f"the function returned shape {shape}"
         )

@@ -9,16 +9,193 @@ refused with the reason. Building gradients is :mod:`steepest.calculus.gradients
 from __future__ import annotations
 
 import math
+import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
 
 from steepest.equation import printing as _printing
-from steepest.errors import SteepestError
+from steepest.errors import GradientError
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.calculus.gradients import Gradient
+
+
+# -- exact values, bounded ---------------------------------------------------------------
+
+EXACT_SECONDS = 2.0  # the most time spent building one exact value
+_EVAL_BITS = 1 << 20  # the largest |log2| of a value left for evalf (x^y with y not exact)
+
+
+class _TooLargeError(Exception):
+    """An exact value at a point would be too large (or too slow) to compute."""
+
+
+def exact_at(expr: sympy.Expr, where: dict[Any, Any],
+             seconds: float = EXACT_SECONDS) -> sympy.Expr:
+    """``expr`` at a point, exactly: ``expr.subs(where)`` with every step bounded.
+
+    SymPy computes exact numbers eagerly, so ``x^x^x^x^x^x`` at 2 or ``exp(exp(x))`` at
+    100 would take hours or fill memory. The expression is rebuilt from its leaves, and
+    before each node is built the size of the exact numbers it would produce is
+    estimated with the parser's own guards (:mod:`steepest.equation.guards`, float arithmetic
+    on their bits, never SymPy's evaluation); past those bounds, or after ``seconds``,
+    :class:`_TooLargeError` is raised.
+    """
+    deadline = time.monotonic() + seconds
+    memo: dict[sympy.Expr, sympy.Expr] = {}
+
+    def walk(e: sympy.Expr) -> sympy.Expr:
+        if e in where:
+            return where[e]
+        if not e.args or not e.free_symbols:
+            return e
+        found = memo.get(e)
+        if found is None:
+            if time.monotonic() > deadline:
+                raise _TooLargeError
+            found = memo[e] = _build(e, [walk(a) for a in e.args])
+        return found
+
+    return walk(expr)
+
+
+def _build(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
+    """``e.func(*args)`` once the sizes it would compute are known to be small."""
+    from steepest.equation import guards as guard
+
+    try:
+        if e.is_Pow:
+            _check_power_size(*args)
+            return sympy.Pow(*args)
+        if e.is_Mul:
+            guard._check_product(args)
+            return sympy.Mul(*args)
+        if e.is_Add:
+            guard._check_sum(args)
+            return sympy.Add(*args)
+        if isinstance(e, sympy.exp):
+            _check_exp_size(args[0])
+        for arg in args:
+            for number in arg.atoms(sympy.Rational):
+                if guard._bits(number) > guard._MAX_ROOT_BITS:
+                    raise _TooLargeError
+        return e.func(*args)
+    except guard._RefusedError:
+        raise _TooLargeError from None
+
+
+def _check_power_size(base: sympy.Expr, exp: sympy.Expr) -> None:
+    """Refuse ``base^exp`` when its exact value would be huge (not when it is undefined:
+    0^-1 and (-1)^(1/2) are built, and reported as infinite or not real)."""
+    from steepest.equation import guards as guard
+
+    if base is sympy.E:
+        _check_exp_size(exp)
+        return
+    if not exp.is_Rational:  # kept symbolic by SymPy; evalf's cost grows with |exp·ln base|
+        size = abs(guard._approx(exp)) * abs(math.log2(abs(guard._approx(base)) or 1.0))
+        if size > _EVAL_BITS:
+            raise _TooLargeError
+        return
+    if base.is_Rational:
+        if base in (sympy.S.Zero, sympy.S.One, sympy.S.NegativeOne):
+            return
+        if guard._log2_size(guard._bits(base), exp) > guard._LOG2_MAX_BITS:
+            raise _TooLargeError
+        if exp.q != 1 and (guard._exponent_too_large(exp)
+                           or guard._bits(base) > guard._MAX_ROOT_BITS):
+            raise _TooLargeError
+        return
+    number, root = guard._sizes(base)
+    if (guard._exponent_too_large(exp)
+            or guard._log2_size(number + root, exp) > guard._LOG2_MAX_BITS):
+        raise _TooLargeError
+
+
+def _check_exp_size(arg: sympy.Expr) -> None:
+    """Refuse exp(arg) when arg is far beyond what floating point holds (|arg| > 10^6:
+    evalf's work grows with it), or when it holds n·ln(b), which SymPy turns into b^n."""
+    from steepest.equation import guards as guard
+
+    for term in sympy.Add.make_args(arg):
+        coeff, rest = term.as_coeff_Mul()
+        if isinstance(rest, sympy.log):
+            _check_power_size(rest.args[0], coeff)
+    if abs(guard._approx(arg)) > _EVAL_BITS:  # False for nan: unknown values pass
+        raise _TooLargeError
+
+
+def explain_at(g: Gradient, point: Any) -> GradientAt:
+    """What :meth:`steepest.gradients.Gradient.explain_at` returns (see there).
+
+    Values are exact where their exact numbers stay within the parser's bounds
+    (:func:`exact_at`); past them f and the gradient are evaluated in floating point,
+    and a value that overflows there is said to (f), or refused with the reason (∂f).
+    """
+    n = len(g.variables)
+    if isinstance(point, str) or len(point) != n:
+        raise GradientError(
+            f"expected a point with {n} coordinates ({', '.join(g.names)}); got {point!r}"
+        )
+    exact_point = tuple(
+        sympy.nsimplify(p) if isinstance(p, float) else sympy.sympify(p) for p in point
+    )
+    where = dict(zip(g.variables, exact_point, strict=True))
+    name = g.equation.name
+    try:
+        f_exact = exact_at(g.equation.expr, where)
+        exact: tuple[sympy.Expr | None, ...] = tuple(exact_at(c, where) for c in g.components)
+    except _TooLargeError:
+        return _in_floats(g, exact_point)
+    f = _real_number(f_exact, name, huge=True)
+    _check_differentiable(g.equation.expr, where, name)
+    values = [_real_number(e, f"∂{name}/∂{v}") for v, e in zip(g.names, exact, strict=True)]
+    gradient_at = GradientAt(g, exact_point, exact, np.array(values),
+                             f if math.isfinite(f) else None)
+    if not math.isfinite(gradient_at.norm):
+        raise GradientError(
+            f"|∇{name}| is too large for floating point at this point "
+            f"(the largest component is about {max(map(abs, values)):.3g})"
+        )
+    return gradient_at
+
+
+def _in_floats(g: Gradient, exact_point: tuple[sympy.Expr, ...]) -> GradientAt:
+    """The gradient at a point in floating point, for values too large to compute exactly."""
+    name = g.equation.name
+    coordinates = [np.asarray(float(p)) for p in exact_point]  # NumPy: overflow gives inf
+    with np.errstate(all="ignore"):
+        try:
+            f, *parts = (complex(v) for v in g.compiled()(*coordinates))
+        except (ArithmeticError, ValueError, TypeError):
+            f, parts = complex("nan"), [complex("nan")] * len(coordinates)
+    values = []
+    for var, part in zip(g.names, parts, strict=True):
+        what = f"∂{name}/∂{var}"
+        if math.isinf(f.real) and (part.imag != 0 or math.isnan(part.real)):
+            part = complex(f.real)  # inf·0 or inf − inf, in a derivative of what overflows
+        if part.imag != 0 or math.isnan(part.real):
+            raise GradientError(
+                f"{what} is too large to evaluate exactly at this point, and floating point "
+                "gives it no value\nhint: choose a point where the values are smaller"
+            )
+        if math.isinf(part.real):
+            raise GradientError(
+                f"{what} is too large to evaluate exactly at this point, and overflows to "
+                f"{'-' if part.real < 0 else ''}infinity in floating point"
+                "\nhint: choose a point where the values are smaller"
+            )
+        values.append(part.real)
+    value = f.real if f.imag == 0 and math.isfinite(f.real) else None
+    note = "too large to evaluate exactly: these values are floating-point ones"
+    if value is None and f.imag == 0 and math.isinf(f.real):
+        note += f"; {name} itself overflows to {'-' if f.real < 0 else ''}infinity"
+    at = GradientAt(g, exact_point, (None,) * len(values), np.array(values), value, note)
+    if not math.isfinite(at.norm):
+        raise GradientError(f"|∇{name}| is too large for floating point at this point")
+    return at
 
 
 def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
@@ -28,28 +205,28 @@ def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
     """
     number = value.evalf(30)
     if number.has(sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
-        raise SteepestError(
+        raise GradientError(
             f"{what} is infinite at this point"
             "\nhint: f is undefined or has a vertical slope there; try a point next to it"
         )
     if number.has(sympy.I) or number.is_real is False:
-        raise SteepestError(
+        raise GradientError(
             f"{what} is not a real number at this point ({_short_text(value)})"
             "\nhint: the point is outside the function's domain"
         )
     try:
         result = float(number)
     except TypeError:
-        raise SteepestError(
+        raise GradientError(
             f"{what} has no value at this point ({_short_text(value)})"
             "\nhint: the point is outside the function's domain, or f has a kink or a jump there"
         ) from None
     if math.isnan(result):
-        raise SteepestError(f"{what} is not defined at this point ({_short_text(value)})"
+        raise GradientError(f"{what} is not defined at this point ({_short_text(value)})"
                             "\nhint: the point is outside the function's domain")
     if math.isinf(result) and not huge:
-        raise SteepestError(
-            f"{what} is about {sympy.N(number, 4)}, too large for floating point numbers"
+        raise GradientError(
+            f"{what} is about {_about(number)}, too large for floating point numbers"
             "\nhint: choose a point where the values are smaller"
         )
     return result
@@ -67,27 +244,34 @@ def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> No
     :func:`_one_variable`). The refusal says what was found: the two one-sided slopes
     (a kink), the values on the two sides (a jump), or an infinite slope.
     """
+    try:
+        return _check_kinks(f, where, name)
+    except _TooLargeError:
+        return  # numbers too large to look closely; the values say what they can
+
+
+def _check_kinks(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
     on_edge = False
     for kink in f.atoms(*_KINKS):
-        args = [a.subs(where) for a in kink.args]
+        args = [exact_at(a, where) for a in kink.args]
         if isinstance(kink, (sympy.Max, sympy.Min)):
             on_edge |= len(set(args)) < len(args)
         else:
             on_edge |= args[0] == 0
     if not on_edge:
         return
-    at = f.subs(where)
+    at = exact_at(f, where)
     for var in where:
         v = _printing.plain(var)
 
         def change(step: sympy.Rational, var: Any = var) -> complex:
             moved = dict(where)
             moved[var] = where[var] + step
-            return complex((f.subs(moved) - at).evalf(60))
+            return complex((exact_at(f, moved) - at).evalf(60))
 
         problem = _one_variable(change, complex(at.evalf(30)), v)
         if problem:
-            raise SteepestError(
+            raise GradientError(
                 f"∂{name}/∂{v} does not exist at this point: {name} {problem}"
                 "\nhint: try a point next to it"
             )
@@ -143,14 +327,23 @@ def _side(value: float) -> str:
 def _short_text(value: sympy.Expr) -> str:
     """``value`` printed, or its numeric value when the exact form is very long."""
     text = _printing.plain(value)
-    return text if len(text) <= 60 else f"about {sympy.N(value, 4)}"
+    return text if len(text) <= 60 else f"about {_about(value.evalf(30))}"
+
+
+def _about(number: sympy.Expr) -> str:
+    """A number to 4 digits, however large (``str``, never ``format``: that goes through
+    ``decimal``, whose exponent range is smaller than SymPy's)."""
+    return str(sympy.Float(number, 4)) if number.is_Float else str(number)
 
 
 class GradientAt:
     """The gradient at one point: exact values, numbers, length and direction of ascent."""
 
     def __init__(self, gradient: Gradient, point: tuple[sympy.Expr, ...],
-                 exact: tuple[sympy.Expr, ...], values: np.ndarray, value: float | None) -> None:
+                 exact: tuple[sympy.Expr | None, ...], values: np.ndarray,
+                 value: float | None, note: str | None = None) -> None:
+        #: None where a value was too large to compute exactly (then ``note`` says so)
+        self.note = note
         self.gradient = gradient
         self.point = point
         self.exact = exact
@@ -169,17 +362,22 @@ class GradientAt:
             for p in self.point
         )
         lines = [f"at ({names}) = ({where}):"]
+        if self.note:
+            lines.append(f"  ({self.note})")
         if self.value is not None:
-            lines.append(f"  {name} = {_number(self.value)}")
+            lines.append(f"  {name} {'≈' if self.note else '='} {_number(self.value)}")
         for var, exact, number in zip(g.variables, self.exact, self.values, strict=True):
-            shown, approx = _printing.plain(exact), _number(number)
-            text = ("= " + shown if shown == approx else
+            approx = _number(number)
+            shown = _printing.plain(exact) if exact is not None else ""
+            text = (f"≈ {approx}" if exact is None else "= " + shown if shown == approx else
                     f"≈ {approx}" if len(shown) > 40 else f"= {shown} ≈ {approx}")
             lines.append(f"  ∂{name}/∂{_printing.plain(var)} {text}")
         norm = _number(self.norm)
         exact_norm = self.norm < 1e15 and float(norm).is_integer() and self.norm == float(norm)
         lines.append(f"  |∇{name}| {'=' if exact_norm else '≈'} {norm}")
-        if self.direction is None:
+        if self.direction is None and self.note:
+            lines.append("  the gradient rounds to zero in floating point here")
+        elif self.direction is None:
             lines.append("  the gradient is zero here: a stationary point, with no direction "
                          "of steepest ascent")
         else:
@@ -194,7 +392,7 @@ class GradientAt:
             "at": {n: float(p) for n, p in zip(self.gradient.names, self.point, strict=True)},
             "value": self.value,
             "gradient_at": self.values.tolist(),
-            "gradient_at_exact": [str(e) for e in self.exact],
+            "gradient_at_exact": [None if e is None else str(e) for e in self.exact],
             "norm": self.norm,
             "ascent_direction": None if self.direction is None else self.direction.tolist(),
         }

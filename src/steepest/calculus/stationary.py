@@ -28,7 +28,7 @@ import numpy as np
 import sympy
 
 from steepest.calculus.stationary_search import compile_points, dirac_free, newton, solve_symbolic
-from steepest.errors import SteepestError
+from steepest.errors import GradientError
 
 __all__ = [
     "KINDS",
@@ -71,11 +71,20 @@ class StationaryPoint:
     exact: tuple[sympy.Expr, ...] | None = None
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, names: Sequence[str] | None = None) -> str:
+        """One line: ``minimum at x = 1, value -2`` (with the name of a single variable),
+        else ``saddle at (0, 0), value 0``."""
         if self.exact is not None:
-            where = ", ".join(str(c) for c in self.exact)
+            coords = [str(c) for c in self.exact]
         else:
-            where = ", ".join(f"{c:.6g}" for c in self.point)
-        return f"{self.kind} at ({where}), value {self.value:.6g}"
+            coords = [f"{c:.6g}" for c in self.point]
+        if names is not None and len(names) == 1 == len(coords):
+            where = f"{names[0]} = {coords[0]}"
+        else:
+            where = f"({', '.join(coords)})"
+        return f"{self.kind} at {where}, value {self.value:.6g}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,7 +181,7 @@ class Stationary:
     def of_kind(self, kind: str) -> list[StationaryPoint]:
         """The points of one kind (``"minimum"``, ``"maximum"``, ...)."""
         if kind not in KINDS:
-            raise SteepestError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+            raise GradientError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
         return [p for p in self.points if p.kind == kind]
 
 
@@ -205,7 +214,7 @@ def classify(hessian: Any, rtol: float = 1e-6) -> str:
     """
     h = np.asarray(hessian, dtype=float)
     if h.ndim != 2 or h.shape[0] != h.shape[1]:
-        raise SteepestError(f"hessian must be a square matrix; got shape {h.shape}")
+        raise GradientError(f"hessian must be a square matrix; got shape {h.shape}")
     eig = np.linalg.eigvalsh((h + h.T) / 2)
     return _kind(eig, rtol)
 
@@ -264,7 +273,7 @@ def stationary_points(
     expr, variables = _expression(f)
     box = _check_bounds(bounds, len(variables))
     if method not in ("auto", "symbolic", "numeric"):
-        raise SteepestError(
+        raise GradientError(
             f"method must be 'auto', 'symbolic' or 'numeric'; got {method!r}"
         )
     grad = [sympy.diff(expr, v) for v in variables]
@@ -282,7 +291,7 @@ def stationary_points(
             exact, loci, complete = solved
             curves = [StationaryCurve(solution, free, variables) for solution, free in loci]
         elif method == "symbolic":
-            raise SteepestError(
+            raise GradientError(
                 f"{solved}\nhint: use method='numeric' (or 'auto'), or allow a longer timeout"
             )
         else:
@@ -320,18 +329,18 @@ def _check_bounds(bounds: Any, n: int) -> tuple[tuple[float, float], ...]:
     try:
         box = tuple((float(lo), float(hi)) for lo, hi in bounds)
     except (TypeError, ValueError):
-        raise SteepestError(
+        raise GradientError(
             f"bounds must be one (low, high) pair per variable; got {bounds!r}\n"
             "hint: for f(x, y) use bounds=[(-3, 3), (-3, 3)]"
         ) from None
     if len(box) != n:
-        raise SteepestError(
+        raise GradientError(
             f"bounds must have one (low, high) pair for each of the {n} variables; "
             f"got {len(box)}"
         )
     for lo, hi in box:
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise SteepestError(
+            raise GradientError(
                 f"each bound must be finite with low < high; got ({lo:g}, {hi:g})"
             )
     return box

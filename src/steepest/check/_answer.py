@@ -26,7 +26,7 @@ from typing import Any
 import sympy
 
 from steepest.equation import Equation, parse
-from steepest.errors import EquationError, SteepestError
+from steepest.errors import CheckError, EquationError
 
 __all__ = ["read_answer"]
 
@@ -78,13 +78,13 @@ def read_answer(answer: Any, equation: Equation) -> list[sympy.Expr]:
     elif isinstance(answer, Mapping):
         unknown = [k for k in answer if k not in names]
         if unknown:
-            raise SteepestError(
+            raise CheckError(
                 f"answer: {', '.join(map(repr, unknown))} is not a variable of {equation}; "
                 f"the keys must be the variables {', '.join(names)}"
             )
         missing = [n for n in names if n not in answer]
         if missing:
-            raise SteepestError(_missing_message(missing, equation))
+            raise CheckError(_missing_message(missing, equation))
         texts = [answer[n] for n in names]
     elif isinstance(answer, Sequence):
         texts = list(answer)
@@ -160,12 +160,12 @@ def _label(part: str, equation: Equation) -> tuple[str | None, str]:
         if function != equation.name:
             return None, part  # x_1 = ... is not a label, unless f is called x
     if function not in (None, equation.name):
-        raise SteepestError(
+        raise CheckError(
             f"answer: the label {match.group(0).strip()!r} names the function {function!r}, "
             f"but the equation's function is {equation.name!r}"
         )
     if variable not in equation.names:
-        raise SteepestError(
+        raise CheckError(
             f"answer: the label {match.group(0).strip()!r} names the variable {variable!r}, "
             f"but {equation} has the variables {', '.join(equation.names)}"
         )
@@ -177,16 +177,16 @@ def _by_label(labelled: list[tuple[str | None, str]], equation: Equation) -> lis
     found: dict[str, str] = {}
     for variable, text in labelled:
         if variable is None:
-            raise SteepestError(
+            raise CheckError(
                 f"answer: {text!r} has no label while other parts do\nhint: label every "
                 f"part, e.g. '∂f/∂{names[0]} = …; ∂f/∂{names[-1]} = …', or none of them"
             )
         if variable in found:
-            raise SteepestError(f"answer: ∂{equation.name}/∂{variable} is given twice")
+            raise CheckError(f"answer: ∂{equation.name}/∂{variable} is given twice")
         found[variable] = text
     missing = [n for n in names if n not in found]
     if missing:
-        raise SteepestError(_missing_message(missing, equation))
+        raise CheckError(_missing_message(missing, equation))
     return [_expression(found[n], equation, n) for n in names]
 
 
@@ -204,7 +204,7 @@ def _check_count(count: int, equation: Equation) -> None:
         return
     names = ", ".join(equation.names)
     labels = "; ".join(f"∂{equation.name}/∂{v} = …" for v in equation.names)
-    raise SteepestError(
+    raise CheckError(
         f"answer: {count} partial derivative{'s' * (count != 1)} given, but {equation} has "
         f"{n} variable{'s' * (n != 1)} ({names}), so its gradient has {n}\n"
         f"hint: give one per variable in the order {names}, separated by commas, "
@@ -221,7 +221,7 @@ def _expression(text: Any, equation: Equation, variable: str) -> sympy.Expr:
         expr = sympy.nsimplify(text)
     elif isinstance(text, str):
         if not text.strip():
-            raise SteepestError(f"answer: the part for {where} is empty")
+            raise CheckError(f"answer: the part for {where} is empty")
         try:
             expr = parse(text, variables=list(equation.names)).expr
         except EquationError as error:
@@ -251,7 +251,7 @@ def _check_names(expr: sympy.Expr | None, equation: Equation, where: str) -> Non
         return
     unknown = sorted(s.name for s in expr.free_symbols if s.name not in equation.names)
     if unknown:
-        raise SteepestError(
+        raise CheckError(
             f"answer: the part for {where} uses {', '.join(unknown)}, which "
             f"{'is not a variable' if len(unknown) == 1 else 'are not variables'} of "
             f"{equation}\nhint: write it with the variables {', '.join(equation.names)} only"

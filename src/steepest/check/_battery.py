@@ -1,8 +1,10 @@
-"""Functions the checks hand to a learner's code: plain Python, picklable, printable.
+"""The functions the checks give a learner's code, with their equations for the reports.
 
-A learner's function may be run in a child process (:mod:`steepest.check._sandbox`), so
-everything passed to it must survive pickling: these are module-level functions and
-small frozen dataclasses of numbers, with a ``repr`` that says in maths what they are.
+A :class:`Surface` (the ``f`` of ``gradient(f, point)``) and a :class:`BowlGradient`
+(the ``grad_f`` of the descent loop) are small frozen dataclasses whose ``repr`` says in
+maths what they are, for the reports. A learner's code never gets them: in the child
+process (:mod:`steepest.check._sandbox`) it gets a plain function named ``name`` that
+asks the checker for each value, and in this process a plain function that calls them.
 They need only :mod:`math` and NumPy. Left out: anything a learner's code returns.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -37,6 +39,8 @@ class Surface:
     text: str
     formula: Callable[[Sequence[float]], float]
     n: int = 2
+    #: what a learner's code calls it (the name of the plain function it is given)
+    name: ClassVar[str] = "f"
 
     def __call__(self, point: Sequence[float]) -> float:
         return float(self.formula(point))
@@ -94,6 +98,13 @@ class BowlGradient:
 
     center: tuple[float, ...]
     scales: tuple[float, ...]
+    #: what a learner's code calls it (the name of the plain function it is given)
+    name: ClassVar[str] = "grad_f"
+
+    @property
+    def n(self) -> int:
+        """The number of coordinates of a point."""
+        return len(self.center)
 
     def __call__(self, x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=float)

@@ -74,7 +74,8 @@ class CodeCheck:
     results
         One per case run, in order.
     not_run
-        Cases not run because an earlier call timed out or ended its process.
+        Cases not run because an earlier call timed out, ended its process, or sent
+        something that could not be read.
     """
 
     exercise: str
@@ -119,8 +120,9 @@ class CodeCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data for JSON: every case with its inputs, the right
-        answer, what came back (a value, the learner's traceback, or a time-out) and
-        what is wrong with it; numbers as numbers, NaN and infinities as text."""
+        answer, what came back (a value, the learner's traceback, a time-out, the end of
+        its process, or a message that could not be read) and what is wrong with it;
+        numbers as numbers, NaN and infinities as text."""
         cases = []
         for r in self.results:
             outcome = r.outcome
@@ -130,7 +132,8 @@ class CodeCheck:
                 "expected": plain_data(r.case.expected),
                 "received": plain_data(outcome.value) if outcome.returned else None,
                 "error": outcome.error, "timed_out": outcome.timed_out,
-                "ended": outcome.ended, "problem": r.problem,
+                "ended": outcome.ended, "unreadable": outcome.unreadable,
+                "problem": r.problem,
             })  # fmt: skip
         return {"exercise": self.exercise, "target": self.target, "correct": self.correct,
                 "cases": cases, "not_run": [c.name for c in self.not_run]}  # fmt: skip
@@ -270,6 +273,8 @@ def _problem(
                 "never ends? (the remaining cases were not run)")
     if outcome.ended is not None:
         return outcome.ended
+    if outcome.unreadable is not None:
+        return outcome.unreadable + " (the remaining cases were not run)"
     if outcome.error is not None:
         return "your function raised an exception instead of returning an answer"
     problem = compare(case, outcome.value)

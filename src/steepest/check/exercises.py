@@ -68,8 +68,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "2*x*sin(y), 2x sin(y) and sin(y)·2x are all read the same way, and any form equal "
         "to the right one is right. You may also label them: "
         "\"∂f/∂x = …; ∂f/∂y = …\" (or df/dx, f_x). Wrong ones are shown at a point where "
-        "they differ, with the first step of the derivation as a hint; --show-steps shows "
-        "every step. More to try: \"e^(-x^2 - y^2)\", \"x y + y^3\", \"ln(x^2 + y^2)\".",
+        "they differ, with the first step of the derivation as a hint; --reveal shows the "
+        "right derivative and --show-steps every step. More to try: \"e^(-x^2 - y^2)\", "
+        "\"x y + y^3\", \"ln(x^2 + y^2)\".",
         'steepest check gradient "x^2 sin(y)" --answer "<∂f/∂x>, <∂f/∂y>"',
     ),
     Exercise(
@@ -130,10 +131,10 @@ def get_exercise(key: int | str) -> Exercise:
     >>> get_exercise(1).name
     'gradient'
     """
-    from steepest.errors import SteepestError
+    from steepest.errors import CheckError
 
     for exercise in EXERCISES:
         if str(key).strip().lower() in (str(exercise.number), exercise.name):
             return exercise
     known = ", ".join(f"{e.number} ({e.name})" for e in EXERCISES)
-    raise SteepestError(f"no exercise {key!r}; the exercises are {known}")
+    raise CheckError(f"no exercise {key!r}; the exercises are {known}")

@@ -16,13 +16,15 @@ answer. The decision is made in this order:
 A wrong partial derivative is matched against common slips: the wrong sign, the
 derivative with respect to another variable (or the components swapped), the function
 itself, a constant factor, a missing or extra factor. The hint is the first step of its
-derivation (:mod:`steepest.calculus.derivations`); the full derivations are one call away. Left out:
-partial credit, and answers with constants other than the equation's own.
+derivation (:mod:`steepest.calculus.derivations`), or only the rule to use where that
+one step would be the answer. The report shows hints first: the right derivative only on
+request (``text(reveal=True)``, ``steepest check gradient --reveal``); the full
+derivations are one call away. Left out: partial credit, and answers with constants
+other than the equation's own.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,18 +33,20 @@ import sympy
 
 from steepest.calculus.gradients import Gradient, gradient
 from steepest.check._answer import read_answer
+from steepest.check._compare import (
+    SIMPLIFY_MAX_NODES,
+    Point,
+    equal,
+    points_for,
+    proven,
+    real,
+    same,
+    size,
+)
 from steepest.equation import Equation, parse
 from steepest.equation.printing import plain
 
 __all__ = ["ComponentCheck", "GradientCheck", "check_gradient"]
-
-#: points at which two expressions must agree to be taken as equal
-_POINTS = 10
-#: differences with more nodes than this are not passed to sympy.simplify
-_SIMPLIFY_MAX_NODES = 150
-#: coordinates tried first, so that a point shown to a learner is easy to check by hand
-_NICE = (1, 2, -1, 3, sympy.Rational(1, 2), -2, sympy.Rational(3, 2), sympy.Rational(-1, 2))
-
 
 @dataclass(frozen=True)
 class ComponentCheck:
@@ -116,8 +120,19 @@ class GradientCheck:
         """The step-by-step derivation of every partial derivative (``calculus.derivations``)."""
         return self.gradient.steps()
 
-    def text(self, show_steps: bool = False) -> str:
-        """The report as plain text; with ``show_steps``, every full derivation after it."""
+    def text(self, show_steps: bool = False, reveal: bool = False) -> str:
+        """The report as plain text: each wrong partial derivative with where it differs,
+        the slip it matches and the first step of its derivation as a hint.
+
+        Parameters
+        ----------
+        show_steps
+            Show every full derivation after the report (which gives the answers away,
+            so it implies ``reveal``).
+        reveal
+            Also show the right partial derivative beside each wrong one.
+        """
+        reveal = reveal or show_steps
         name = self.equation.name
         names = ", ".join(plain(v) for v in self.equation.variables)
         lines = [str(self.equation)]
@@ -129,7 +144,8 @@ class GradientCheck:
                 lines.append(f"  ✓ {d} = {plain(c.given)}{how}")
                 continue
             lines.append(f"  ✗ {d}: you gave {plain(c.given)}")
-            lines.append(f"      the right one is {plain(c.expected)}")
+            if reveal:
+                lines.append(f"      the right one is {plain(c.expected)}")
             if c.point is not None:
                 at = ", ".join(plain(p) for p in c.point)
                 at = f"({names}) = ({at})" if len(c.point) > 1 else f"{names} = {at}"
@@ -161,15 +177,19 @@ class GradientCheck:
         marks = " ".join(("✓" if c.correct else "✗") + c.variable for c in self.components)
         return f"<GradientCheck {self.equation}: {marks}>"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, reveal: bool = False) -> dict[str, Any]:
         """The report as plain data for JSON: expressions as steepest prints them, the
         point where a wrong answer differs as exact text and the values there as numbers.
+        The right expression of a wrong partial derivative (``expected``) is None unless
+        ``reveal``; the values at the point, the slip and the hint are always there.
 
         Examples
         --------
         >>> part = check_gradient("x^2", "3x").to_dict()["components"][0]
-        >>> part["correct"], part["expected"], part["given"]
-        (False, '2·x', '3·x')
+        >>> part["correct"], part["expected"], part["given"], part["expected_value"]
+        (False, None, '3·x', 3.0)
+        >>> check_gradient("x^2", "3x").to_dict(reveal=True)["components"][0]["expected"]
+        '2·x'
         """
         # here, not at the top: _cases brings the learner-code sandbox, which checking a
         # gradient by hand does not need
@@ -177,7 +197,8 @@ class GradientCheck:
 
         components = [{
             "variable": c.variable, "correct": c.correct, "method": c.method,
-            "expected": plain(c.expected), "given": plain(c.given),
+            "expected": plain(c.expected) if c.correct or reveal else None,
+            "given": plain(c.given),
             "point": None if c.point is None else [plain(p) for p in c.point],
             "expected_value": plain_data(c.expected_value),
             "given_value": plain_data(c.given_value), "difference": plain_data(c.difference),
@@ -185,7 +206,8 @@ class GradientCheck:
         } for c in self.components]  # fmt: skip
         return {"exercise": "gradient", "equation": str(self.equation),
                 "variables": [plain(v) for v in self.equation.variables],
-                "correct": self.correct, "components": components}  # fmt: skip
+                "correct": self.correct, "revealed": reveal,
+                "components": components}  # fmt: skip
 
 
 def check_gradient(
@@ -236,7 +258,7 @@ def check_gradient(
     eq = equation if isinstance(equation, Equation) else parse(equation, variables)
     g = gradient(eq)
     given = read_answer(answer, eq)
-    points = _points(eq, g.components, seed)
+    points = points_for(eq, g.components, seed)
     verdicts = [
         _verdict(i, g, expr, given, points) for i, expr in enumerate(given)
     ]
@@ -244,19 +266,16 @@ def check_gradient(
 
 
 # ----------------------------------------------------------------------------- deciding
-Point = dict[sympy.Symbol, sympy.Expr]
-
-
 def _verdict(
     i: int, g: Gradient, given: sympy.Expr, answer: list[sympy.Expr], points: list[Point]
 ) -> ComponentCheck:
     variable = g.names[i]
     expected = g.components[i]
-    same = _same(expected, given, points)
-    if same is None:
+    verdict = same(expected, given, points)
+    if verdict is None:
         return ComponentCheck(variable, expected, given, True, "symbolic")
-    if same is True:
-        if _proven(expected, given):
+    if verdict is True:
+        if proven(expected, given):
             return ComponentCheck(variable, expected, given, True, "symbolic")
         if points:
             return ComponentCheck(variable, expected, given, True, "numeric")
@@ -265,47 +284,15 @@ def _verdict(
             diagnosis="could not be checked: SymPy cannot simplify the difference to 0, and "
             "no point was found where the function and its derivatives are real numbers",
         )
-    point = same
+    point = verdict
     return ComponentCheck(
         variable, expected, given, False, "numeric",
         point=tuple(point[v] for v in g.variables),
-        expected_value=_real(expected, point),
-        given_value=_real(given, point),
+        expected_value=real(expected, point),
+        given_value=real(given, point),
         diagnosis=_diagnose(i, g, given, answer, points),
         hint=_first_step(g, i),
     )
-
-
-def _same(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool | Point | None:
-    """None if identical; True if equal at every point; else a point where they differ.
-
-    The point shown is the first where ``b`` is undefined or differs by at least 10 %
-    (so that the difference is plain to see), else the one with the largest difference.
-    """
-    if a == b or (_size(a) + _size(b) < 60 and sympy.expand(a - b) == 0):
-        return None
-    worst, largest = None, 0.0
-    for point in points:
-        va, vb = _real(a, point), _real(b, point)
-        if va is None:
-            continue  # only points where the right answer is defined were chosen
-        if vb is None:
-            return point
-        relative = abs(va - vb) / max(1.0, abs(va), abs(vb))
-        if relative >= 0.1:
-            return point
-        if relative > 1e-9 and relative > largest:
-            worst, largest = point, relative
-    return True if worst is None else worst
-
-
-def _proven(a: sympy.Expr, b: sympy.Expr) -> bool:
-    difference = a - b
-    return _size(difference) <= _SIMPLIFY_MAX_NODES and sympy.simplify(difference) == 0
-
-
-def _equal(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool:
-    return _same(a, b, points) in (True, None)
 
 
 def _diagnose(
@@ -313,15 +300,15 @@ def _diagnose(
 ) -> str | None:
     """Which common slip ``given`` (the learner's ∂f/∂xᵢ) matches, in words."""
     name, expected = g.equation.name, g.components[i]
-    if _equal(-expected, given, points):
+    if equal(-expected, given, points):
         return "the sign is wrong"
     for j, other in enumerate(g.components):
-        if j != i and _equal(other, given, points):
+        if j != i and equal(other, given, points):
             d = f"∂{name}/∂{plain(g.variables[j])}"
-            if _equal(g.components[i], answer[j], points):
+            if equal(g.components[i], answer[j], points):
                 return f"this is {d}: the two partial derivatives are swapped"
             return f"this is {d}, the derivative with respect to {plain(g.variables[j])}"
-    if _equal(g.equation.expr, given, points):
+    if equal(g.equation.expr, given, points):
         return f"this is {name} itself, not its derivative"
     return _factor(expected, given, points)
 
@@ -330,7 +317,7 @@ def _factor(expected: sympy.Expr, given: sympy.Expr, points: list[Point]) -> str
     """A constant factor, or a simple missing or extra factor, between the two."""
     if given == 0 or expected == 0:
         return None
-    if _size(expected) + _size(given) > _SIMPLIFY_MAX_NODES:
+    if size(expected) + size(given) > SIMPLIFY_MAX_NODES:
         return None
     ratio = sympy.cancel(given / expected)
     if ratio.is_number:
@@ -360,56 +347,32 @@ def _divides(factor: sympy.Expr, expr: sympy.Expr) -> bool:
 
 
 def _first_step(g: Gradient, i: int) -> str | None:
-    """The first rule of the derivation of ∂f/∂xᵢ: heading, start, rule, result."""
+    """The first rule of the derivation of ∂f/∂xᵢ: heading, start, rule, result.
+
+    Where that one rule finishes the derivation (``x²`` by the power rule), its result
+    and its worked explanation would be the answer: only the rule's name is given.
+    """
     from steepest.calculus.derivations import derive
 
     try:
         derivation = derive(g.equation.expr, g.variables[i], g.variables)
+        chain = derivation.lines()
     except Exception:  # a hint is a courtesy; never let it hide the verdict
         return None
     lines = derivation.text(g.equation.name).splitlines()
-    return "\n".join(lines[:4]) if len(lines) > 2 else None
-
-
-# ------------------------------------------------------------------------------ points
-def _points(eq: Equation, components: Sequence[sympy.Expr], seed: int) -> list[Point]:
-    """Up to ``_POINTS`` exact points where f and every partial derivative are finite reals.
-
-    Small round coordinates come first, then random ones with two decimals in [-3, 3]
-    and, for functions defined only for positive values, in (0, 10].
-    """
-    rng = random.Random(seed)
-    variables = eq.variables
-    exprs = [eq.expr, *components]
-    found: list[Point] = []
-    for attempt in range(40 * _POINTS):
-        if attempt < 12:
-            coords = [sympy.sympify(rng.choice(_NICE)) for _ in variables]
-        elif attempt % 2:
-            coords = [sympy.Rational(rng.randint(-300, 300), 100) for _ in variables]
-        else:
-            coords = [sympy.Rational(rng.randint(1, 1000), 100) for _ in variables]
-        point = dict(zip(variables, coords, strict=True))
-        if point in found or any(_real(e, point) is None for e in exprs):
-            continue
-        found.append(point)
-        if len(found) == _POINTS:
-            break
-    return found
-
-
-def _real(expr: sympy.Expr, point: Point) -> float | None:
-    """``expr`` at ``point`` as a float, or None where it is not a finite real number."""
-    try:
-        value = complex(expr.evalf(30, subs=point))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+    if len(chain) < 2 or chain[1][0] is None:
         return None
-    if value != value or abs(value) == float("inf"):
-        return None
-    if abs(value.imag) > 1e-12 * max(1.0, abs(value.real)):
-        return None
-    return value.real
+    step, after = chain[1]
+    if after.has(sympy.Derivative):
+        return "\n".join(lines[:4])
+    rule = _RULE_NAMES.get(step.rule, f"the {step.rule} rule")
+    return "\n".join([*lines[:2], f"      use {rule}"])
 
 
-def _size(expr: sympy.Expr) -> int:
-    return sum(1 for _ in sympy.preorder_traversal(expr))
+#: how a hint names the rules whose name is not "the ... rule"
+_RULE_NAMES = {
+    "held constant": "that the other variables are constants",
+    "variable": "d/dx x = 1",
+    "other": "the table of derivatives",
+    "general power": "logarithmic differentiation (write u^v as exp(v·ln(u)))",
+}

@@ -14,6 +14,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from steepest.errors import SteepestError
 
@@ -27,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "evaluate",
     "predict",
     "landscape",
+    "export",
     "exercises",
     "check",
     "explore",
@@ -38,17 +40,69 @@ class UsageError(SteepestError):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors become ``UsageError`` rather than ``SystemExit``."""
+    """An argument parser whose errors become ``UsageError`` rather than ``SystemExit``.
+
+    Hints only where they help: the one about ``--`` only when an argument starting with
+    '-' was taken for an option, and an unknown option named with the closest real one.
+    """
+
+    #: The arguments of the current :func:`main` call, for the hints.
+    argv: tuple[str, ...] = ()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         hint = f"run '{self.prog} --help' to see the options"
         option = re.search(r"argument (--[\w-]+)", message)
+        unknown = self.unknown_options()
         if "expected one argument" in message and option:
             hint = f"a value that starts with '-' goes after '=': {option[1]}=-1,2; " + hint
-        elif "arguments are required" in message:
-            hint = ("an equation that starts with '-' goes after '--': "
-                    f"{self.prog} -- \"-x^2\"; " + hint)
+        elif "arguments are required" in message and unknown:
+            taken = unknown[0]
+            close = self.closest(taken)
+            if close is not None:
+                raise UsageError(f"unknown option {taken!r} for '{self.prog}'"
+                                 f"\nhint: did you mean {close}? {hint}")
+            hint = (f"{taken!r} was taken for an option; an argument that starts with '-' "
+                    f"goes after '--', following the options: {self.prog} [options] -- "
+                    f"\"{taken}\"; " + hint)
         raise UsageError(f"{message}\nhint: {hint}")
+
+    def unknown_options(self) -> list[str]:
+        """Arguments that look like options (start with '-') but are none of this parser's."""
+        from steepest.cli._options import NEGATIVE_VALUE
+
+        known = set(self._option_string_actions)
+        found = []
+        for arg in self.argv:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if arg.startswith("-") and len(arg) > 1 and name not in known \
+                    and not NEGATIVE_VALUE.match(arg):
+                found.append(arg)
+        return found
+
+    def closest(self, arg: str) -> str | None:
+        """The real option closest to a mistyped one (``--start`` → ``--from``), if any."""
+        import difflib
+
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--"):
+            return None  # -x^2 is an equation, not a mistyped option
+        options = [o for o in self._option_string_actions if o.startswith("--")]
+        for action in self._actions:  # options by what they set: --start is --from's dest
+            if action.help != argparse.SUPPRESS and "--" + action.dest.replace("_", "-") == name:
+                shown = [o for o in action.option_strings if o.startswith("--")]
+                if shown:
+                    return shown[0]
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+        if not close:
+            return None
+        action = self._option_string_actions[close[0]]
+        if action.help == argparse.SUPPRESS:  # an old spelling: name today's
+            for other in self._actions:
+                if other.dest == action.dest and other.help != argparse.SUPPRESS:
+                    return other.option_strings[-1]
+        return close[0]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,8 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``steepest`` command line with ``argv`` and return its exit code."""
     parser = build_parser()
+    _Parser.argv = tuple(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            _refuse_extras(parser, args, extras)
         if getattr(args, "_run", None) is None:
             parser.print_help()
             return 2
@@ -85,6 +142,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _refuse_extras(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                   extras: list[str]) -> None:
+    """Arguments no command takes: an unknown option named with the closest real one."""
+    command = _command_parser(parser, _Parser.argv)
+    prog = command.prog if command is not None else parser.prog
+    hint = f"run '{prog} --help' to see the options"
+    first = extras[0]
+    if first.startswith("-") and len(first) > 1:
+        close = command.closest(first) if isinstance(command, _Parser) else None
+        also = f"did you mean {close}? " if close else ""
+        raise UsageError(f"unknown option {first!r} for '{prog}'\nhint: {also}{hint}")
+    raise UsageError(f"unexpected argument {first!r} for '{prog}'\nhint: an equation with "
+                     f"spaces goes in quotes, as one argument: \"x^2 sin(y)\"; {hint}")
+
+
+def _command_parser(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Any:
+    """The (sub)parser of the command named in ``argv``, following nested commands."""
+    found: Any = None
+    current: Any = parser
+    for arg in argv:
+        actions = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions or arg not in actions[0].choices:
+            if arg.startswith("-"):
+                continue
+            break
+        found = current = actions[0].choices[arg]
+    return found
 
 
 def entry() -> None:

@@ -7,9 +7,25 @@ What it leaves out: options that only one command has, and everything after pars
 from __future__ import annotations
 
 import argparse
+import math
 import re
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["NEGATIVE_VALUE", "accept_negative_values", "variable_names"]
+if TYPE_CHECKING:  # pragma: no cover
+    from steepest.descent.optimizers import Optimizer
+
+__all__ = [
+    "NEGATIVE_VALUE",
+    "accept_negative_values",
+    "check_positive",
+    "cli_words",
+    "optimizer_from",
+    "variable_names",
+]
+
+# library parameter names -> the options that set them on the command line
+_FLAGS = {"max_iter": "--max-iter", "learning_rate": "--lr", "tol": "--tol",
+          "optimizer": "--optimizer"}
 
 #: Values such as "-1,2", "-3:3,-3:3" or "-pi/4,1" start with a minus sign but are not options.
 NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|pi|e\b)")
@@ -45,3 +61,52 @@ def variable_names(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def check_positive(value: float, option: str, *, zero: bool = False) -> float:
+    """``value`` if it is a positive finite number (or 0 with ``zero``), else a UsageError
+    in the user's words: ``--lr must be a positive number, got -0.1``."""
+    from steepest.cli import UsageError
+
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        expected = "0 or a positive number" if zero else "a positive number"
+        raise UsageError(f"{option} must be {expected}, got {value:g}")
+    return value
+
+
+def cli_words(message: str) -> str:
+    """A library message with its hints in command-line words.
+
+    Examples
+    --------
+    >>> cli_words("stopped after max_iter=5 steps; hint: raise max_iter, or try another "
+    ...           "learning_rate or optimizer")
+    'stopped after 5 steps; hint: raise --max-iter, or try another --lr or --optimizer'
+    >>> cli_words("the step size 5 is too large for this function: ...; try 0.5")
+    'the step size 5 is too large for this function: ...; try --lr 0.5'
+    """
+    message = re.sub(r"\bmax_iter=(\d+) steps", r"\1 steps", message)
+    head, sep, hint = message.partition("hint:")
+    if sep:
+        hint = re.sub(r"\b(" + "|".join(_FLAGS) + r")\b", lambda m: _FLAGS[m[1]], hint)
+        message = head + sep + hint
+    return re.sub(r"; try (\d[\d.e+-]*)$", r"; try --lr \1", message)
+
+
+def optimizer_from(
+    name: str, learning_rate: float | None, *, default: float | None = None, schedule: Any = None
+) -> Optimizer:
+    """The optimizer that ``--optimizer NAME`` and ``--lr RATE`` ask for.
+
+    The one route from the flags to an optimizer, for ``descend``, ``ascend``, ``plot`` and
+    ``train``. Without ``--lr`` (``learning_rate`` None): ``default``, the named default of
+    the command's world (:data:`steepest.descent.EQUATION_LEARNING_RATE` for an equation),
+    or else the optimizer's own default. A bad value raises the library's
+    :class:`~steepest.errors.OptimizerError`, which the CLI prints as one line.
+    """
+    from steepest.descent.optimizers import make_optimizer
+
+    if learning_rate is not None:  # in the user's words, before the library's
+        check_positive(learning_rate, "--lr")
+    rate = default if learning_rate is None else learning_rate
+    return make_optimizer(name, rate, **({} if schedule is None else {"schedule": schedule}))

@@ -22,14 +22,19 @@ EPILOG = """examples:
   steepest check descent answer.py:step --loop answer.py:descend
 
 Checking a function imports your file and runs your own code, on your own machine,
-in a separate Python process that is stopped after --timeout seconds per call
-(and, on Linux, may use at most 4 GiB more memory than it starts with).
+in a separate Python process that starts in a fresh, empty temporary folder (removed
+afterwards) and is stopped, with every process it started, after --timeout seconds per
+call (on Linux it may also use at most 4 GiB more memory than it starts with). This
+is not a jail: your code runs with your rights and may still read and write files
+elsewhere. What it sends back is read as plain data, never run.
 exit status: 0 all right, 1 something is wrong, 2 unusable input.
 """
 
 _RUNS_CODE = (
-    "This imports FILE and runs your own code on your own machine (in a separate Python "
-    "process, stopped after --timeout seconds per call)."
+    "This imports FILE and runs your own code on your own machine, in a separate Python "
+    "process in a fresh temporary folder, stopped with every process it started after "
+    "--timeout seconds per call. It is not a jail: your code may still write files "
+    "elsewhere."
 )
 
 
@@ -62,7 +67,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "gradient", help="1. a gradient computed by hand",
         description="Check partial derivatives computed by hand. Any form equal to the right "
         "one is right (2x sin(y) = sin(y)*2*x); a wrong one is shown at a point where it "
-        "differs, with the first step of its derivation.",
+        "differs, with the slip it matches and the first step of its derivation as a hint. "
+        "The right derivative is shown only with --reveal.",
     )
     p.add_argument("equation", help='the function, e.g. "x^2 sin(y)" (quote it)')
     p.add_argument(
@@ -72,7 +78,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         'starts with a minus sign needs "=": --answer="-sin(x)"',
     )
     p.add_argument("--vars", metavar="NAMES", help="the variables and their order: x,y")
-    p.add_argument("--show-steps", action="store_true", help="show every derivation in full")
+    p.add_argument("--reveal", action="store_true",
+                   help="also show the right derivative beside each wrong one")
+    p.add_argument("--show-steps", action="store_true",
+                   help="show every derivation in full (this reveals the answers too)")
     _json(p)
 
     p = kinds.add_parser(
@@ -131,9 +140,13 @@ def run(args: argparse.Namespace) -> int:
             _print_json({"exercise": args.exercise, "correct": None, "error": str(error)})
         raise  # and the one-line reason on stderr, exit 2, as without --json
     if args.json:
-        _print_json(report.to_dict())
+        reveal = args.exercise == "gradient" and (args.reveal or args.show_steps)
+        _print_json(report.to_dict(reveal=True) if reveal else report.to_dict())
     elif args.exercise == "gradient":
-        print(report.text(show_steps=args.show_steps))
+        print(report.text(show_steps=args.show_steps, reveal=args.reveal))
+        if not report.correct and not (args.reveal or args.show_steps):
+            print("(Try again with the hints; --reveal shows the right derivative, "
+                  "--show-steps every derivation.)")
     else:
         print(report)
     return 0 if report.correct else 1

@@ -23,11 +23,11 @@ SCHEDULES = ("constant", "inverse_time", "inverse_sqrt", "exponential")
 
 EPILOG = """examples:
   steepest {name} "{example}" --from 2,1
-  steepest {name} "{example}" --from x=2,y=1 --lr 0.1 --optimizer adam --steps 500
+  steepest {name} "{example}" --from x=2,y=1 --lr 0.1 --optimizer adam --max-iter 500
   steepest {name} "(1 - x)^2 + 100(y - x^2)^2" --from -1.2,1 --lr 1 --line-search
   steepest {name} "{example}" --from 2,1 --json > path.json
 
-exit status: 0 converged or stationary; 1 stopped at --steps or diverged; 2 bad input
+exit status: 0 converged or stationary; 1 stopped at --max-iter or diverged; 2 bad input
 """
 
 
@@ -52,12 +52,15 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
     parser.add_argument("--from", dest="start", metavar="POINT", required=True,
                         help="the start: 2,1 or -1,2 or x=2,y=1 (numbers or "
                              "expressions such as pi/4)")  # fmt: skip
-    parser.add_argument("--lr", type=float, default=0.1, metavar="η",
+    parser.add_argument("--lr", type=float, metavar="η",
                         help="learning rate (step size), default 0.1")  # fmt: skip
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="gd",
                         help="default gd (plain gradient descent)")  # fmt: skip
-    parser.add_argument("--steps", type=int, default=1000, metavar="N",
-                        help="the most steps to take (max_iter), default 1000")  # fmt: skip
+    parser.add_argument("--max-iter", type=int, default=1000, metavar="N",
+                        help="the most steps to take, default 1000")  # fmt: skip
+    # the old spelling, kept working but no longer shown
+    parser.add_argument("--steps", dest="max_iter", type=int, default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)  # fmt: skip
     parser.add_argument("--tol", type=float, default=1e-8,
                         help="stop when |gradient| <= TOL, default 1e-8")  # fmt: skip
     parser.add_argument("--line-search", action="store_true",
@@ -76,20 +79,32 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
     from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import variable_names
-    from steepest.descent.run import maximize, minimize
+    from steepest.cli._options import check_positive, optimizer_from, variable_names
+    from steepest.descent.run import (
+        EQUATION_LEARNING_RATE,
+        MAX_ITER_LIMIT,
+        maximize,
+        minimize,
+    )
 
-    if args.steps < 0:
-        raise UsageError(f"--steps must be 0 or more, got {args.steps}")
+    if args.max_iter < 0:
+        raise UsageError(f"--max-iter must be 0 or more, got {args.max_iter}")
+    if args.max_iter > MAX_ITER_LIMIT:
+        raise UsageError(f"--max-iter must be at most {MAX_ITER_LIMIT:,} (every point of the "
+                         f"path is kept), got {args.max_iter:,}\nhint: a run that needs more "
+                         "steps needs a larger --lr or another --optimizer")
+    if args.lr is not None:
+        check_positive(args.lr, "--lr")
+    check_positive(args.tol, "--tol", zero=True)
     if args.every is not None and args.every < 1:
         raise UsageError(f"--every must be 1 or more, got {args.every}")
     g = gradient(args.equation, variable_names(args.vars))
     start = _parse_start(args.start, g.names)
-    options = {} if args.schedule is None else {"schedule": args.schedule}
+    optimizer = optimizer_from(args.optimizer, args.lr, default=EQUATION_LEARNING_RATE,
+                               schedule=args.schedule)
     descent = maximize if args.maximize else minimize
-    result = descent(g, start, optimizer=args.optimizer, learning_rate=args.lr,
-                     max_iter=args.steps, tol=args.tol, line_search=args.line_search,
-                     **options)  # fmt: skip
+    result = descent(g, start, optimizer=optimizer, max_iter=args.max_iter, tol=args.tol,
+                     line_search=args.line_search)
     if args.json:
         print(json.dumps(_as_json(g, result), ensure_ascii=False, indent=1, allow_nan=False))
     else:
@@ -160,6 +175,7 @@ def _number(value: float) -> str:
 
 
 def _print_table(g: Any, result: Any, args: argparse.Namespace) -> None:
+    from steepest.cli._options import cli_words
     from steepest.equation.printing import symbol_text
 
     names = [symbol_text(n) for n in g.names]
@@ -191,7 +207,7 @@ def _print_table(g: Any, result: Any, args: argparse.Namespace) -> None:
     print(f"value          {f} = {_number(result.value)}")
     print(f"gradient norm  |∇{f}| = {result.grad_norm:.3g}")
     print(f"steps          {result.iterations}")
-    print(f"status         {result.status}: {result.message}")
+    print(f"status         {result.status}: {cli_words(result.message)}")
 
 
 def _quiet() -> Any:

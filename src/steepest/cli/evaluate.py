@@ -46,21 +46,32 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest evaluate``."""
+    import os
+
     from steepest.cli import UsageError
     from steepest.cli.train import load_data
+    from steepest.data.mnist import ENV_VAR
     from steepest.nn import Network
+    from steepest.nn._file import trained_on
     from steepest.nn.evaluation import evaluate
 
     if args.plot is not None and Path(args.plot).exists() and not Path(args.plot).is_dir():
         raise UsageError(f"--plot {args.plot}: is a file, not a folder\nhint: --plot takes a "
                          "folder for the four pictures (made if missing)")
     network = Network.load(args.model)
+    if (not args.sample and args.data_dir is None and not os.environ.get(ENV_VAR)
+            and trained_on(args.model) == "sample"):
+        # scored on the data it learned from: no download (--data-dir DIR for the full set)
+        args.sample = True
     data = load_data(args)
     images, labels = data.test if args.split == "test" else data.train
     result = evaluate(network, images, labels)
     source = "the sample bundled with steepest" if data.source == "sample" else data.source
     print(f"model: {args.model}: {network!r}")
     print(f"data: {len(labels):,} {args.split} images from {source}")
+    if data.source == "sample" and trained_on(args.model) == "sample":
+        print("(the model was trained on that sample; --data-dir DIR scores it on the full "
+              "MNIST)")
     print()
     print(result.report())
     if args.plot is not None:
@@ -72,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _pictures(network: Any, images: Any, result: Any, folder: Path) -> list[str]:
     """Write the evaluation's pictures into ``folder`` (made if needed); their names."""
+    from steepest._files import make_folder
     from steepest.plot import save_figure
     from steepest.plot.digits import plot_confusion, plot_digits, plot_weights
 
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     figures = {"confusion.png": plot_confusion(result.confusion)}
     shown = slice(0, GRID)
     figures["digits.png"] = plot_digits(images[shown], result.predictions[shown],

@@ -12,7 +12,7 @@ EPILOG = """examples:
   steepest grad "x^2 sin(y)"
   steepest grad "x^2 sin(y)" --at 1,2
   steepest grad "f(x, y) = e^(-x^2-y^2)" --at x=0.5,y=pi/4 --json
-  steepest grad "x^2 sin(y)" --steps
+  steepest grad "x^2 sin(y)" --explain
 """
 
 
@@ -32,7 +32,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="evaluate at a point: 1,2 or x=1,y=2 (numbers or constants like pi/4)",
     )
     parser.add_argument("--vars", metavar="NAMES", help="the variables and their order: x,y")
-    parser.add_argument("--steps", action="store_true", help="show how each derivative is found")
+    parser.add_argument("--explain", action="store_true",
+                        help="show how each derivative is found, rule by rule")
+    # the old spelling, kept working but no longer shown (--steps elsewhere was a step limit)
+    parser.add_argument("--steps", dest="explain", action="store_true", help=argparse.SUPPRESS)
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--latex", action="store_true", help="print LaTeX")
     form.add_argument("--json", action="store_true", help="print JSON")
@@ -44,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from steepest.calculus.gradients import gradient
     from steepest.cli._options import variable_names
     from steepest.equation.printing import plain
+    from steepest.equation.typed import reading
 
     g = gradient(args.equation, variable_names(args.vars))
     point = _parse_point(args.at, g.names) if args.at is not None else None
@@ -55,17 +59,20 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.latex:
         print(g.latex())
-        if args.steps:
+        if args.explain:
             for derivation in g.steps():
                 print(derivation.latex())
         return 0
 
     name = g.equation.name
+    read_as = reading(g.equation)
+    if read_as is not None:  # letters split or a product implied: show how
+        print(f"read as: {read_as}")
     print(g)
     if len(g) > 1:
         for var, component in zip(g.variables, g.components, strict=True):
             print(f"  ∂{name}/∂{plain(var)} = {plain(component)}")
-    if args.steps:
+    if args.explain:
         for derivation in g.steps():
             print()
             print(derivation.text(name=g.equation.name))

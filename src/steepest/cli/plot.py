@@ -53,7 +53,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                          help="a start: 1,1 (repeat for several)")
     descent.add_argument("--optimizer", default="gd", metavar="NAMES",
                          help="optimizers to compare: gd,momentum,nesterov,adagrad,rmsprop,adam")
-    descent.add_argument("--lr", default="0.1", metavar="RATE[,RATE]",
+    descent.add_argument("--lr", metavar="RATE[,RATE]",
                          help="learning rate, or one per optimizer (default 0.1)")
     descent.add_argument("--max-iter", type=int, default=500, metavar="N",
                          help="steps at most (default 500)")
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
                          "\nhint: 100 is the default, 300 suits print")
     if args.fps < 1:
         raise UsageError(f"--fps must be at least 1; got {args.fps}\nhint: the default is 12")
+    _check_sizes(args)
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
     if not names:
         raise UsageError(f"--optimizer {args.optimizer!r} names no optimizer\nhint: --optimizer "
@@ -141,17 +142,23 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     print(f"wrote {path}")
     if not args.no_stationary:
         found = stationary_points(g, box)
-        for item in (*found.points, *found.curves):
-            print(f"  {item}")
+        for point in found.points:
+            print(f"  {point.describe(g.names)}")
+        for curve in found.curves:
+            print(f"  {curve}")
     return 0
 
 
 def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
-    from steepest.descent.run import maximize, minimize
+    from steepest.cli._options import optimizer_from
+    from steepest.descent.run import EQUATION_LEARNING_RATE, maximize, minimize
     from steepest.plot import _common, animate_descent, plot_result
 
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
-    rates = _numbers(args.lr, "--lr")
+    from steepest.cli._options import check_positive
+
+    rates: list[Any] = [None] if args.lr is None else [
+        check_positive(rate, "--lr") for rate in _numbers(args.lr, "--lr")]
     if len(rates) not in (1, len(names)):
         from steepest.cli import UsageError
 
@@ -168,8 +175,10 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     run_one = maximize if args.ascend else minimize
     results: dict[str, list[Any]] = {}
     for name, rate in zip(names, rates, strict=True):
+        optimizer = optimizer_from(name, rate, default=EQUATION_LEARNING_RATE)
+        rate = optimizer.learning_rate  # the rate it runs at, for the line
         for start in starts:
-            r = run_one(g, start, optimizer=name, learning_rate=rate, max_iter=args.max_iter)
+            r = run_one(g, start, optimizer=optimizer, max_iter=args.max_iter)
             results.setdefault(name, []).append(r)
             where = ", ".join(f"{c:.4g}" for c in r.x)
             print(f"{name} (lr {rate:g}) from ({', '.join(f'{c:g}' for c in start)}): "
@@ -180,6 +189,21 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     if args.animate:  # two variables: checked in run
         print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
     return 0
+
+
+def _check_sizes(args: argparse.Namespace) -> None:
+    """Refuse size options past the bounds of :mod:`steepest.plot` (minutes or gigabytes)."""
+    from steepest.cli import UsageError
+    from steepest.plot import _common
+    from steepest.plot.animate import MAX_FPS
+
+    bounds = (("--dpi", args.dpi, 1, _common.MAX_DPI, "100 is the default, 300 suits print"),
+              ("--levels", args.levels, 2, _common.MAX_LEVELS, "the default draws about 15"),
+              ("--arrows", args.arrows, 0, _common.MAX_ARROWS, "the default is 15; 0 for none"),
+              ("--fps", args.fps, 1, MAX_FPS, "the default is 12"))
+    for option, value, low, high, hint in bounds:
+        if value is not None and not low <= value <= high:
+            raise UsageError(f"{option} must be from {low} to {high}; got {value}\nhint: {hint}")
 
 
 def _check_defined(g: Any, box: Any, text: str) -> None:

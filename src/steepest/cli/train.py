@@ -130,6 +130,12 @@ def load_data(args: argparse.Namespace) -> Any:
     try:
         return load_mnist(args.data_dir)
     except DataError as error:
+        first = str(error).splitlines()[0]
+        if "could be reached (offline?)" in first:  # one line, and the remedy in flags
+            raise DataError(
+                f"{first}\nhint: add --sample to use the 5,000 training and 1,000 test "
+                "digits bundled with steepest, or --data-dir DIR with the four MNIST files"
+            ) from None
         raise DataError(
             f"{error}\nhint: add --sample to use the 5,000 training and 1,000 test digits "
             "bundled with steepest (no download needed)"
@@ -156,7 +162,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         if chosen[key] < 1:
             raise UsageError(f"{flag} must be at least 1; got {chosen[key]}")
     if chosen["lr"] is not None and not chosen["lr"] > 0:
-        raise UsageError(f"--lr must be a positive number; got {chosen['lr']}")
+        raise UsageError(f"--lr must be a positive number, got {chosen['lr']:g}")
     if not 0 < chosen["lr_decay"] <= 1:
         raise UsageError(f"--lr-decay must lie in (0, 1] (1: constant); got {chosen['lr_decay']}")
     if args.limit is not None and args.limit < 1:
@@ -191,13 +197,19 @@ def _check_outputs(args: argparse.Namespace) -> None:
         from steepest.plot._common import output_format
 
         output_format(args.plot)
+    from steepest._files import check_writable
+
+    for value in (args.out, args.plot):
+        if value is not None:
+            check_writable(value)  # an unwritable file found now, not after the training
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest train``."""
     import numpy as np
 
-    from steepest.descent.optimizers import make_optimizer
+    from steepest.cli._options import optimizer_from
+    from steepest.descent.schedules import decay_to
     from steepest.nn import Network, train
 
     setup = _settings(args)
@@ -214,8 +226,8 @@ def run(args: argparse.Namespace) -> int:
     network = Network(sizes, setup["activation"], output, seed=rng)
     steps = setup["epochs"] * -(-len(y) // setup["batch"])
     decay = setup["lr_decay"]
-    schedule = None if decay == 1 else (lambda t: decay ** (t / steps))
-    optimizer = make_optimizer(setup["optimizer"], setup["lr"], schedule=schedule)
+    schedule = None if decay == 1 else decay_to(decay, steps)
+    optimizer = optimizer_from(setup["optimizer"], setup["lr"], schedule=schedule)
 
     source = "the sample bundled with steepest" if data.source == "sample" else data.source
     print(f"data: {len(y):,} training and {len(test.labels):,} test images from {source}")
@@ -244,7 +256,9 @@ def run(args: argparse.Namespace) -> int:
         print("steepest: interrupted before the first epoch ended; nothing was saved",
               file=sys.stderr)
         return 130
-    network.save(args.out, extra=None if recorder is None else recorder.path().arrays())
+    # the file says what it learned from, so that evaluate scores it on the same data
+    network.save(args.out, trained_on="sample" if data.source == "sample" else "mnist",
+                 extra=None if recorder is None else recorder.path().arrays())
     if args.plot is not None:
         from steepest.plot import save_figure
         from steepest.plot.digits import plot_history

@@ -270,6 +270,13 @@ def _download(folder: Path, names: list[str]) -> dict[str, Path]:
             paths[name] = Path(path)
             break
         else:
+            if all(f.endswith(_OFFLINE) for f in failures):  # no server answered: offline
+                raise DataError(
+                    f"cannot download MNIST into {folder}: none of the {len(_MIRRORS)} "
+                    "download servers could be reached (offline?)\nhint: "
+                    "load_mnist_sample() needs no download; or pass data_dir= a folder "
+                    "with the four MNIST files"
+                )
             raise DataError(
                 f"could not download {name} into {folder}; every mirror failed:"
                 + "".join(failures)
@@ -279,6 +286,9 @@ def _download(folder: Path, names: list[str]) -> dict[str, Path]:
     return paths
 
 
+_OFFLINE = "could not connect (offline, or the server is unreachable)"
+
+
 def _reason(error: Exception) -> str:
     """A one-line reason for a failed download."""
     import requests  # already imported by pooch
@@ -286,7 +296,7 @@ def _reason(error: Exception) -> str:
     if isinstance(error, requests.HTTPError) and error.response is not None:
         return f"{error.response.status_code} {error.response.reason}"
     if isinstance(error, requests.ConnectionError):
-        return "could not connect (offline, or the server is unreachable)"
+        return _OFFLINE
     if isinstance(error, requests.Timeout):
         return "timed out"
     return str(error).splitlines()[0] if str(error) else type(error).__name__

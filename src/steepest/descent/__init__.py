@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from steepest._lazy import lazy_exports
 
 _LAZY: dict[str, str] = {
+    "EQUATION_LEARNING_RATE": "steepest.descent.run",
     "MAX_ITER_LIMIT": "steepest.descent.run",
     "STATUSES": "steepest.descent.run",
     "Result": "steepest.descent.run",
@@ -31,6 +32,7 @@ _LAZY: dict[str, str] = {
     "RMSProp": "steepest.descent.optimizers",
     "make_optimizer": "steepest.descent.optimizers",
     "SCHEDULES": "steepest.descent.schedules",
+    "decay_to": "steepest.descent.schedules",
     "exponential_decay": "steepest.descent.schedules",
     "inverse_sqrt": "steepest.descent.schedules",
     "inverse_time": "steepest.descent.schedules",
@@ -40,6 +42,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "EQUATION_LEARNING_RATE",
     "MAX_ITER_LIMIT",
     "OPTIMIZERS",
     "SCHEDULES",
@@ -54,6 +57,7 @@ __all__ = [
     "RMSProp",
     "Result",
     "Surface",
+    "decay_to",
     "exponential_decay",
     "inverse_sqrt",
     "inverse_time",
@@ -77,9 +81,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         RMSProp,
         make_optimizer,
     )
-    from steepest.descent.run import MAX_ITER_LIMIT, STATUSES, Result, maximize, minimize
+    from steepest.descent.run import (
+        EQUATION_LEARNING_RATE,
+        MAX_ITER_LIMIT,
+        STATUSES,
+        Result,
+        maximize,
+        minimize,
+    )
     from steepest.descent.schedules import (
         SCHEDULES,
+        decay_to,
         exponential_decay,
         inverse_sqrt,
         inverse_time,

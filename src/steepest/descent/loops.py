@@ -215,7 +215,7 @@ class Run:
                 growth_limit, fall_limit = growth_limit[keep], fall_limit[keep]
                 runaway, X_now, floor = runaway[keep], X_now[keep], floor[keep]
                 stuck = stuck[keep]
-                self.opt._select_rows(keep)
+                self.opt.select_rows(keep)
             sv_prev, X_prev = sv, X_now
             k += 1
         packed_path, packed_values, offsets = _pack(record, stop)

@@ -16,14 +16,15 @@ A run ends with one ``status`` from a fixed set, and a plain-language ``message`
 ``'stationary'``
     The start itself has a gradient norm of at most ``tol``: there is no direction to go.
 ``'max_iterations'``
-    ``max_iter`` steps were taken without meeting a stopping rule; also a run stopped by
-    its ``callback`` (a limit imposed from outside, like ``max_iter``; the message says
-    "stopped by the callback"). Steps that change neither the point nor the value while
-    the gradient is not small do not end a run: it goes on (another optimizer state or
-    schedule may still move it); at ``max_iter``, if any step was such, the message says
-    the steps are too small to move the point and suggests a larger learning rate.
-    A line search that finds no step lowering f while the gradient is not small stops
-    the run at once (trying again from the same point would fail the same way), also as
+    ``max_iter`` steps were taken without meeting a stopping rule (when f was still falling
+    steadily and keeps falling beyond, the message says that f seems to have no minimum);
+    also a run stopped by its ``callback`` (a limit imposed from outside, like ``max_iter``;
+    the message says "stopped by the callback"). Steps that change neither the point nor the
+    value while the gradient is not small do not end a run: it goes on (another optimizer
+    state or schedule may still move it); at ``max_iter``, if any step was such, the message
+    says the steps are too small to move the point and suggests a larger learning rate. A
+    line search that finds no step lowering f while the gradient is not small stops the run
+    at once (trying again from the same point would fail the same way), also as
     ``'max_iterations'``, with a message that says so: the step is too large for 50
     halvings, or the gradient is wrong.
 ``'diverged'``
@@ -59,9 +60,17 @@ import numpy as np
 from steepest.descent.loops import Outcome, Run, row_norms
 from steepest.descent.objective import Objective
 from steepest.descent.optimizers import Optimizer, make_optimizer
+from steepest.descent.unbounded import keeps_going
 from steepest.errors import DescentError
 
-__all__ = ["MAX_ITER_LIMIT", "STATUSES", "Result", "maximize", "minimize"]
+__all__ = ["EQUATION_LEARNING_RATE", "MAX_ITER_LIMIT", "STATUSES", "Result", "maximize",
+           "minimize"]
+
+#: The learning rate of :func:`minimize` and :func:`maximize` when none is given, for every
+#: optimizer named: equations of a few variables with terms of order one step well at 0.1,
+#: where the optimizers' own defaults (``Optimizer.default_learning_rate``, chosen for
+#: networks: 0.001 for Adam) would crawl. An optimizer object keeps its own rate.
+EQUATION_LEARNING_RATE = 0.1
 
 STATUSES = ("converged", "stationary", "max_iterations", "diverged")
 
@@ -107,6 +116,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                            "{where} (after {k} steps; f was {vprev:.3g} one step before){advice}"),
     "unbounded": ("diverged", "the path ran off to |x| = {xnorm:.3g} in {k} steps while the "
                               "value kept {moving} (to {vk:.3g}): f seems to have no {extremum}"),
+    "no_extremum": ("max_iterations", "stopped after max_iter={k} steps with the value still "
+                                      "{moving} at every step (to {vk:.3g}) and the steps not "
+                                      "shrinking; further along the same direction it keeps "
+                                      "{moving} ({far:.3g} at |x| = {xfar:.3g}): f seems to "
+                                      "have no {extremum}"),
     "undefined": ("diverged", "f or its gradient is not a finite number at the start "
                               "(value {v0}): descent cannot begin there"),
 }  # fmt: skip
@@ -142,6 +156,9 @@ class Result:
         Its step size.
     names : tuple of str
         The variable names, in the order of the coordinates.
+
+    Its picture is :func:`steepest.plot.plot_result` ``(result, f)``: the core never imports
+    the plotting package.
     """
 
     x: np.ndarray
@@ -162,15 +179,6 @@ class Result:
         """True when the run ended where the gradient vanishes (converged or stationary)."""
         return self.status in ("converged", "stationary")
 
-    def plot(self, f: Any = None, bounds: Any = None, **options: Any) -> Any:
-        """This run's path on the map of ``f`` (when given) and its value against iteration.
-
-        See :func:`steepest.plot.plot_result`; returns a matplotlib Figure.
-        """
-        from steepest.plot import plot_result
-
-        return plot_result(self, f, bounds, **options)
-
     def __repr__(self) -> str:
         point = ", ".join(f"{c:.6g}" for c in self.x)
         return (
@@ -184,7 +192,7 @@ def minimize(
     start: Sequence[float] | np.ndarray | float,
     *,
     optimizer: str | Optimizer = "gd",
-    learning_rate: float = 0.1,
+    learning_rate: float | None = None,
     max_iter: int = 1000,
     tol: float = 1e-8,
     line_search: bool = False,
@@ -204,9 +212,11 @@ def minimize(
         starts as the rows of an ``(m, n)`` array, descended together in one vectorised run.
     optimizer
         ``"gd"``, ``"momentum"``, ``"nesterov"``, ``"adagrad"``, ``"rmsprop"``, ``"adam"``,
-        or an optimizer object (which keeps its own learning rate; it is reset first).
+        or an optimizer object, which keeps its own learning rate; the run steps a
+        :meth:`~steepest.Optimizer.fresh` copy of it, so the object is never changed.
     learning_rate
-        The step size η.
+        The step size η; ``None`` means :data:`EQUATION_LEARNING_RATE` (0.1) for a named
+        optimizer.
     max_iter
         The most steps to take, at most :data:`MAX_ITER_LIMIT` (10 million: the path
         keeps every point).
@@ -257,7 +267,7 @@ def maximize(
     start: Sequence[float] | np.ndarray | float,
     *,
     optimizer: str | Optimizer = "gd",
-    learning_rate: float = 0.1,
+    learning_rate: float | None = None,
     max_iter: int = 1000,
     tol: float = 1e-8,
     line_search: bool = False,
@@ -289,7 +299,7 @@ def _run(
     grad: Callable[[np.ndarray], Any] | None,
     sign: float,
     optimizer: str | Optimizer,
-    learning_rate: float,
+    learning_rate: float | None,
     max_iter: int,
     tol: float,
     line_search: bool,
@@ -314,8 +324,11 @@ def _run(
         raise DescentError(f"tol must be a finite number >= 0; got {tol!r}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    if learning_rate is None:
+        learning_rate = EQUATION_LEARNING_RATE
     opt = make_optimizer(optimizer, learning_rate, **options)
-    opt.reset()
+    if opt is optimizer:  # a run never changes the object it was given
+        opt = opt.fresh()
     run = Run(objective, opt, sign, int(max_iter), float(tol), bool(line_search), callback)
     with np.errstate(all="ignore"):  # NaN and overflow are detected and reported instead
         if points.ndim == 1:
@@ -365,6 +378,8 @@ def _results(run: Run, outcomes: list[Outcome]) -> list[Result]:
     results = []
     for reason, path, values, gnorm, v0 in outcomes:
         k = len(path) - 1
+        if reason == "max_iter" and keeps_going(run, path, values) is not None:
+            reason = "no_extremum"
         prepared = usual.get(reason)
         if prepared is not None:
             status, message = prepared[0], prepared[1].format(gnorm, k)
@@ -455,6 +470,11 @@ def _fields(
                            f"({', '.join(names)}) = ({point})")  # fmt: skip
         fields["vprev"] = float(values[-2])
         fields["advice"] = _domain_advice(run, path[-2], path[-1])
+    elif reason == "no_extremum":
+        far, fields["xfar"] = keeps_going(run, path, values)  # type: ignore[misc]
+        fields["far"] = run.sign * far
+        fields["moving"] = "rising" if ascent else "falling"
+        fields["extremum"] = "maximum" if ascent else "minimum"
     elif reason == "unbounded":
         fields["xnorm"] = float(row_norms(path[-1:])[0])
         fields["moving"] = "rising" if ascent else "falling"

@@ -13,9 +13,16 @@ import math
 from collections.abc import Callable
 
 from steepest._validate import check_positive
-from steepest.errors import DescentError
+from steepest.errors import OptimizerError
 
-__all__ = ["SCHEDULES", "Schedule", "exponential_decay", "inverse_sqrt", "inverse_time"]
+__all__ = [
+    "SCHEDULES",
+    "Schedule",
+    "decay_to",
+    "exponential_decay",
+    "inverse_sqrt",
+    "inverse_time",
+]
 
 Schedule = Callable[[int], float]
 
@@ -38,8 +45,28 @@ def exponential_decay(rate: float = 0.99) -> Schedule:
     """Schedule ``t -> rate**t``: the step shrinks by the factor ``rate`` every step."""
     rate = check_positive("exponential_decay", "rate", rate)
     if rate > 1:
-        raise DescentError(f"The 'rate' of exponential_decay must be at most 1. Got {rate!r}.")
+        raise OptimizerError(f"The 'rate' of exponential_decay must be at most 1. Got {rate!r}.")
     return lambda t: rate**t
+
+
+def decay_to(fraction: float, steps: int) -> Schedule:
+    """Schedule ``t -> fraction**(t / steps)``: exponential decay to ``fraction`` at step ``steps``.
+
+    ``steepest train --lr-decay`` uses it: the step falls smoothly to ``fraction`` times its
+    start by the last step of the run.
+
+    Examples
+    --------
+    >>> schedule = decay_to(0.05, 100)
+    >>> schedule(0), round(schedule(100), 12)
+    (1.0, 0.05)
+    """
+    fraction = check_positive("decay_to", "fraction", fraction)
+    if fraction > 1:
+        raise OptimizerError(f"The 'fraction' of decay_to must be at most 1. Got {fraction!r}.")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise OptimizerError(f"The 'steps' of decay_to must be an int >= 1. Got {steps!r}.")
+    return lambda t: fraction ** (t / steps)
 
 
 #: Named schedules, with their default constants; pass a callable for other constants.
@@ -56,7 +83,7 @@ def _check_schedule(owner: str, schedule: str | Schedule | None) -> Schedule | N
         return schedule
     if isinstance(schedule, str):
         if schedule not in SCHEDULES:
-            raise DescentError(
+            raise OptimizerError(
                 f"The 'schedule' parameter of {owner} must be one of {sorted(SCHEDULES)} "
                 f"or a callable t -> factor. Got {schedule!r} instead."
             )

@@ -124,11 +124,11 @@ def surface(name: str) -> Surface:
         raise TypeError(f"a surface name must be a str, got {type(name).__name__}")
     found = SURFACES.get(name.strip().lower())
     if found is None:
-        from steepest.errors import SteepestError
+        from steepest.errors import DescentError
 
         close = difflib.get_close_matches(name.lower(), SURFACES, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise SteepestError(
+        raise DescentError(
             f"no test surface called {name!r}; the known ones are "
             f"{', '.join(SURFACES)}.{hint}"
         )

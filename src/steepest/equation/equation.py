@@ -74,19 +74,19 @@ class Equation:
 
     def __call__(self, *values: Any, **named: Any) -> Any:
         """The value at a point or on broadcastable arrays, one argument per variable."""
-        from steepest.calculus.compiled import _bind, _compile_scalar
+        from steepest.equation.compiled import bind, compile_scalar
 
         function = self._compiled.get("value")
         if function is None:
-            function = _compile_scalar(self.expr, self.variables)
+            function = compile_scalar(self.expr, self.variables)
             self._compiled["value"] = function
-        return function(*_bind(self.names, values, named))
+        return function(*bind(self.names, values, named))
 
     def at(self, points: Any) -> Any:
         """The value at points given as rows: ``(n,)`` gives a number, ``(..., n)`` an array."""
-        from steepest.calculus.compiled import _point
+        from steepest.equation.compiled import point_columns
 
-        return self(*_point(points, len(self.variables)))
+        return self(*point_columns(points, len(self.variables)))
 
 
 def parse(text: str, variables: Sequence[str] | None = None) -> Equation:

@@ -345,7 +345,13 @@ class _Parser:
         name_token = self.next()
         name = name_token.text
         spec = FUNCTIONS[name]
-        power = None
+        base, base_token = None, None
+        if self.token.kind == "base":  # log_2(x), log_b x: read as log(x, base)
+            base_token = self.next()
+            base = base_token.value if base_token.value is not None else self.symbol(
+                base_token.text
+            )
+        power: int | sympy.Expr | None = None
         if self.token.kind == "super":
             power = self.next().value
         elif self.is_op("^"):
@@ -380,6 +386,14 @@ class _Parser:
                     hint=f"for the reciprocal write 1/{name}(x)",
                 )
             name, spec, power = spec.inverse, FUNCTIONS[spec.inverse], None
+        if base is not None and base_token is not None:
+            if len(args) != 1:
+                raise self.error(
+                    f"log_{base_token.text} takes 1 argument, got {len(args)}", name_token,
+                    hint=f"the base is already given after '_': write log_{base_token.text}(x)",
+                    end=end,
+                )
+            args.append(base)
         count = len(args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise self.error(
@@ -402,15 +416,25 @@ class _Parser:
         shown = self.text[name_token.start : end]
         value = self.build(name_token, _apply, spec, args, shown, end=end)
         if power is not None:
-            value = self.build(name_token, _power, value, sympy.Integer(power))
+            exponent = sympy.Integer(power) if isinstance(power, int) else power
+            value = self.build(name_token, _power, value, exponent)
         return value
 
-    def function_power(self, name_token: _Token) -> int:
-        """The whole number n in ``sin^n(x)``, ``sin^-1(x)`` or ``sin^(-1)(x)``."""
+    def function_power(self, name_token: _Token) -> int | sympy.Expr:
+        """The power n in ``sin^2(x)``, ``sin^n(x)``, ``sin^-1(x)`` or ``sin^(-1)(x)``.
+
+        A whole number, or one name (``sin^n(x)`` is sin(x)ⁿ, a power of the value).
+        """
         caret = self.next()
         paren = self.is_op("(")
         if paren:
             self.next()
+        after = self.tokens[min(self.i + 1, len(self.tokens) - 1)]
+        if self.token.kind in ("var", "const") and (after.text == ")") == paren:
+            named = self.next()
+            if paren:
+                self.next()
+            return self.symbol(named.text) if named.kind == "var" else named.value
         sign = 1
         while self.is_op("-") or self.is_op("+"):
             sign *= -1 if self.next().text == "-" else 1
@@ -419,9 +443,10 @@ class _Parser:
         if number.kind != "number" or not number.value.is_Integer or not closed:
             name = name_token.text
             raise self.error(
-                f"after '{name}^' a whole number is expected",
+                f"after '{name}^' a whole number or one name is expected",
                 caret,
-                hint=f"{name}^2(x) means {name}(x)^2; for other powers write {name}(x)^(…)",
+                hint=f"{name}^2(x) and {name}^n(x) mean {name}(x)^2 and {name}(x)^n; for "
+                f"other powers write {name}(x)^(…)",
             )
         self.next()
         if paren:

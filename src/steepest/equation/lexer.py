@@ -15,6 +15,7 @@ names (:mod:`steepest.equation.vocabulary`) and the bounds on the values built
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -73,7 +74,7 @@ def _error(
     hint: str | None = None,
 ) -> EquationError:
     """An EquationError quoting ``text`` with a caret under ``text[start:end]``."""
-    shown = "".join(" " if c.isspace() else c for c in text)
+    shown = "".join(" " if c.isspace() else _HIDDEN_MARK if _hidden(c) else c for c in text)
     lines = [message]
     if shown.strip():
         if start is None:
@@ -90,6 +91,14 @@ def _error(
     err.position = start  # type: ignore[attr-defined]
     err.hint = hint  # type: ignore[attr-defined]
     return err
+
+
+_HIDDEN_MARK = "\ufffd"  # �: what an invisible or control character is shown as
+
+
+def _hidden(c: str) -> bool:
+    """Whether ``c`` would not show when printed (a format or control character)."""
+    return not c.isprintable() and unicodedata.category(c) in ("Cf", "Cc")
 
 
 def _window(shown: str, start: int, end: int, width: int = 76) -> tuple[str, int]:
@@ -115,7 +124,7 @@ def _known_functions() -> str:
 
 
 class _Token(NamedTuple):
-    kind: str  # number, var, const, func, op, super, end
+    kind: str  # number, var, const, func, base (of log_b), op, super, end
     text: str  # the name or the canonical operator
     start: int
     end: int
@@ -184,7 +193,7 @@ class _Lexer:
         while i < n:
             c = text[i]
             space = i == begin or text[i - 1].isspace()
-            if c.isspace() or c in _INVISIBLE:
+            if c.isspace():  # a non-breaking space too: it shows as what it is
                 i += 1
             elif c in _DIGITS or (c == "." and text[i + 1 : i + 2] in _DIGITS_NONEMPTY):
                 match = _NUMBER.match(text, i)
@@ -226,6 +235,15 @@ class _Lexer:
                 i = match.end()
             elif c in "₀₁₂₃₄₅₆₇₈₉":
                 i = self.subscript(i)
+            elif c in _INVISIBLE or unicodedata.category(c) == "Cf":
+                name = unicodedata.name(c, "a format character").lower()
+                raise self.error(
+                    f"invisible character U+{ord(c):04X} ({name}) in the equation, shown "
+                    f"here as {_HIDDEN_MARK}",
+                    i,
+                    hint="delete it (it often comes with text copied from a web page or a "
+                         "document): steepest reads only text that shows what it says",
+                )
             else:
                 raise self.error(
                     f"unexpected character {c!r}",
@@ -274,6 +292,7 @@ class _Lexer:
     def word(self, word: str, start: int, space: bool) -> None:
         """Split a word into names: longest known or declared name first, else a letter."""
         pieces: list[tuple[str, int, int]] = []  # (name or digits, start, end)
+        base: tuple[str, int, int] | None = None  # the subscripted base of log_b
         i, n = 0, len(word)
         while i < n:
             if word[i].isdigit():
@@ -290,6 +309,10 @@ class _Lexer:
                     hint = "a name starts with a letter; " + hint
                 raise self.error(f"unknown name {word!r}", *bad, hint=hint)
             known = self.known_at(word, i)
+            if known == "log" and word[i + 3 : i + 4] == "_":  # log_2(x), log_b x
+                pieces.append((known, start + i, start + i + 3))
+                base = (word[i + 4 :], start + i + 4, start + n)
+                break
             stem = known if known in _GREEK_NAMES else word[i]
             suffix = _SUFFIX.match(word, i + len(stem))
             subscripted = stem + suffix.group() if suffix else ""
@@ -309,6 +332,35 @@ class _Lexer:
             raise self.unknown_function(word, start, end)
         for k, (piece, a, b) in enumerate(pieces):
             self.name(piece, a, b, space and k == 0, (start, end))
+        if base is not None:
+            self.log_base(*base)
+
+    def log_base(self, base: str, start: int, end: int) -> None:
+        """The base of ``log_2``, ``log_10``, ``log_e`` or ``log_b``: one number or one name."""
+        declared = self.declared
+        hint = "write the base as one number or one name, log_2(x) or log_b(x), or log(x, b)"
+        if not base:
+            raise self.error("'log_' needs a base after '_'", start - 1, start + 1, hint)
+        if base.isdigit():
+            self.add("base", base, start, end, False, sympy.Integer(int(base)))
+            return
+        single = re.fullmatch(r"[A-Za-z](?:_?\d+)?", base) is not None
+        if base in CONSTANTS:
+            self.add("base", base, start, end, False, CONSTANTS[base])
+        elif declared is not None and (base in declared or _other_spelling(base) in declared):
+            name = base if base in declared else _other_spelling(base)
+            self.add("base", name, start, end, False, None)
+        elif declared is not None:
+            names = ", ".join(sorted(declared)) or "none"
+            raise self.error(f"unknown variable {base!r} as the base of log_{base}", start, end,
+                             f"the variables are {names} ({self.source})")
+        elif base in _GREEK_NAMES or single:
+            self.add("base", base, start, end, False, None)
+        else:
+            raise self.error(
+                f"the base of log_{base} is ambiguous", start, end,
+                f"{hint}; for a product write log_b(x)·… with parentheses",
+            )
 
     def known_at(self, word: str, i: int) -> str:
         """The longest declared or known name starting at ``word[i]`` ('' if none)."""

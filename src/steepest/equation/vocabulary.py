@@ -80,6 +80,7 @@ FUNCTIONS: dict[str, Function] = {
     "asec": _one(sympy.asec, "inverse secant (also arcsec)"),
     "acsc": _one(sympy.acsc, "inverse cosecant (also arccsc)"),
     "atan2": Function(sympy.atan2, 2, 2, "atan2(y, x): the angle of the point (x, y)"),
+    "arctan2": Function(sympy.atan2, 2, 2, "same as atan2"),
     "sinh": _trig(sympy.sinh, "hyperbolic sine", "asinh"),
     "cosh": _trig(sympy.cosh, "hyperbolic cosine", "acosh"),
     "tanh": _trig(sympy.tanh, "hyperbolic tangent", "atanh"),
@@ -101,7 +102,8 @@ FUNCTIONS: dict[str, Function] = {
     "cbrt": _one(lambda a: _power(a, sympy.Rational(1, 3)), "cube root x^(1/3), x ≥ 0"),
     "root": Function(_root, 2, 2, "root(x, n) = x^(1/n)"),
     "abs": _one(sympy.Abs, "absolute value (also |x|)"),
-    "sign": _one(sympy.sign, "sign: -1, 0 or 1"),
+    "sign": _one(sympy.sign, "sign: -1, 0 or 1 (also sgn)"),
+    "sgn": _one(sympy.sign, "same as sign"),
     "min": Function(sympy.Min, 2, None, "smallest of two or more values"),
     "max": Function(sympy.Max, 2, None, "largest of two or more values"),
     "erf": _one(sympy.erf, "error function"),
@@ -140,6 +142,6 @@ _OPERATORS = {
     "|": "|", "=": "=",
 }  # fmt: skip
 _ROOT_SIGNS = {"√": "sqrt", "∛": "cbrt"}
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web: refused
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")

@@ -7,7 +7,9 @@ mini-batches, progress, history) in :mod:`steepest.nn.training`. Nothing here im
 SymPy or matplotlib.
 """
 
+from steepest.nn.evaluation import Evaluation, evaluate
 from steepest.nn.network import Gradients, Network
 from steepest.nn.training import History, TrainingStep, train
 
-__all__ = ["Gradients", "History", "Network", "TrainingStep", "train"]
+__all__ = ["Evaluation", "Gradients", "History", "Network", "TrainingStep", "evaluate",
+           "train"]

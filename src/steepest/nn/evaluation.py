@@ -15,6 +15,7 @@ pictures (:mod:`steepest.plot.digits`), and any segmentation of several digits i
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,12 +24,17 @@ import numpy as np
 from steepest.errors import DataError, NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from steepest.cost import Cost
     from steepest.nn import Network
 
-__all__ = ["MAX_CANVAS_SIDE", "Evaluation", "evaluate", "prepare_drawing", "prepare_image"]
+__all__ = ["MAX_CANVAS_SIDE", "Evaluation", "evaluate", "prepare_drawing", "prepare_image",
+           "score"]
 
 #: The side of an MNIST image, the box its digit is scaled into, and where its mass centre sits.
 SIDE, BOX, CENTRE = 28, 20, 14.0
+#: The largest picture :func:`prepare_image` reads (a 6000 × 4000 photo; about 1 GB of
+#: memory while it is prepared), checked from the file's header before decoding.
+MAX_IMAGE_PIXELS = 24_000_000
 _CHUNK = 4096  # examples per forward pass in evaluate (bounds the memory)
 #: The largest side of a drawing :func:`prepare_drawing` takes, in pixels.
 MAX_CANVAS_SIDE = 1024
@@ -188,10 +194,23 @@ def evaluate(network: Network, images: Any, labels: Any) -> Evaluation:
     y = _labels(labels, network.sizes[-1], "labels")
     if y.size != x.shape[0]:
         raise NetworkError(f"got {x.shape[0]} images but {y.size} labels; give one label per image")
-    predictions = np.empty(x.shape[0], np.int64)
-    for start in range(0, x.shape[0], _CHUNK):
-        predictions[start : start + _CHUNK] = network.predict(x[start : start + _CHUNK])
+    predictions = network.outputs(x, chunk=_CHUNK).argmax(axis=1)
     return Evaluation.from_predictions(y, predictions, network.sizes[-1])
+
+
+def score(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
+    """The mean cost and the accuracy of ``network`` on checked data (``y`` one-hot rows).
+
+    The scoring of :meth:`Network.evaluate <steepest.nn.Network.evaluate>` and of
+    :func:`~steepest.nn.train`'s test data after each epoch; the forward pass is chunked
+    (:meth:`~steepest.nn.Network.outputs`). Outputs that overflow to NaN or infinity
+    (huge weights) give ``(nan, nan)``.
+    """
+    outputs = network.outputs(x, chunk=_CHUNK)
+    if not np.isfinite(outputs).all():
+        return float("nan"), float("nan")
+    right = outputs.argmax(axis=1) == y.argmax(axis=1)
+    return float(cost.value(y, outputs)), float(right.mean())
 
 
 # ------------------------------------------------------------------ one picture
@@ -220,7 +239,8 @@ def prepare_image(image: Any) -> np.ndarray:
     Raises
     ------
     DataError
-        If the file is missing or not an image, or the picture has no ink (one flat colour).
+        If the file is missing or not an image, the picture has more than
+        :data:`MAX_IMAGE_PIXELS` pixels, or it has no ink (one flat colour).
 
     Examples
     --------
@@ -318,9 +338,20 @@ def _grey(image: Any) -> np.ndarray:
     if isinstance(image, (str, os.PathLike)):
         path = os.fspath(image)
         try:
-            with Image.open(path) as opened:
-                opened.load()
-                image = opened.copy()
+            with warnings.catch_warnings():  # the size is checked here, before decoding
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(path) as opened:  # reads the header only
+                    _check_pixels(opened.size, path)
+                    opened.load()
+                    image = opened.copy()
+        except DataError:
+            raise
+        except Image.DecompressionBombError as error:  # a header Pillow itself refuses
+            raise DataError(
+                f"{path!r} is larger than the {MAX_IMAGE_PIXELS / 1e6:g} megapixels steepest "
+                f"reads ({str(error).rstrip('.')})\nhint: a digit needs few pixels: scale "
+                "the picture down"
+            ) from None
         except FileNotFoundError:
             raise DataError(f"no image file at {path!r}") from None
         except IsADirectoryError:
@@ -334,6 +365,7 @@ def _grey(image: Any) -> np.ndarray:
     if isinstance(image, Image.Image):
         from PIL import ImageOps
 
+        _check_pixels(image.size, None)
         image = ImageOps.exif_transpose(image)  # a photo the way up its camera saw it
         if image.mode.startswith("I;16"):  # 16-bit grey: keep every level
             array = np.asarray(image, dtype=np.float64) / 65535.0
@@ -355,6 +387,19 @@ def _grey(image: Any) -> np.ndarray:
         sheet = 1.0 if ink < 0.5 else 0.0
         grey = alpha * grey + (1.0 - alpha) * sheet
     return grey
+
+
+def _check_pixels(size: tuple[int, int], path: str | None) -> None:
+    """Refuse a picture of more than :data:`MAX_IMAGE_PIXELS`, from its (width, height)."""
+    width, height = size
+    if width * height > MAX_IMAGE_PIXELS:
+        what = repr(path) if path is not None else "the image"
+        raise DataError(
+            f"{what} is {width:,} × {height:,} pixels ({width * height / 1e6:.1f} "
+            f"megapixels); steepest reads pictures of at most {MAX_IMAGE_PIXELS / 1e6:g} "
+            "megapixels\nhint: a digit needs few pixels: scale the picture down (MNIST's "
+            "are 28 × 28)"
+        )
 
 
 def _array(image: Any) -> np.ndarray:

@@ -28,7 +28,6 @@ is not dense.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,15 +35,18 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from steepest._validate import as_generator
-from steepest.cost import CROSS_ENTROPY, Cost, _as_targets, _check_finite, get_cost
+from steepest.cost import CROSS_ENTROPY, Cost, as_targets, check_finite, get_cost
 from steepest.errors import NetworkError, SteepestError
 from steepest.nn._backprop import Workspace, backprop_plan, forward
 from steepest.nn.activations import ACTIVATIONS, HIDDEN
 
-__all__ = ["FORMAT_VERSION", "Gradients", "Network"]
+__all__ = ["FORMAT_VERSION", "MAX_PARAMETERS", "Gradients", "Network", "targets"]
 
 FORMAT = "steepest-network"
 FORMAT_VERSION = 1
+#: The largest network (a float64 one of this size takes 800 MB, twice during training).
+MAX_PARAMETERS = 100_000_000
+MAX_LAYERS = 1000
 
 
 class Gradients(NamedTuple):
@@ -55,10 +57,11 @@ class Gradients(NamedTuple):
     cost: float
 
 
-def _targets(y: Any, n_out: int, m: int, where: str) -> np.ndarray:
-    """Labels or one-hot rows as one-hot rows; a bad value is a ``NetworkError``."""
+def targets(y: Any, n_out: int, m: int, where: str) -> np.ndarray:
+    """Labels or one-hot rows as one-hot rows (:func:`steepest.cost.as_targets`, the one
+    label check); a bad value is a ``NetworkError``."""
     try:
-        return _as_targets(y, n_out, m, where)
+        return as_targets(y, n_out, m, where)
     except SteepestError as error:
         raise NetworkError(str(error)) from None
 
@@ -73,6 +76,13 @@ def _check_sizes(sizes: Any) -> tuple[int, ...]:
         raise NetworkError(
             f"sizes must list at least two positive whole numbers (inputs, ..., outputs), "
             f"e.g. [784, 30, 10]; got {sizes!r}"
+        )
+    count = sum(o * i + o for o, i in zip(values[1:], values[:-1], strict=False))
+    if len(values) > MAX_LAYERS or count > MAX_PARAMETERS:
+        raise NetworkError(
+            f"sizes {values if len(values) <= 8 else [*values[:8], '...']} make a network of "
+            f"{len(values)} layers and {count:,} parameters; at most {MAX_LAYERS} layers "
+            f"and {MAX_PARAMETERS:,} parameters\nhint: 784-100-10 has 79,510"
         )
     return tuple(values)
 
@@ -192,7 +202,11 @@ class Network:
                         strict=True))  # fmt: skip
         return activations
 
-    def _inputs(self, x: Any, where: str) -> np.ndarray:
+    def check_inputs(self, x: Any, where: str) -> np.ndarray:
+        """``x`` checked (numbers, finite, ``(n_in,)`` or ``(m, n_in)``) in this dtype, C order.
+
+        ``where`` starts the message of an error (``"train: data"``).
+        """
         array = np.asarray(x)
         if array.dtype.kind not in "iuf":
             raise TypeError(f"{where}: x must be an array of numbers; got dtype {array.dtype}")
@@ -202,7 +216,7 @@ class Network:
                 f"(m, {self.sizes[0]}) for m examples; got shape {array.shape}"
             )
         try:
-            _check_finite(array, where, "x")
+            check_finite(array, where, "x")
         except SteepestError as error:
             raise NetworkError(str(error)) from None
         return np.ascontiguousarray(array, dtype=self.dtype)
@@ -215,7 +229,7 @@ class Network:
         >>> Network([2, 3], seed=0).forward([0.0, 0.0])  # zero input: σ(0) = ½
         array([0.5, 0.5, 0.5], dtype=float32)
         """
-        x = self._inputs(x, "forward")
+        x = self.check_inputs(x, "forward")
         batch = x.reshape(-1, self.sizes[0])
         buffers = [np.empty((batch.shape[0], n), self.dtype) for n in self.sizes[1:]]
         out = self._feedforward(batch, buffers)[-1]
@@ -239,14 +253,36 @@ class Network:
 
         ``y`` is integer labels or one-hot rows.
         """
-        outputs = self.forward(np.atleast_2d(x))
-        targets = _targets(y, outputs.shape[1], outputs.shape[0], "evaluate")
-        value = self._cost(get_cost(cost)).value(targets, outputs)
-        right = outputs.argmax(axis=1) == targets.argmax(axis=1)
-        return float(value), float(right.mean())
+        from steepest.nn.evaluation import score
+
+        inputs = np.atleast_2d(self.check_inputs(x, "evaluate"))
+        expected = targets(y, self.sizes[-1], inputs.shape[0], "evaluate")
+        return score(self, inputs, expected, self.check_cost(get_cost(cost)))
+
+    def outputs(self, x: Any, *, chunk: int = 4096) -> np.ndarray:
+        """The outputs for many examples, ``chunk`` at a time (memory stays bounded).
+
+        The forward pass that evaluation uses (:meth:`evaluate`, training's test scores,
+        :func:`steepest.nn.evaluate`). Outputs that overflow (huge weights) come back as
+        infinity or NaN, without a warning: the callers check them.
+
+        Examples
+        --------
+        >>> Network([2, 3], seed=0).outputs([[0.0, 0.0]] * 5, chunk=2).shape
+        (5, 3)
+        """
+        batch = self.check_inputs(x, "outputs").reshape(-1, self.sizes[0])
+        out = np.empty((batch.shape[0], self.sizes[-1]), self.dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, batch.shape[0], chunk):
+                part = batch[start : start + chunk]
+                buffers = [np.empty((part.shape[0], n), self.dtype) for n in self.sizes[1:]]
+                out[start : start + chunk] = self._feedforward(part, buffers)[-1]
+        return out
 
     # ---------------------------------------------------------- backpropagation
-    def _cost(self, cost: Cost) -> Cost:
+    def check_cost(self, cost: Cost) -> Cost:
+        """``cost``, if this network can be trained with it (cross-entropy needs softmax)."""
         if cost is CROSS_ENTROPY and self.output != "softmax":
             raise NetworkError(
                 f"cost 'cross-entropy' needs a softmax output layer; this network's output "
@@ -262,9 +298,14 @@ class Network:
             work = self._workspaces[m] = Workspace(self, m)
         return work
 
-    def _backprop_for(self, m: int, cost: Cost) -> Callable[[np.ndarray, np.ndarray], Any]:
-        """The backpropagation closure for mini-batches of ``m`` examples and ``cost``
-        (see :func:`steepest.nn._backprop.backprop_plan`), made on first use."""
+    def backprop_for(self, m: int, cost: Cost) -> Callable[[np.ndarray, np.ndarray], Any]:
+        """The backpropagation step for mini-batches of ``m`` examples and ``cost``.
+
+        What :func:`~steepest.nn.train` calls for each mini-batch: ``step(x, y)`` fills
+        :attr:`grads` (in place, no allocation) and returns the cost; ``x`` and ``y``
+        must be checked already (:meth:`check_inputs`, :func:`targets`). Made on first
+        use and kept (see :func:`steepest.nn._backprop.backprop_plan`).
+        """
         work = self._workspace(m)
         # by identity: a Cost need not be hashable (its functions may not be); the
         # entry keeps the cost alive, so that its id is not reused while it is there
@@ -300,11 +341,11 @@ class Network:
         >>> [w.shape for w in g.weights], [b.shape for b in g.biases]
         ([(3, 2), (2, 3)], [(3,), (2,)])
         """
-        x = self._inputs(x_batch, "backprop")
+        x = self.check_inputs(x_batch, "backprop")
         if x.ndim != 2:
             raise NetworkError(f"backprop: x_batch must be 2-D (m, n_in); got shape {x.shape}")
-        y = _targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
-        value = self._backprop_for(x.shape[0], self._cost(get_cost(cost)))(x, y)
+        y = targets(y_batch, self.sizes[-1], x.shape[0], "backprop").astype(self.dtype)
+        value = self.backprop_for(x.shape[0], self.check_cost(get_cost(cost)))(x, y)
         grads = self.grads.copy()
         weights, biases = self._views(grads)
         return Gradients(weights, biases, float(value))
@@ -327,32 +368,27 @@ class Network:
         return _rebuilt, (self.sizes, self.activation, self.output, self.dtype.name,
                           self.params.copy())  # fmt: skip
 
-    def save(self, path: str | Path, *, extra: dict[str, np.ndarray] | None = None) -> Path:
+    def save(self, path: str | Path, *, trained_on: str | None = None,
+             extra: dict[str, np.ndarray] | None = None) -> Path:
         """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
 
-        ``extra`` adds arrays of plain numbers under names of its own (for instance the
-        recorded training path, :meth:`steepest.nn.path.TrainingPath.arrays`); loading
-        the network ignores them.
+        The file is written whole or not at all: to a temporary file beside ``path``,
+        renamed over it once complete, so an interrupted save leaves an older model intact.
+        ``trained_on`` (``"sample"`` or ``"mnist"``) records the data the network learned
+        from; :func:`steepest.nn._file.trained_on` reads it back. ``extra`` adds arrays of
+        plain numbers under names of their own (the recorded training path,
+        :meth:`steepest.nn.path.TrainingPath.arrays`); loading the network ignores them.
         """
-        path = Path(path)
-        fields = {
-            "format": np.str_(FORMAT), "version": np.int64(FORMAT_VERSION),
-            "sizes": np.array(self.sizes, np.int64), "activation": np.str_(self.activation),
-            "output": np.str_(self.output), "dtype": np.str_(self.dtype.name),
-            "params": self.params,
-        }
-        for name, value in (extra or {}).items():
-            if name in fields or np.asarray(value).dtype.kind not in "iuf":
-                raise NetworkError(f"save: extra array {name!r} must be numbers under a "
-                                   f"name other than {', '.join(fields)}")
-            fields[name] = np.asarray(value)
-        with path.open("wb") as file:
-            np.savez(file, **fields)
-        return path
+        from steepest.nn._file import save
+
+        return save(self, Path(path), trained_on=trained_on, extra=extra)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
         """Read a network written by :meth:`save`; anything else is a ``NetworkError``.
+
+        Every size the file declares is checked (against the others, the real sizes of
+        its arrays and :data:`MAX_PARAMETERS`) before anything of that size is allocated.
 
         Examples
         --------
@@ -362,49 +398,26 @@ class Network:
         >>> bool((Network.load(file).params == net.params).all())
         True
         """
-        path = Path(path)
-        if not path.is_file():
-            raise NetworkError(f"no network file at {path}")
-        if not zipfile.is_zipfile(path):
-            raise NetworkError(f"{path} is not a steepest network file (not an .npz archive)")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                fields = {name: data[name] for name in data.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-            raise NetworkError(
-                f"{path} is not a readable steepest network file (.npz): {error}"
-            ) from None
-        return cls._from_fields(fields, path)
+        from steepest.nn._file import load
+
+        return load(cls, Path(path))
+
+
+    # ---------------------------------------------------------------- PyTorch
+    def to_torch(self) -> Any:
+        """This network as a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.to_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import to_torch
+
+        return to_torch(self)
 
     @classmethod
-    def _from_fields(cls, fields: dict[str, np.ndarray], path: Path) -> Network:
-        needed = ("format", "version", "sizes", "activation", "output", "dtype", "params")
-        if fields.get("format", np.str_("")).item() != FORMAT:
-            raise NetworkError(f"{path} is not a steepest network file (no '{FORMAT}' marker)")
-        missing = [name for name in needed if name not in fields]
-        if missing:
-            raise NetworkError(f"{path} is incomplete: it lacks {', '.join(missing)}")
-        version = int(fields["version"])
-        if version != FORMAT_VERSION:
-            raise NetworkError(
-                f"{path} has network format version {version}; this steepest reads version "
-                f"{FORMAT_VERSION}. hint: save it again with the steepest that trained it"
-            )
-        try:
-            net = cls(fields["sizes"].tolist(), str(fields["activation"]),
-                      str(fields["output"]), dtype=str(fields["dtype"]))
-        except (NetworkError, TypeError) as error:
-            raise NetworkError(f"{path} describes an unusable network: {error}") from None
-        params = fields["params"]
-        if params.shape != net.params.shape or params.dtype != net.dtype:
-            raise NetworkError(
-                f"{path} holds {params.shape} {params.dtype} parameters; the architecture "
-                f"{list(net.sizes)} needs ({net.params.size},) {net.dtype}"
-            )
-        if not np.isfinite(params).all():
-            raise NetworkError(f"{path} holds parameters that are not finite (NaN or inf)")
-        net.params[...] = params
-        return net
+    def from_torch(cls, module: Any) -> Network:
+        """A network from a ``torch.nn.Sequential`` of Linear layers and activations
+        (see :func:`steepest.nn.torch_bridge.from_torch`); needs PyTorch."""
+        from steepest.nn.torch_bridge import from_torch
+
+        return from_torch(module)
 
 
 def _rebuilt(sizes: Sequence[int], activation: str, output: str, dtype: str,

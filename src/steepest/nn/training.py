@@ -29,11 +29,14 @@ from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
-from steepest.nn.network import Network, _targets
+from steepest.nn.evaluation import score
+from steepest.nn.network import Network, targets
 
 __all__ = ["History", "TrainingStep", "train"]
 
-#: Nielsen's learning rate for plain gradient descent on 784-30-10 (the default for "gd")
+#: The learning rate of :func:`train` when none is given for ``"gd"``: Nielsen's 3.0 for
+#: 784-30-10 with the quadratic cost. Other optimizers named take their own default
+#: (``Optimizer.default_learning_rate``); an optimizer object keeps its own rate.
 NIELSEN_LEARNING_RATE = 3.0
 
 
@@ -125,8 +128,9 @@ class TrainingStep:
     cost
         The cost of the mini-batch just stepped on (measured before its step).
     network, optimizer, history
-        The network being trained, the optimizer stepping it (its settings are read
-        at every step) and the run's :class:`History` so far.
+        The network being trained, the run's own optimizer stepping it (a fresh copy of
+        the one :func:`train` was given; its settings are read at every step) and the
+        run's :class:`History` so far.
     """
 
     __slots__ = ("_stop", "batch", "batches", "cost", "epoch", "history", "network",
@@ -184,10 +188,10 @@ def _dataset(network: Network, data: Any, name: str) -> tuple[np.ndarray, np.nda
     """``(x, y)`` checked once: x contiguous in the network's dtype, y one-hot rows."""
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"{name} must be a pair (x, y); got {type(data).__name__}")
-    x = network._inputs(data[0], f"train: {name}")
+    x = network.check_inputs(data[0], f"train: {name}")
     if x.ndim != 2:
         raise NetworkError(f"train: {name} x must be 2-D (examples, inputs); got {x.shape}")
-    y = _targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
+    y = targets(data[1], network.sizes[-1], x.shape[0], f"train: {name}")
     return x, np.ascontiguousarray(y, dtype=network.dtype)
 
 
@@ -269,8 +273,9 @@ def train(
         784-30-10), otherwise the optimizer's own default. Ignored when
         ``optimizer`` is an object, which keeps its own.
     optimizer
-        A name from :mod:`steepest.descent.optimizers` (``"gd"``, ``"momentum"``, ``"adam"``, ...)
-        or an optimizer object; it steps the network's one flat parameter vector.
+        A name from :mod:`steepest.descent.optimizers` (``"gd"``, ``"momentum"``, ``"adam"``,
+        ...) or an optimizer object; it steps the network's one flat parameter vector. An
+        object is not changed: training steps a :meth:`~steepest.Optimizer.fresh` copy.
     cost
         ``"quadratic"`` (``C = 1/2m Σ‖y − a‖²``) or ``"cross-entropy"`` (needs
         ``output="softmax"``), or a :class:`steepest.cost.Cost`.
@@ -319,7 +324,7 @@ def train(
     batch_size = _check_int(batch_size, "batch_size", 1)
     if blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
-    cost = network._cost(get_cost(cost))
+    cost = network.check_cost(get_cost(cost))
     x, y = _dataset(network, data, "data")
     if batch_size > x.shape[0]:
         raise NetworkError(
@@ -329,6 +334,8 @@ def train(
     if learning_rate is None and isinstance(optimizer, str) and optimizer.strip().lower() == "gd":
         learning_rate = NIELSEN_LEARNING_RATE
     opt = make_optimizer(optimizer, learning_rate)
+    if opt is optimizer:  # a run never changes the object it was given
+        opt = opt.fresh()
     rng = as_generator(seed, "train", NetworkError)
     n_batches = -(-x.shape[0] // batch_size)
     history = History(settings={
@@ -359,7 +366,7 @@ def train(
                 history.diverged = not (np.isfinite(history.cost[-1])
                                         and np.isfinite(network.params).all())
                 if test_set is not None and not history.diverged:
-                    value, accuracy = _evaluate(network, *test_set, cost)
+                    value, accuracy = score(network, *test_set, cost)
                     history.diverged = not np.isfinite(value)  # outputs overflowed
                     if not history.diverged:
                         history.test_cost.append(value)
@@ -398,14 +405,14 @@ def _epoch(
     """
     params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
     step = optimizer.step
-    backprop = network._backprop_for(batch_size, cost)  # with the buffers of a full batch
+    backprop = network.backprop_for(batch_size, cost)  # with the buffers of a full batch
     full = len(order) // batch_size
     batches = itertools.chain(order[: full * batch_size].reshape(full, batch_size),
                               [order[full * batch_size :]] if full < len(costs) else [])
     every = max(1, len(costs) // 100)  # progress updates: about 100 an epoch
     for b, batch in enumerate(batches):
         if batch.size < batch_size:  # the last mini-batch of the epoch may be smaller
-            backprop = network._backprop_for(batch.size, cost)
+            backprop = network.backprop_for(batch.size, cost)
         # gather the mini-batch by index (no shuffled copy of x), backprop, one step
         costs[b] = backprop(x.take(batch, 0), y.take(batch, 0))
         step(params, grads)
@@ -422,19 +429,3 @@ def _epoch(
     reporter.batches(len(costs), costs)
     return len(costs)
 
-
-def _evaluate(network: Network, x: np.ndarray, y: np.ndarray, cost: Cost) -> tuple[float, float]:
-    """Cost and accuracy on checked data (``y`` one-hot), in chunks to bound memory.
-
-    Outputs that overflow to NaN or infinity (huge weights) give ``(nan, nan)``.
-    """
-    outputs = np.empty_like(y)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, x.shape[0], 4096):
-            chunk = x[start : start + 4096]
-            buffers = [np.empty((chunk.shape[0], n), network.dtype) for n in network.sizes[1:]]
-            outputs[start : start + 4096] = network._feedforward(chunk, buffers)[-1]
-    if not np.isfinite(outputs).all():
-        return float("nan"), float("nan")
-    right = outputs.argmax(axis=1) == y.argmax(axis=1)
-    return float(cost.value(y, outputs)), float(right.mean())

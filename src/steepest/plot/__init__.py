@@ -9,17 +9,18 @@ matplotlib loads only when a figure is made.
 - :func:`contour_map`: filled contours, gradient field, classified stationary points.
 - :func:`surface`: the graph of f(x, y) in 3-D with gradient arrows.
 - :func:`graph`: f of one variable with tangents and its derivative.
-- :func:`plot_gradient`: the right picture for a function (what ``Gradient.plot()`` calls).
+- :func:`plot_gradient`: the right picture for a function and its gradient.
 - :func:`plot_paths`, :func:`plot_values`, :func:`plot_result`,
   :func:`compare_optimizers`: descent paths and value against iteration
-  (``plot_result`` is what ``Result.plot()`` calls).
+  (``plot_result(result, f)`` draws one :class:`~steepest.Result`).
 - :func:`animate_descent`: the descent stepping across the map, as GIF or MP4.
 - :func:`plot_history`, :func:`plot_digits`, :func:`plot_confusion`, :func:`plot_weights`:
   the digit classifier's learning curves, answers, mistakes and first-layer weights.
 - :func:`plot_landscape`: a network's cost around its weights, with its training path.
 
-What it leaves out: finding stationary points (:mod:`steepest.calculus.stationary`) and running
-descents (:mod:`steepest.descent`); training networks (:mod:`steepest.nn`).
+The core never imports this package (results have no ``plot`` method): pictures read
+results. What it leaves out: finding stationary points (:mod:`steepest.calculus`),
+running descents (:mod:`steepest.descent`) and training networks (:mod:`steepest.nn`).
 """
 
 from __future__ import annotations

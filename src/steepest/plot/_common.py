@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 
 Bounds = tuple[tuple[float, float], ...]
 
@@ -66,7 +66,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
 
     unknown = sorted(set(fix) - set(g.names))
     if unknown:
-        raise SteepestError(
+        raise PlotError(
             f"fix names variables that f does not have: {', '.join(unknown)}; "
             f"the variables are {', '.join(g.names)}"
         )
@@ -76,7 +76,7 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
               for v in eq.variables if v.name in fix}
     kept = tuple(v for v in eq.variables if v.name not in fix)
     if not kept:
-        raise SteepestError("fix holds every variable; leave one or two free to draw")
+        raise PlotError("fix holds every variable; leave one or two free to draw")
     held = ", ".join(f"{v.name} = {x}" for v, x in values.items())
     text = f"{eq.text} with {held}" if eq.text else held
     return Gradient(Equation(eq.expr.subs(values), kept, text, eq.name))
@@ -112,8 +112,59 @@ def default_bounds(g: Any, points: Any = None) -> Bounds:
     return tuple((float(c - half), float(c + half)) for c in centre)
 
 
+# Sizes a figure may ask for: beyond them a figure takes minutes or gigabytes.
+MAX_DPI = 1200
+MAX_PIXELS = 25_000_000  # of one picture (100 MB as RGBA)
+MAX_GRID_POINTS = 4_000_000  # grid points over all axes (2000 × 2000)
+MAX_LEVELS = 500  # contour levels
+MAX_ARROWS = 100  # gradient arrows per axis
+
+
+def check_count(value: Any, name: str, low: int, high: int, hint: str = "") -> int:
+    """``value`` as a whole number in ``[low, high]``, or a one-line PlotError.
+
+    Examples
+    --------
+    >>> check_count(15, "arrows", 1, 100)
+    15
+    >>> check_count(10**8, "levels", 2, 500)
+    Traceback (most recent call last):
+    ...
+    steepest.errors.PlotError: levels must be a whole number from 2 to 500; got 100000000
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number; got {type(value).__name__}")
+    if not low <= value <= high:
+        raise PlotError(f"{name} must be a whole number from {low} to {high:,}; "
+                        f"got {value}" + (f"\nhint: {hint}" if hint else ""))
+    return int(value)
+
+
+def check_dpi(dpi: Any, size: tuple[float, float] | None = None) -> float:
+    """A resolution in ``(0, MAX_DPI]`` that gives a picture of ``size`` inches at most
+    :data:`MAX_PIXELS` pixels, or a one-line PlotError."""
+    try:
+        value = float(dpi)
+    except (TypeError, ValueError):
+        raise TypeError(f"dpi must be a number; got {type(dpi).__name__}") from None
+    if not 0 < value <= MAX_DPI:
+        raise PlotError(f"dpi must be above 0 and at most {MAX_DPI}; got {dpi}"
+                            "\nhint: 100 is the default, 300 suits print")
+    if size is not None:
+        width, height = round(size[0] * value), round(size[1] * value)
+        if width * height > MAX_PIXELS:
+            raise PlotError(
+                f"dpi {dpi} makes a picture of {width:,} × {height:,} = "
+                f"{width * height / 1e6:.1f} million pixels; at most "
+                f"{MAX_PIXELS / 1e6:g} million\nhint: 300 suits print"
+            )
+    return value
+
+
 def grid(bounds: Bounds, num: int) -> list[np.ndarray]:
     """Coordinate arrays (``numpy.meshgrid``, 'xy' indexing) covering the box."""
+    most = int(MAX_GRID_POINTS ** (1 / max(1, len(bounds))))
+    check_count(num, "resolution", 2, most, "the default draws 200 points per axis")
     axes = [np.linspace(lo, hi, num) for lo, hi in bounds]
     return list(np.meshgrid(*axes))
 
@@ -140,7 +191,7 @@ def output_format(path: str | Path, formats: Mapping[str, str] = FORMATS) -> str
     if suffix not in formats:
         first, *others = formats
         also = f" (or {', '.join(others)})" if others else ""
-        raise SteepestError(
+        raise PlotError(
             f"cannot tell the format of {str(path)!r} from its extension "
             f"({suffix or 'none'}); expected one of {', '.join(formats)}\n"
             f"hint: name the file like {Path(path).stem or 'figure'}{first}{also}"
@@ -158,27 +209,30 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: float = 100) -> Path:
     path
         Where to write it: ``*.png``, ``*.svg`` or ``*.pdf``.
     dpi
-        Pixels per inch for PNG.
+        Pixels per inch for PNG, at most :data:`MAX_DPI`; the picture may have at most
+        :data:`MAX_PIXELS` pixels.
 
     Returns
     -------
     pathlib.Path
         The file written.
     """
+    from steepest._files import atomic_write
+
     path = Path(path)
     fmt = output_format(path)
-    if not path.parent.exists():
-        raise SteepestError(
-            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"
-        )
+    check_dpi(dpi, tuple(fig.get_size_inches()))
     metadata = {"Software": None} if fmt == "png" else None
-    fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+    with atomic_write(path) as file:  # whole or not at all: an old file survives a Ctrl-C
+        fig.savefig(file, format=fmt, dpi=dpi, metadata=metadata)
     return path
 
 
 def title_of(g: Any) -> str:
-    """The figure title: the equation as readable maths."""
-    return str(g.equation)
+    """The figure title: the equation as typed, set as maths (:mod:`steepest.equation.typed`)."""
+    from steepest.equation.typed import typed_title
+
+    return typed_title(g.equation)
 
 
 def as_points(value: Any, n: int, name: str) -> np.ndarray:
@@ -190,7 +244,7 @@ def as_points(value: Any, n: int, name: str) -> np.ndarray:
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a point or a list of points; got {value!r}") from None
     if array.ndim == 0 or array.shape[-1] != n or array.ndim > 2:
-        raise SteepestError(
+        raise PlotError(
             f"{name} must be points with {n} coordinates, shape ({n},) or (m, {n}); "
             f"got shape {array.shape}"
         )

@@ -16,12 +16,15 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["animate_descent", "ffmpeg_available", "frame_indices"]
 
 ANIMATION_FORMATS = {".gif": "gif", ".mp4": "mp4"}
+MAX_FRAMES = 1000
+MAX_FPS = 120
+MAX_FRAME_PIXELS = 100_000_000  # all frames together (300 MB as RGB): kept in memory
 
 
 def ffmpeg_available() -> bool:
@@ -44,7 +47,7 @@ def frame_indices(length: int, max_frames: int) -> np.ndarray:
     [0, 250, 500, 750, 1000]
     """
     if max_frames < 2:
-        raise SteepestError(f"max_frames must be at least 2; got {max_frames}")
+        raise PlotError(f"max_frames must be at least 2; got {max_frames}")
     if length <= max_frames:
         return np.arange(length)
     return np.unique(np.linspace(0, length - 1, max_frames).round().astype(int))
@@ -96,14 +99,18 @@ def animate_descent(
     out = Path(out)
     fmt = _common.output_format(out, ANIMATION_FORMATS)
     if fmt == "mp4" and not ffmpeg_available():
-        raise SteepestError(
+        raise PlotError(
             f"cannot write {str(out)!r}: MP4 needs the ffmpeg program, which was not found"
             f"\nhint: write a GIF instead ({out.with_suffix('.gif').name}), or install ffmpeg"
         )
     if not out.parent.exists():
-        raise SteepestError(f"cannot write {str(out)!r}: the folder does not exist")
+        raise PlotError(f"cannot write {str(out)!r}: the folder does not exist")
     if not isinstance(fps, (int, np.integer)) or fps < 1:
-        raise SteepestError(f"fps must be a positive whole number; got {fps!r}")
+        raise PlotError(f"fps must be a positive whole number; got {fps!r}")
+    _common.check_count(fps, "fps", 1, MAX_FPS, "the default is 12 frames per second")
+    _common.check_count(max_frames, "max_frames", 2, MAX_FRAMES, "the default is 80")
+    _common.check_count(hold, "hold", 0, MAX_FRAMES, "the default is 6")
+    _common.check_dpi(dpi)
 
     g = _common.as_gradient(f)
     pairs = as_results(results)
@@ -126,6 +133,14 @@ def animate_descent(
     for artist in [*moving, *ends]:
         artist.set_animated(True)  # left out of the background, drawn frame by frame
 
+    width, height = (round(side * dpi) for side in fig.get_size_inches())
+    frames = min(max_frames, max(len(p) for p in paths)) + 1 + hold
+    if frames * width * height > MAX_FRAME_PIXELS:
+        raise PlotError(
+            f"the animation would hold {frames} frames of {width} × {height} pixels, "
+            f"{frames * width * height / 1e6:.0f} million in all; at most "
+            f"{MAX_FRAME_PIXELS / 1e6:g} million\nhint: lower dpi or max_frames"
+        )
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     background = canvas.copy_from_bbox(fig.bbox)
@@ -144,10 +159,13 @@ def animate_descent(
     steps = frame_indices(max(len(p) for p in paths), max_frames)
     images = [frame(int(k), []) for k in steps]
     images += [frame(int(steps[-1]), ends)] * (1 + max(0, hold))
-    if fmt == "gif":
-        _write_gif(images, out, fps)
-    else:
-        _write_mp4(images, out, fps)
+    from steepest._files import atomic_path
+
+    with atomic_path(out) as aside:  # whole or not at all: an old file survives a Ctrl-C
+        if fmt == "gif":
+            _write_gif(images, aside, fps)
+        else:
+            _write_mp4(images, aside, fps)
     return out
 
 
@@ -179,4 +197,4 @@ def _write_mp4(images: list[np.ndarray], out: Path, fps: int) -> None:
     done = subprocess.run(command, input=data, capture_output=True, check=False)
     if done.returncode != 0:
         reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
-        raise SteepestError(f"ffmpeg could not write {str(out)!r}: {reason[0]}")
+        raise PlotError(f"ffmpeg could not write the animation: {reason[0]}")

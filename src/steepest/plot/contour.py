@@ -18,18 +18,27 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["contour_map", "draw_contours", "draw_gradient_field", "draw_stationary"]
 
-# marker, face colour and size for each kind of stationary point
+# marker, colour and size for each kind of stationary point: hollow, outlined in black,
+# and drawn above the paths, so a path's end at a minimum shows inside the ring
 STATIONARY_STYLE: dict[str, dict[str, Any]] = {
-    "minimum": {"marker": "o", "color": "#ffffff", "s": 70},
-    "maximum": {"marker": "^", "color": "#ff4040", "s": 80},
-    "saddle": {"marker": "X", "color": "#ffb000", "s": 80},
-    "degenerate": {"marker": "D", "color": "#b0b0b0", "s": 55},
+    "minimum": {"marker": "o", "edgecolors": "#ffffff", "s": 190},
+    "maximum": {"marker": "^", "edgecolors": "#ff4040", "s": 200},
+    "saddle": {"marker": "X", "edgecolors": "#ffb000", "s": 190},
+    "degenerate": {"marker": "D", "edgecolors": "#b0b0b0", "s": 150},
 }
+
+
+def stationary_marker_style(kind: str) -> dict[str, Any]:
+    """The keyword arguments of ``scatter`` for a stationary point of this kind."""
+    from matplotlib import patheffects
+
+    return {**STATIONARY_STYLE[kind], "facecolors": "none", "linewidths": 2.0, "zorder": 9,
+            "path_effects": [patheffects.withStroke(linewidth=3.6, foreground="k")]}
 
 
 def contour_map(
@@ -39,7 +48,7 @@ def contour_map(
     levels: int | Sequence[float] | str = "auto",
     resolution: int = 200,
     arrows: int = 15,
-    normalize: bool = True,
+    normalize: bool = False,
     stationary: bool = True,
     colorbar: bool = True,
     fix: dict[str, float] | None = None,
@@ -64,8 +73,10 @@ def contour_map(
     arrows
         Gradient arrows per axis (0 for none).
     normalize
-        Draw every arrow the same length (the direction only); with False, lengths are
-        proportional to |∇f|, the longest filling one grid cell.
+        Draw every arrow the same length (the direction only). By default lengths are
+        proportional to |∇f|, so arrows shrink where the map is flat; the scale is
+        stated by a key arrow above the map, and the steepest tenth of the arrows are
+        capped at one grid cell (drawn in a lighter shade).
     stationary
         Find, classify and mark the stationary points in the box.
     colorbar
@@ -89,7 +100,7 @@ def contour_map(
     """
     g = _common.fix_variables(_common.as_gradient(f), fix)
     if len(g.variables) != 2:
-        raise SteepestError(
+        raise PlotError(
             f"a contour map needs a function of two variables; {g.equation} has "
             f"{len(g.variables)}\nhint: hold the others fixed with fix={{'z': 0}}, "
             "or use graph() for one variable"
@@ -98,7 +109,8 @@ def contour_map(
     fig, ax = _target(ax)
     filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
     if colorbar:
-        fig.colorbar(filled, ax=ax, shrink=0.85, label=g.equation.name)
+        args = ", ".join(g.names)
+        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})")
     if arrows:
         draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
     if stationary:
@@ -124,7 +136,10 @@ def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
     ax.set_xlabel(g.names[0])
     ax.set_ylabel(g.names[1])
     if not ax.get_title():
-        ax.set_title(_common.title_of(g), fontsize=11)
+        # room above the map for the key of the gradient arrows
+        keyed = any(getattr(a, "get_gid", lambda: None)() == "gradient-key"
+                    for a in ax.get_children())
+        ax.set_title(_common.title_of(g), fontsize=11, pad=16 if keyed else 6)
     ratio = (x1 - x0) / (y1 - y0)
     ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
     handles, _ = ax.get_legend_handles_labels()
@@ -137,14 +152,18 @@ def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
 def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
     """The contour levels for values ``z``: see :func:`contour_map`'s ``levels``."""
     if not isinstance(levels, str):
-        if isinstance(levels, (int, np.integer)) and levels < 2:
-            raise SteepestError(f"levels must be at least 2; got {levels}")
+        if isinstance(levels, (int, np.integer)):
+            return _common.check_count(levels, "levels", 2, _common.MAX_LEVELS,
+                                       "the default draws about 15")
+        if np.size(levels) > _common.MAX_LEVELS:
+            raise PlotError(f"levels lists {np.size(levels):,} values; at most "
+                                f"{_common.MAX_LEVELS}")
         return levels
     if levels != "auto":
-        raise SteepestError(f"levels must be a number, a list or 'auto'; got {levels!r}")
+        raise PlotError(f"levels must be a number, a list or 'auto'; got {levels!r}")
     finite = z[np.isfinite(z)]
     if finite.size == 0:
-        raise SteepestError("f is not finite anywhere in the box; choose another range")
+        raise PlotError("f is not finite anywhere in the box; choose another range")
     lo, hi = float(finite.min()), float(finite.max())
     if hi - lo <= 1e-12 * max(1.0, abs(lo)):
         return np.array([lo - 0.5, lo + 0.5]) if hi == lo else np.linspace(lo, hi, 3)
@@ -169,7 +188,7 @@ def draw_contours(
 ) -> Any:
     """Filled contours with labelled contour lines; returns the filled ContourSet."""
     if resolution < 8:
-        raise SteepestError(f"resolution must be at least 8 points per axis; got {resolution}")
+        raise PlotError(f"resolution must be at least 8 points per axis; got {resolution}")
     X, Y = _common.grid(box, resolution)
     with np.errstate(all="ignore"):
         Z = np.asarray(g.equation(X, Y), dtype=float) * np.ones_like(X)
@@ -182,8 +201,29 @@ def draw_contours(
     filled = ax.contourf(X, Y, Z, levels=chosen, cmap=cmap, norm=norm, extend="both")
     lines = ax.contour(X, Y, Z, levels=filled.levels, colors="k", linewidths=0.6, alpha=0.55)
     if labels and len(lines.levels):
-        ax.clabel(lines, lines.levels[::2], fmt="%.3g", fontsize=7, inline=True)
+        _label_inside(ax, X, Y, Z, lines.levels[::2])
     return filled
+
+
+def _label_inside(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: Any, levels: Any) -> None:
+    """Label contour levels, every label wholly inside the box.
+
+    The labels are placed on invisible contours of the inner part of the grid (a margin
+    of 6% on every side), so none is cut by the edge of the map; each sits on a pale
+    patch over the visible line.
+    """
+    rows, cols = X.shape
+    m, n = max(1, int(0.06 * rows)), max(1, int(0.06 * cols))
+    inner = (slice(m, rows - m), slice(n, cols - n))
+    ghost = ax.contour(X[inner], Y[inner], Z[inner], levels=levels, colors="k",
+                       linestyles="solid", linewidths=0.5)
+    texts = ax.clabel(ghost, fmt="%.3g", fontsize=7, inline=False)
+    ghost.set_visible(False)  # the labels are artists of their own and stay
+    for text in texts:
+        text.set_alpha(1.0)
+        text.set_bbox({"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                       "alpha": 0.7})
+        text.set_gid("contour-label")
 
 
 def draw_gradient_field(
@@ -198,10 +238,17 @@ def draw_gradient_field(
     """The gradient as arrows at the centres of an ``arrows × arrows`` grid of cells.
 
     Arrows point along ∇f in data coordinates (``angles="xy"``), so on equal-aspect axes
-    they meet the contour lines at right angles. Returns the Quiver.
+    they meet the contour lines at right angles. Unless ``normalize``, an arrow's length is
+    |∇f| times one scale for the whole map, chosen so that the 90th percentile of |∇f|
+    spans 0.85 of a cell; the few longer ones are capped at one cell and drawn fainter,
+    and a key arrow above the map says which |∇f| its length stands for. Returns the
+    Quiver (its ``steepest_scale`` attribute: data units per unit of |∇f|, None when
+    normalized).
     """
     if not isinstance(arrows, (int, np.integer)) or arrows < 1:
-        raise SteepestError(f"arrows must be a positive whole number per axis; got {arrows!r}")
+        raise PlotError(f"arrows must be a positive whole number per axis; got {arrows!r}")
+    _common.check_count(arrows, "arrows", 1, _common.MAX_ARROWS,
+                        "the default draws 15 per axis; 0 draws none")
     (x0, x1), (y0, y1) = box
     dx, dy = (x1 - x0) / arrows, (y1 - y0) / arrows
     xs = x0 + dx * (np.arange(arrows) + 0.5)
@@ -211,29 +258,57 @@ def draw_gradient_field(
         U, V = (np.asarray(c, dtype=float) * np.ones_like(X) for c in g(X, Y))
         length = np.hypot(U, V)
         cell = min(dx, dy)
-        if normalize:
+        finite = length[np.isfinite(length)]
+        reference = float(np.quantile(finite, 0.9)) if finite.size else 0.0
+        per_unit = 0.85 * cell / reference if reference > 0 else None
+        if normalize or per_unit is None:
             scale = np.where(length > 0, 0.75 * cell / length, 0.0)
+            capped = np.zeros(length.shape, bool)
         else:
-            top = np.nanmax(np.where(np.isfinite(length), length, np.nan))
-            scale = np.full_like(length, 0.9 * cell / top if top > 0 else 0.0)
+            capped = length * per_unit > cell
+            scale = np.where(capped, cell / length, per_unit)
         U, V = U * scale, V * scale
     bad = ~(np.isfinite(U) & np.isfinite(V))
+    arrays = [np.ma.masked_array(a, bad) for a in (U, V)]
+    style: dict[str, Any] = {"color": color}
+    if capped.any():  # capped arrows fainter: a shade per arrow through a two-tone map
+        arrays.append(np.ma.masked_array(np.where(capped, 0.0, 1.0), bad))
+        style = {"cmap": _shades(color), "clim": (0.0, 1.0)}
     quiver = ax.quiver(
-        X, Y, np.ma.masked_array(U, bad), np.ma.masked_array(V, bad),
-        angles="xy", scale_units="xy", scale=1.0, color=color, alpha=0.9,
-        width=0.004, headwidth=3.5, headlength=4, pivot="middle", zorder=3,
+        X, Y, *arrays, angles="xy", scale_units="xy", scale=1.0, alpha=0.9,
+        width=0.004, headwidth=3.5, headlength=4, pivot="middle", zorder=3, **style,
     )
     quiver.set_gid("gradient")
+    quiver.steepest_scale = None if normalize else per_unit  # type: ignore[attr-defined]
+    quiver.steepest_capped = capped  # type: ignore[attr-defined]
+    if not normalize and per_unit is not None:
+        text = f"|∇{g.equation.name}| = {float(f'{reference:.2g}'):g}"
+        if capped.any():
+            text += "  (longer ones capped, fainter)"
+        key = ax.quiverkey(quiver, 0.03, 1.025, 0.85 * cell, text, labelpos="E",
+                           coordinates="axes", color="k", fontproperties={"size": 8})
+        key.set_gid("gradient-key")
+    elif normalize:
+        ax.text(0.0, 1.02, "arrows: direction of ∇f only (all one length)", fontsize=8,
+                transform=ax.transAxes, gid="gradient-key")
     return quiver
+
+
+def _shades(color: str) -> Any:
+    """A colour map from a faint to a full version of ``color`` (for capped arrows)."""
+    from matplotlib.colors import LinearSegmentedColormap, to_rgba
+
+    r, gr, b, _ = to_rgba(color)
+    return LinearSegmentedColormap.from_list("shades", [(r, gr, b, 0.45), (r, gr, b, 1.0)])
 
 
 def draw_stationary(ax: Axes, found: Any, box: _common.Bounds) -> None:
     """Mark stationary points by kind (one legend entry per kind) and stationary curves."""
-    for kind, style in STATIONARY_STYLE.items():
+    for kind in STATIONARY_STYLE:
         pts = np.array([p.point for p in found if p.kind == kind]).reshape(-1, 2)
         if len(pts):
-            ax.scatter(pts[:, 0], pts[:, 1], edgecolors="k", linewidths=1.0, zorder=5,
-                       label=kind, gid=f"stationary-{kind}", **style)
+            ax.scatter(pts[:, 0], pts[:, 1], label=kind, gid=f"stationary-{kind}",
+                       **stationary_marker_style(kind))
     for k, curve in enumerate(found.curves):
         pts = curve.sample(box)
         label = "stationary curve" if k == 0 else None

@@ -1,8 +1,10 @@
 """The graph of a function of one variable, its tangent lines and its derivative.
 
 For one variable the gradient is the derivative f′(x): the slope of the tangent line.
-The top panel draws f with tangents at chosen points (and an arrow along −f′, the way
-descent steps); the bottom panel draws f′, which is zero at the stationary points.
+The top panel draws f with tangents at chosen points, each with a green arrow along the
+x axis in the direction of f′'s sign: the way uphill, as the arrows of a contour map
+point (descent steps the other way); the bottom panel draws f′, which is zero at the
+stationary points.
 What it leaves out: functions of two variables (:mod:`steepest.plot.contour`).
 """
 
@@ -15,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["graph"]
@@ -63,7 +65,7 @@ def graph(
     """
     g = _common.as_gradient(f)
     if len(g.variables) != 1:
-        raise SteepestError(
+        raise PlotError(
             f"graph() draws functions of one variable; {g.equation} has {len(g.variables)}"
             "\nhint: use contour_map() or surface() for two"
         )
@@ -79,6 +81,8 @@ def graph(
             top, bottom = fig.add_subplot(), None
     else:
         fig, top, bottom = ax.figure, ax, None
+    _common.check_count(resolution, "resolution", 2, _common.MAX_GRID_POINTS,
+                        "the default draws 400 points")
     x = np.linspace(x0, x1, resolution)
     with np.errstate(all="ignore"):
         y = np.asarray(g.equation(x), dtype=float) * np.ones_like(x)
@@ -91,12 +95,11 @@ def graph(
     _tangents(top, g, box, tangent_at, y)
     if stationary:
         from steepest.calculus.stationary import stationary_points
-        from steepest.plot.contour import STATIONARY_STYLE
+        from steepest.plot.contour import stationary_marker_style
 
         for p in stationary_points(g, box):
-            style = STATIONARY_STYLE[p.kind]
-            top.scatter(p.point[:1], [p.value], edgecolors="k", zorder=5, label=p.kind,
-                        gid=f"stationary-{p.kind}", **style)
+            top.scatter(p.point[:1], [p.value], label=p.kind, gid=f"stationary-{p.kind}",
+                        **stationary_marker_style(p.kind))
     if bottom is not None:
         bottom.plot(x, dy, color="#c0392b", lw=1.8, gid="derivative")
         bottom.axhline(0, color="k", lw=0.8)
@@ -117,6 +120,7 @@ def _tangents(ax: Axes, g: Any, box: _common.Bounds, at: Any, y: np.ndarray) -> 
     finite = y[np.isfinite(y)]
     rise = float(np.ptp(finite)) if finite.size else 1.0
     drawn = 0
+    arrows = False
     for a in points:
         with np.errstate(all="ignore"):
             fa = float(g.equation(a))
@@ -128,17 +132,28 @@ def _tangents(ax: Axes, g: Any, box: _common.Bounds, at: Any, y: np.ndarray) -> 
         ax.plot(xs, fa + slope * (xs - a), "--", color="#e67e22", lw=1.5, gid="tangent",
                 label="tangent" if k == 0 else None)
         ax.plot([a], [fa], "o", color="#e67e22", mec="k", zorder=6)
+        # right of the point, on the side the tangent line leaves free (below the arrow)
         ax.annotate(f"slope {g.equation.name}′ = {slope:.3g}", (a, fa), fontsize=8,
-                    xytext=(6, -14 if slope > 0 else 8), textcoords="offset points")
+                    xytext=(8, -26 if slope > 0 else 8), textcoords="offset points")
         if slope != 0:
-            # descent moves along −f′: an arrow on the curve's level showing the way
-            step = -np.sign(slope) * 0.08 * (x1 - x0)
+            # the gradient f′ as a vector on the x axis: it points uphill
+            step = np.sign(slope) * 0.08 * (x1 - x0)
             ax.annotate("", (a + step, fa - 0.04 * rise), (a, fa - 0.04 * rise),
-                        arrowprops={"arrowstyle": "->", "color": "#27ae60", "lw": 2})
+                        arrowprops={"arrowstyle": "->", "color": "#27ae60", "lw": 2},
+                        gid="slope-arrow")
+            if not arrows:
+                arrows = True
+                ax.plot([], [], color="#27ae60", lw=2, marker=">", ms=6, gid="slope-key",
+                        label=f"direction of {g.equation.name}′: uphill (descent goes back)")
 
 
 def _dedupe_legend(ax: Axes) -> None:
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     if unique:
-        ax.legend(unique.values(), unique.keys(), fontsize=8)
+        # above the graph, between it and the title: nothing of the curve is hidden
+        ncol = 3 if len(unique) > 2 else len(unique)
+        rows = -(-len(unique) // ncol)
+        ax.legend(unique.values(), unique.keys(), fontsize=7, ncol=ncol, loc="lower center",
+                  bbox_to_anchor=(0.5, 1.01), frameon=False, handlelength=1.6)
+        ax.set_title(ax.get_title(), fontsize=11, pad=8 + 13 * rows)

@@ -23,7 +23,7 @@ from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot._common import new_figure
 
 __all__ = ["RIGHT", "WRONG", "plot_confusion", "plot_digits", "plot_history", "plot_weights"]
@@ -42,13 +42,14 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
         A :class:`~steepest.nn.History`: per-epoch ``cost``, ``test_cost``,
         ``test_accuracy``, and the cost of every mini-batch.
     title
-        The figure title; by default the network and optimizer the run used.
+        The figure title; by default the run in words (:func:`describe_run`).
 
     Returns
     -------
     matplotlib.figure.Figure
-        Left: the cost of each mini-batch (faint), each epoch's mean training cost and
-        the test cost, against epochs. Right: the test accuracy per epoch, best marked.
+        Left: the range of the mini-batch costs (a band), each epoch's mean training
+        cost and the test cost, against epochs, on a log axis that shows the whole
+        band. Right: the test accuracy per epoch, the best marked.
 
     Examples
     --------
@@ -57,27 +58,27 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     ...             seconds=[1.0, 1.0], batch_costs=[np.array([0.6, 0.4]), np.array([0.3, 0.3])])
     >>> fig = plot_history(h)
     >>> [ax.get_ylabel() for ax in fig.axes]
-    ['cost', 'test accuracy (%)']
+    ['cost (log scale)', 'test accuracy (%)']
     """
     if history.epochs == 0:
-        raise SteepestError("the history has no completed epoch to plot; train for at least one")
+        raise PlotError("the history has no completed epoch to plot; train for at least one")
     has_test = bool(history.test_accuracy)
     fig = new_figure(11.0 if has_test else 6.4, 4.2)
     axes = fig.subplots(1, 2 if has_test else 1, squeeze=False)[0]
     ax = axes[0]
     epochs = np.arange(1, history.epochs + 1)
-    for index, costs in enumerate(history.batch_costs[: history.epochs]):
-        where = index + (np.arange(costs.size) + 1) / costs.size
-        ax.plot(where, costs, color="#9ecae1", lw=0.5, alpha=0.6,
-                label="mini-batch cost" if index == 0 else None)
+    lows = _cost_band(ax, history.batch_costs[: history.epochs])
     ax.plot(epochs, history.cost, "o-", color=RIGHT, ms=3, label="training cost (epoch mean)")
     if history.test_cost:
         ax.plot(epochs, history.test_cost, "s-", color=WRONG, ms=3, label="test cost")
-    ax.set(xlabel="epoch", ylabel="cost", yscale="log", xlim=(0, history.epochs + 0.5))
-    # the noisy mini-batch costs may dip far below the curves; keep the curves in view
-    floor = min(history.cost + history.test_cost)
-    if floor > 0:
-        ax.set_ylim(bottom=max(ax.get_ylim()[0], floor / 5))
+    ax.set(xlabel="epoch", ylabel="cost (log scale)", yscale="log",
+           xlim=(0, history.epochs + 0.5))
+    # the whole band on the axis: from below its lowest part to above every curve
+    values = np.concatenate([lows, history.cost, history.test_cost]) if len(lows) else \
+        np.asarray(history.cost + history.test_cost, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size:
+        ax.set_ylim(bottom=float(values.min()) / 1.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
@@ -86,18 +87,86 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
         accuracy = 100 * np.asarray(history.test_accuracy)
         best = int(np.argmax(accuracy))
         ax.plot(epochs[: accuracy.size], accuracy, "o-", color=RIGHT, ms=3)
-        ax.annotate(f"best {accuracy[best]:.2f}% (epoch {best + 1})",
-                    (best + 1, accuracy[best]), xytext=(0, -24), textcoords="offset points",
-                    ha="center", fontsize="small",
-                    bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.8})
-        ax.plot([best + 1], [accuracy[best]], "*", color=WRONG, ms=12)
+        ax.plot([best + 1], [accuracy[best]], "*", color=WRONG, ms=12, label="best")
+        # in the lower right corner, which a rising accuracy curve leaves empty
+        ax.text(0.97, 0.05, f"best {accuracy[best]:.2f}% (epoch {best + 1}, ★)",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize="small",
+                bbox={"boxstyle": "round", "fc": "white", "ec": "0.8", "alpha": 0.9},
+                gid="best-label")
         ax.set(xlabel="epoch", ylabel="test accuracy (%)", xlim=(0.5, history.epochs + 0.5))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
-    settings = history.settings
-    default = " · ".join(str(settings[k]) for k in ("network", "optimizer") if k in settings)
-    fig.suptitle(title if title is not None else default, fontsize="medium")
+    fig.suptitle(title if title is not None else describe_run(history.settings),
+                 fontsize="medium")
     return fig
+
+
+def _cost_band(ax: Any, batch_costs: list[np.ndarray]) -> np.ndarray:
+    """The mini-batch costs as a shaded band (lowest to highest in short stretches).
+
+    Returns the band's lower edge, so the axis can be set to show all of it.
+    """
+    xs, lows, highs = [], [], []
+    for index, costs in enumerate(batch_costs):
+        costs = np.asarray(costs, dtype=float)
+        if costs.size == 0:
+            continue
+        chunks = np.array_split(np.arange(costs.size), min(25, costs.size))
+        for chunk in chunks:
+            part = costs[chunk]
+            part = part[np.isfinite(part)]
+            if part.size:
+                xs.append(index + (chunk[-1] + 1) / costs.size)
+                lows.append(part.min())
+                highs.append(part.max())
+    if xs:
+        ax.fill_between(xs, lows, highs, color="#9ecae1", alpha=0.6, lw=0,
+                        label="mini-batch costs (range)", gid="batch-band")
+    return np.asarray(lows, dtype=float)
+
+
+_OPTIMIZER_WORDS = {
+    "GradientDescent": "plain gradient descent",
+    "Momentum": "gradient descent with momentum",
+    "Nesterov": "Nesterov momentum",
+    "AdaGrad": "AdaGrad",
+    "RMSProp": "RMSProp",
+    "Adam": "Adam",
+}
+
+
+def describe_run(settings: dict[str, Any]) -> str:
+    """A training run in words, from :attr:`History.settings`.
+
+    Examples
+    --------
+    >>> describe_run({"network": "Network([784, 30, 10], activation='sigmoid', "
+    ...               "output='sigmoid', dtype=float32)",
+    ...               "optimizer": "GradientDescent(learning_rate=3.0)", "batch_size": 10})
+    '784-30-10 sigmoid network, plain gradient descent, learning rate 3, mini-batches of 10'
+    """
+    import re
+
+    parts = []
+    network = re.match(r"Network\(\[([\d, ]+)\](?:, activation='(\w+)')?",
+                       str(settings.get("network")))
+    if network:
+        sizes = "-".join(p.strip() for p in network.group(1).split(","))
+        parts.append(" ".join(filter(None, [sizes, network.group(2), "network"])))
+    optimizer = re.match(r"(\w+)\((.*)\)$", str(settings.get("optimizer", "")))
+    if optimizer:
+        name = _OPTIMIZER_WORDS.get(optimizer.group(1), optimizer.group(1))
+        words = [name]
+        for key, value in re.findall(r"(\w+)=([^,]+)", optimizer.group(2)):
+            label = key.replace("_", " ")
+            try:
+                words.append(f"{label} {float(value):g}")
+            except ValueError:
+                words.append(f"{label} {value.strip(chr(39))}")
+        parts.append(", ".join(words))
+    if settings.get("batch_size"):
+        parts.append(f"mini-batches of {settings['batch_size']}")
+    return ", ".join(parts)
 
 
 def plot_digits(
@@ -134,7 +203,7 @@ def plot_digits(
     """
     pictures = np.asarray(images, dtype=float)
     if pictures.ndim not in (2, 3) or pictures.shape[0] == 0 or pictures[0].size != 784:
-        raise SteepestError(
+        raise PlotError(
             f"images must have shape (n, 784) or (n, 28, 28) with n ≥ 1; got {pictures.shape}"
         )
     n = pictures.shape[0]
@@ -142,11 +211,11 @@ def plot_digits(
     truth = None if labels is None else np.asarray(labels).reshape(-1)
     for name, values in (("predictions", predicted), ("labels", truth)):
         if values is not None and values.size != n:
-            raise SteepestError(f"{name} must give one digit per image ({n}); got {values.size}")
+            raise PlotError(f"{name} must give one digit per image ({n}); got {values.size}")
     if isinstance(columns, bool) or not isinstance(columns, (int, np.integer)):
         raise TypeError(f"columns must be an int; got {type(columns).__name__}")
     if columns < 1:
-        raise SteepestError(f"columns must be at least 1; got {columns}")
+        raise PlotError(f"columns must be at least 1; got {columns}")
     columns = min(int(columns), n)
     rows = math.ceil(n / columns)
     fig = new_figure(1.0 * columns + 0.2, 1.15 * rows + 0.5)
@@ -197,7 +266,7 @@ def plot_confusion(confusion: Any, *, title: str | None = None) -> Figure:
     """
     matrix = np.asarray(getattr(confusion, "confusion", confusion))
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.dtype.kind not in "iu":
-        raise SteepestError(
+        raise PlotError(
             f"confusion must be a square matrix of counts (k, k); got {matrix.dtype} "
             f"of shape {matrix.shape}"
         )
@@ -243,13 +312,13 @@ def plot_weights(network: Any, *, count: int | None = None, columns: int = 10) -
     """
     weights = np.asarray(network.weights[0])
     if weights.shape[1] != 784:
-        raise SteepestError(
+        raise PlotError(
             f"plot_weights draws 28 × 28 pictures, so the network needs 784 inputs; "
             f"this one has {weights.shape[1]}"
         )
     count = min(weights.shape[0], 100) if count is None else int(count)
     if not 1 <= count <= weights.shape[0]:
-        raise SteepestError(
+        raise PlotError(
             f"count must lie in 1..{weights.shape[0]} (the first layer's neurons); got {count}"
         )
     columns = max(1, min(int(columns), count))

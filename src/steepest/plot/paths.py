@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["compare_optimizers", "draw_paths", "plot_paths", "plot_result", "plot_values"]
@@ -37,7 +37,7 @@ def as_results(results: Any) -> list[tuple[str, Any]]:
             for item in items
         ]
     if not pairs:
-        raise SteepestError("results is empty; give at least one descent Result")
+        raise PlotError("results is empty; give at least one descent Result")
     for _, r in pairs:
         if not hasattr(r, "path") or not hasattr(r, "values"):
             raise TypeError(
@@ -50,34 +50,69 @@ def _is_pair(item: Any) -> bool:
     return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
 
 
+# one line style and marker per label, so paths that coincide stay told apart
+_STYLES = ("-", "--", ":", "-.")
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
 def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) -> list[Any]:
     """Draw each result's path (first two coordinates) with its start and end marked.
 
-    Returns the path lines (gid ``"path"``), whose data are the points of ``Result.path``.
+    Each label has its own colour, line style and marker (set every few steps); the
+    longer paths are drawn below and wider, the shorter on top, so a path that runs along
+    another stays visible beside it. The start (hollow square) and the end (star, or a
+    cross for a diverged run) each have one legend entry. Returns the path lines (gid
+    ``"path"``), whose data are the points of ``Result.path``.
     """
     colors = {} if colors is None else colors
     lines = []
     pairs = as_results(results)
     groups = pairs_to_mapping(pairs)
+    order = list(groups)
+    # rank 0: the run with the most steps (then the longest way), drawn lowest and widest
+    ranked = sorted(range(len(pairs)), key=lambda k: _extent(pairs[k][1]), reverse=True)
+    rank = {k: r for r, k in enumerate(ranked)}
     seen: set[str] = set()
-    for label, r in pairs:
+    diverged = False
+    for k, (label, r) in enumerate(pairs):
         path = np.asarray(r.path, dtype=float)
         colour = _common.optimizer_color(label, colors)
+        index = order.index(label)
         xs, ys = (path[:, 0], path[:, 1]) if path.shape[1] > 1 else (path[:, 0], r.values)
         legend = None if label in seen else f"{label} ({_summary(groups[label])})"
         seen.add(label)
-        (line,) = ax.plot(xs, ys, "-", color=colour, lw=1.8, marker=".", ms=3.5,
-                          label=legend, zorder=6, gid="path")
+        z = 6 + 0.01 * rank[k]
+        (line,) = ax.plot(
+            xs, ys, color=colour, ls=_STYLES[index % len(_STYLES)],
+            lw=max(1.3, 3.2 - 0.7 * rank[k]), marker=_MARKERS[index % len(_MARKERS)],
+            ms=4, markevery=max(1, (len(xs) - 1) // 10), mec="k", mew=0.4,
+            label=legend, zorder=z, gid="path",
+        )
         lines.append(line)
-        ax.plot(xs[:1], ys[:1], "o", ms=8, mfc="none", mec=colour, mew=2, zorder=7,
+        ax.plot(xs[:1], ys[:1], "s", ms=9, mfc="none", mec=colour, mew=2.2, zorder=7,
                 gid="path-start")
+        diverged |= r.status == "diverged"
         end_marker = "X" if r.status == "diverged" else "*"
         ok = np.isfinite(xs) & np.isfinite(ys)
         if ok.any():
             last = np.flatnonzero(ok)[-1]
-            ax.plot(xs[last], ys[last], end_marker, ms=13, color=colour, mec="k", mew=0.8,
+            ax.plot(xs[last], ys[last], end_marker, ms=11, color=colour, mec="k", mew=0.8,
                     zorder=8, gid="path-end")
+    # one legend entry each for the start and the end, in neutral black
+    ax.plot([], [], "s", ms=8, mfc="none", mec="k", mew=2, label="start", gid="legend-start")
+    ax.plot([], [], "*", ms=11, color="0.3", mec="k", label="end", gid="legend-end")
+    if diverged:
+        ax.plot([], [], "X", ms=10, color="0.3", mec="k", label="end (diverged)",
+                gid="legend-end")
     return lines
+
+
+def _extent(r: Any) -> tuple[int, float]:
+    """Steps taken, then the length of the way travelled (for drawing order)."""
+    path = np.asarray(r.path, dtype=float)
+    with np.errstate(all="ignore"):
+        way = float(np.nansum(np.linalg.norm(np.diff(path, axis=0), axis=-1)))
+    return len(path), way if np.isfinite(way) else float("inf")
 
 
 def _summary(runs: list[Any]) -> str:
@@ -137,7 +172,7 @@ def _box(g: Any, pairs: list[tuple[str, Any]], bounds: Any) -> _common.Bounds:
         return _common.check_bounds(bounds, n)
     for _, r in pairs:
         if np.shape(r.path)[-1] != n:
-            raise SteepestError(
+            raise PlotError(
                 f"a path has {np.shape(r.path)[-1]} coordinates but f has {n} variables"
             )
     # centre on where the paths start and end; a diverged path is not allowed to stretch it
@@ -209,7 +244,7 @@ def plot_result(
 ) -> Figure:
     """A descent at a glance: its path on the contour map (or graph) and its values.
 
-    This is what ``Result.plot()`` draws. Without ``f`` (or for more than two
+    ``plot_result(steepest.minimize(f, start), f)``. Without ``f`` (or for more than two
     variables) only the value against iteration is shown.
 
     Parameters
@@ -237,7 +272,6 @@ def plot_result(
     left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
     mapping = pairs_to_mapping(pairs)
     if n == 2:
-        options.setdefault("colorbar", False)  # the labelled contours carry the values
         plot_paths(f, mapping, bounds, ax=left, **options)
     else:
         from steepest.plot.curve import graph
@@ -298,7 +332,7 @@ def compare_optimizers(
 
     g = _common.as_gradient(f)
     if isinstance(optimizers, str) or not optimizers:
-        raise SteepestError(
+        raise PlotError(
             f"optimizers must be a non-empty list of names; got {optimizers!r}\n"
             "hint: optimizers=['gd', 'momentum', 'adam']"
         )

@@ -1,10 +1,13 @@
 """The graph of f(x, y) as a surface in 3-D, with the gradient drawn as arrows.
 
-At each chosen point two arrows are drawn: on the floor, ∇f itself (a vector in the
-(x, y) plane); on the surface, the direction of steepest ascent lifted onto the graph,
-(u, ∇f·u) with u = ∇f/|∇f|, which lies in the tangent plane and climbs at the rate |∇f|.
-A highlighted point gets both in red with |∇f| written beside it. What it leaves out:
-the flat map (:mod:`steepest.plot.contour`).
+At a few points (a 3 × 3 grid by default) an arrow on the surface shows the direction of
+steepest ascent lifted onto the graph, (s·u, s·|∇f|) with u = ∇f/|∇f|: it lies in the
+tangent plane and climbs at the rate |∇f|. Its reach s across the floor is proportional
+to |∇f| (the steepest point's arrow is the longest), so flat places get short arrows.
+The arrows are drawn on top of the surface, black outlined in white. A highlighted
+point gets its arrow in red, with ∇f itself (a vector in the (x, y) plane) on the
+floor's contour map below it and |∇f| written beside it. What it leaves out: the flat
+map (:mod:`steepest.plot.contour`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["surface"]
@@ -41,8 +44,8 @@ def surface(
     bounds
         ``[(x_low, x_high), (y_low, y_high)]``; default around the stationary points.
     arrows_at
-        Points ``(m, 2)`` where to draw the gradient; default a 4 × 4 grid inside the
-        box. ``[]`` for none.
+        Points ``(m, 2)`` where to draw the steepest-ascent arrows; default a 3 × 3 grid
+        inside the box. ``[]`` for none.
     highlight
         One point whose steepest-ascent direction is drawn in red.
     resolution
@@ -64,7 +67,7 @@ def surface(
     """
     g = _common.fix_variables(_common.as_gradient(f), fix)
     if len(g.variables) != 2:
-        raise SteepestError(
+        raise PlotError(
             f"a surface needs a function of two variables; {g.equation} has "
             f"{len(g.variables)}\nhint: hold the others fixed with fix={{'z': 0}}"
         )
@@ -80,7 +83,7 @@ def surface(
         Z = np.asarray(g.equation(X, Y), dtype=float) * np.ones_like(X)
     finite = Z[np.isfinite(Z)]
     if finite.size == 0:
-        raise SteepestError("f is not finite anywhere in the box; choose another range")
+        raise PlotError("f is not finite anywhere in the box; choose another range")
     floor = float(finite.min()) - 0.15 * float(np.ptp(finite) or 1.0)
     Z = np.where(np.isfinite(Z), Z, np.nan)
     ax.plot_surface(X, Y, Z, cmap="viridis", alpha=0.75, linewidth=0, antialiased=True,
@@ -89,16 +92,18 @@ def surface(
                zorder=0)
     (x0, x1), (y0, y1) = box
     if arrows_at is None:
-        t = (np.arange(4) + 0.5) / 4
+        t = (np.arange(3) + 0.5) / 3
         arrows_at = np.stack(np.meshgrid(x0 + t * (x1 - x0), y0 + t * (y1 - y0)), -1)
         arrows_at = arrows_at.reshape(-1, 2)
     points = _common.as_points(arrows_at, 2, "arrows_at") if np.size(arrows_at) else None
-    length = 0.12 * min(x1 - x0, y1 - y0)
+    length = 0.16 * min(x1 - x0, y1 - y0)
     if points is not None:
-        _arrows(ax, g, points, floor, length, "k", "gradient")
+        _arrows(ax, g, points, None, length, "k", "gradient")
+        ax.text2D(0.0, 0.94, "black arrows: steepest ascent, longer where steeper",
+                  transform=ax.transAxes, fontsize=8, gid="gradient-key")
     if highlight is not None:
         p = _common.as_points(highlight, 2, "highlight")[:1]
-        norm = _arrows(ax, g, p, floor, 1.8 * length, "#d62728", "steepest-ascent")[0]
+        norm = _arrows(ax, g, p, floor, 1.2 * length, "#d62728", "steepest-ascent")[0]
         z = float(g.equation(*p[0]))
         ax.scatter(p[:, 0], p[:, 1], [z], color="#d62728", s=40, depthshade=False, zorder=6)
         where = ", ".join(f"{c:.3g}" for c in p[0])
@@ -114,9 +119,15 @@ def surface(
     return fig
 
 
-def _arrows(ax: Any, g: Any, points: np.ndarray, floor: float, length: float, color: str,
-            gid: str) -> np.ndarray:
-    """Gradient arrows on the floor and steepest-ascent arrows on the surface; returns |∇f|."""
+def _arrows(ax: Any, g: Any, points: np.ndarray, floor: float | None, length: float,
+            color: str, gid: str) -> np.ndarray:
+    """Steepest-ascent arrows on the surface (and ∇f on the floor when ``floor`` is given).
+
+    The longest reaches ``length`` across the floor, at the steepest of the points; the
+    others in proportion to |∇f|. Returns |∇f| at the points.
+    """
+    from matplotlib import patheffects
+
     with np.errstate(all="ignore"):
         grads = np.asarray(g.at(points), dtype=float).reshape(-1, 2)
         z = np.asarray(g.equation(points[:, 0], points[:, 1]), dtype=float) * np.ones(len(points))
@@ -125,13 +136,19 @@ def _arrows(ax: Any, g: Any, points: np.ndarray, floor: float, length: float, co
     ok = np.isfinite(z) & np.isfinite(norm)
     if not ok.any():
         return norm
-    p, u, zz, nn = points[ok], unit[ok] * length, z[ok], norm[ok]
-    floor_arrows = ax.quiver(p[:, 0], p[:, 1], np.full(len(p), floor), u[:, 0], u[:, 1],
-                             np.zeros(len(p)), color=color, arrow_length_ratio=0.3, lw=1.2,
-                             zorder=4)
-    floor_arrows.set_gid(f"{gid}-floor")
-    # along the surface: dz = ∇f·(step) = |∇f|·length for a step of that length along u
-    surface_arrows = ax.quiver(p[:, 0], p[:, 1], zz, u[:, 0], u[:, 1], nn * length,
-                               color=color, arrow_length_ratio=0.25, lw=1.6, zorder=5)
+    top = float(norm[ok].max())
+    reach = length * (norm[ok] / top if top > 0 else np.zeros(ok.sum()))
+    p, zz, nn = points[ok], z[ok], norm[ok]
+    u = unit[ok] * reach[:, None]
+    outline = [patheffects.withStroke(linewidth=4.5, foreground="white")]
+    if floor is not None:
+        floor_arrows = ax.quiver(p[:, 0], p[:, 1], np.full(len(p), floor), u[:, 0], u[:, 1],
+                                 np.zeros(len(p)), color=color, arrow_length_ratio=0.3,
+                                 lw=2.0, zorder=4)
+        floor_arrows.set_gid(f"{gid}-floor")
+    # along the surface: dz = ∇f·(step) = |∇f|·reach for a step of that reach along u
+    surface_arrows = ax.quiver(p[:, 0], p[:, 1], zz, u[:, 0], u[:, 1], nn * reach,
+                               color=color, arrow_length_ratio=0.25, lw=2.2, zorder=5)
+    surface_arrows.set_path_effects(outline)
     surface_arrows.set_gid(gid)
     return norm

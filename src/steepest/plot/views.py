@@ -1,4 +1,4 @@
-"""The right picture of a function for its number of variables: what ``Gradient.plot()`` draws.
+"""The right picture of a function for its number of variables: ``plot_gradient``.
 
 One variable: the graph with tangents and the derivative. Two: the contour map with the
 gradient field, the surface, or both side by side. More: a clear error unless the others
@@ -13,7 +13,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot import _common
 
 __all__ = ["KINDS", "plot_gradient"]
@@ -62,11 +62,11 @@ def plot_gradient(
     from steepest.plot.surface3d import surface
 
     if kind not in KINDS:
-        raise SteepestError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        raise PlotError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
     g = _common.fix_variables(_common.as_gradient(f), fix)
     n = len(g.variables)
     if n == 0:
-        raise SteepestError(
+        raise PlotError(
             f"{g.equation} has no variables: it is a constant, with nothing to draw"
             "\nhint: write the function of x (and y) to draw, e.g. x^2 + y^2"
         )
@@ -75,7 +75,7 @@ def plot_gradient(
     if n > 2:
         names = ", ".join(g.names)
         example = ", ".join(f"{v}=0" for v in g.names[2:])
-        raise SteepestError(
+        raise PlotError(
             f"{g.equation} has {n} variables ({names}); a picture shows one or two\n"
             f"hint: hold the others fixed, e.g. fix={{{example!r}}} "
             f"(on the command line: --fix {example})"

@@ -25,6 +25,13 @@ __all__ = ["TourSummary", "run_tour"]
 
 SEED_EQUATION = "x^2 sin(y)"
 SEED_POINT = (1.0, 2.0)
+#: Every file a tour writes: a folder holding nothing else may be replaced by a new tour.
+TOUR_FILES = frozenset({
+    "index.html", "surface.png", "contour.png", "descent.png", "descent.gif", "diverged.png",
+    "ascent.png", "rosenbrock.png", "cost.png", "digits.png", "weights.png",
+})
+#: A learning rate too large for x² + 3y² (steps beyond 2/6 overshoot along y and grow).
+TOO_LARGE = 0.4
 
 
 @dataclass
@@ -51,7 +58,11 @@ def run_tour(
     Parameters
     ----------
     out
-        The output folder (created if needed).
+        The output folder, created if needed. It is written whole: assembled beside it
+        and moved into place at the end, so an interrupted tour leaves an earlier report
+        as it was. An existing folder is replaced only if it holds nothing but a
+        report's files (:data:`TOUR_FILES`), else an
+        :class:`~steepest.errors.OutputError`.
     quick
         A shorter run (smaller grids, fewer steps, a short training on the sample).
     data_dir
@@ -66,11 +77,11 @@ def run_tour(
     -------
     TourSummary
     """
+    from steepest._files import replace_folder
     from steepest.plot import save_figure
 
     start = time.perf_counter()
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     say = echo or (lambda line: None)
     report = Report(
         "The steepest tour",
@@ -79,20 +90,34 @@ def run_tour(
     )
     summary = TourSummary(folder, folder / "index.html")
 
-    def figure(fig: Any, name: str) -> str:
-        path = save_figure(fig, folder / name, dpi=90 if quick else 110)
-        summary.figures.append(path)
-        return name
+    def build(aside: Path) -> None:
+        def figure(fig: Any, name: str) -> str:
+            save_figure(fig, aside / name, dpi=90 if quick else 110)
+            summary.figures.append(folder / name)
+            return name
 
-    steps = [_gradient_step, _pictures_step, _descent_step, _cost_step, _digits_step]
-    for number, step in enumerate(steps, 1):
-        began = time.perf_counter()
-        section, line = step(figure, quick=quick, data_dir=data_dir, seed=seed)
-        section.title = f"{number}. {section.title}"
-        report.add(section)
-        summary.lines.append(f"{number}. {line}")
-        say(f"{number}. {line}  ({time.perf_counter() - began:.1f} s)")
-    report.write(folder)
+        def animation(f: Any, results: Any, name: str, box: Any, **options: Any) -> str:
+            from steepest.plot import animate_descent
+
+            animate_descent(f, results, aside / name, box, **options)
+            summary.figures.append(folder / name)
+            return name
+
+        steps = [_gradient_step, _pictures_step, _descent_step, _cost_step, _digits_step,
+                 _exercises_step]
+        for number, step in enumerate(steps, 1):
+            began = time.perf_counter()
+            section, line = step(figure, quick=quick, data_dir=data_dir, seed=seed,
+                                 animation=animation)
+            section.title = f"{number}. {section.title}"
+            report.add(section)
+            summary.lines.append(f"{number}. {line}")
+            say(f"{number}. {line}  ({time.perf_counter() - began:.1f} s)")
+        report.write(aside)
+
+    # assembled aside and moved into place whole: an interrupted tour leaves the old
+    # report as it was; only a folder of an earlier tour's files is replaced
+    replace_folder(folder, build, lambda entry: entry.is_file() and entry.name in TOUR_FILES)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -133,28 +158,42 @@ def _pictures_step(figure: Callable[..., str], *, quick: bool, **_: Any) -> tupl
     ]
     section = Section(
         "Its graph and contour map",
-        [
-            "On the surface, the red arrow at (1, 2) points up the steepest slope. On the "
-            "contour map every arrow is the gradient: it crosses the contour lines at right "
-            "angles and vanishes where the map is flat (the marked stationary points).",
+        pairs=[
+            ("On the surface, the red arrow at (1, 2) points up the steepest slope, and the "
+             "black arrows show the steepest way up elsewhere: longer where the surface is "
+             "steeper.", names[0], "the surface z = x²·sin(y) with steepest-ascent arrows"),
+            ("On the contour map every arrow is the gradient: it crosses the contour lines "
+             "at right angles, and its length is |∇f| (the key above the map gives the "
+             "scale), so the arrows shrink where the map is flat, along the line x = 0 where "
+             "every point is stationary.", names[1],
+             "contour map of x²·sin(y) with its gradient field"),
         ],
-        figures=[(names[0], "the surface z = x²·sin(y) with gradient arrows"),
-                 (names[1], "contour map of x²·sin(y) with its gradient field")],
     )
     return section, "surface and contour map with the gradient field drawn"
 
 
-def _descent_step(figure: Callable[..., str], *, quick: bool, **_: Any) -> tuple[Section, str]:
+def _descent_step(figure: Callable[..., str], *, quick: bool, animation: Callable[..., str],
+                  **_: Any) -> tuple[Section, str]:
+    import re
+
     import steepest
     from steepest.descent.testfunctions import surface as test_surface
-    from steepest.plot import compare_optimizers, plot_paths
+    from steepest.plot import compare_optimizers, plot_paths, plot_result
 
-    valley = steepest.minimize("x^2 + 3y^2", [2.0, 1.0], learning_rate=0.1)
+    bowl, box = "x^2 + 3y^2", [(-2.5, 2.5), (-2.5, 2.5)]
+    valley = steepest.minimize(bowl, [2.0, 1.0], learning_rate=0.1)
+    wild = steepest.minimize(bowl, [2.0, 1.0], learning_rate=TOO_LARGE)
+    suggested = re.search(r"try (\d[\d.e+-]*)$", wild.message)
+    rate = float(suggested.group(1)) if suggested else 0.1
+    tamed = steepest.minimize(bowl, [2.0, 1.0], learning_rate=rate)
     hill = steepest.maximize("-(x-1)^2 - (y+2)^2 + 5", [0.0, 0.0], learning_rate=0.1)
     rosenbrock = test_surface("rosenbrock")
     budget = 300 if quick else 3000
     names = [
-        figure(plot_paths("x^2 + 3y^2", valley), "descent.png"),
+        animation(bowl, valley, "descent.gif", box, fps=6, max_frames=25 if quick else 40,
+                  dpi=60 if quick else 72, arrows=10),
+        figure(plot_result({f"learning rate {TOO_LARGE:g}": wild}, bowl, box),
+               "diverged.png"),
         figure(plot_paths("-(x-1)^2 - (y+2)^2 + 5", hill), "ascent.png"),
         figure(
             compare_optimizers(
@@ -165,29 +204,32 @@ def _descent_step(figure: Callable[..., str], *, quick: bool, **_: Any) -> tuple
             "rosenbrock.png",
         ),
     ]
-    text = "\n".join(
-        [
-            "descent on x² + 3y² from (2, 1), learning rate 0.1:",
-            _result_line(valley),
-            "",
-            "ascent on -(x-1)² - (y+2)² + 5 from (0, 0), learning rate 0.1:",
-            _result_line(hill),
-        ]
-    )
+    figure(plot_paths(bowl, valley, box), "descent.png")  # a still of the same, for print
     section = Section(
         "Gradient descent and ascent",
-        [
-            "Descent: compute the gradient, take a small step against it, repeat until the "
-            "gradient is (nearly) zero. Ascent is the same loop on −f.",
-            "Rosenbrock's function has a long curved valley: plain steps crawl along it, "
-            "momentum and Adam get further in the same number of steps.",
+        pairs=[
+            ("Descent: compute the gradient, take a small step against it, repeat until "
+             "the gradient is (nearly) zero. Here from (2, 1) on x² + 3y², learning rate "
+             f"0.1:\n\n{_result_line(valley)}", names[0],
+             "descent into the valley of x² + 3y², step by step"),
+            (f"The most common beginner's mistake: a learning rate too large. With "
+             f"{TOO_LARGE:g} each step overshoots the valley's floor further than the last, "
+             f"and steepest stops and says so:\n\n{wild.status}: {wild.message}\n\n"
+             f"With the suggested {rate:g}: {_result_line(tamed)}", names[1],
+             f"learning rate {TOO_LARGE:g} on x² + 3y²: the path zig-zags outwards and the "
+             "value grows"),
+            ("Ascent is the same loop on −f: from (0, 0) up the hill "
+             f"-(x-1)² - (y+2)² + 5, learning rate 0.1:\n\n{_result_line(hill)}", names[2],
+             "ascent to the top of -(x-1)² - (y+2)² + 5"),
+            ("Rosenbrock's function has a long curved valley: plain steps crawl along it, "
+             "momentum and Adam get further in the same number of steps. Each optimizer has "
+             "its own colour, line style and marker, so paths that run together stay "
+             "visible.", names[3], f"four optimizers on Rosenbrock's valley, {budget} steps "
+             "each"),
         ],
-        text=text,
-        figures=[(names[0], "descent into the valley of x² + 3y²"),
-                 (names[1], "ascent to the top of -(x-1)² - (y+2)² + 5"),
-                 (names[2], f"four optimizers on Rosenbrock's valley, {budget} steps each")],
     )
     line = (f"descent reached ({_point(valley.x)}) in {valley.iterations} steps; "
+            f"learning rate {TOO_LARGE:g} diverged, {rate:g} reached ({_point(tamed.x)}); "
             f"ascent reached ({_point(hill.x)}) in {hill.iterations} steps")
     return section, line
 
@@ -262,6 +304,18 @@ def _digits_step(
     return section, line
 
 
+def _exercises_step(figure: Callable[..., str], **_: Any) -> tuple[Section, str]:
+    from steepest.check.exercises import EXERCISES
+
+    section = Section(
+        "Your turn: the exercises",
+        ["Each exercise of the lesson, and the command that checks your answer "
+         "(`steepest exercises N` prints the full statement and a file to start from)."],
+        exercises=[(f"{e.number}. {e.title}", e.prompt, e.check) for e in EXERCISES],
+    )
+    return section, f"{len(EXERCISES)} exercises, each with the command that checks it"
+
+
 # -- helpers -----------------------------------------------------------------------------
 
 
@@ -280,7 +334,7 @@ def _digits_data(data_dir: Any) -> tuple[Any, str]:
 
 
 def _result_line(result: Any) -> str:
-    return (f"  {result.status} at ({_point(result.x)}), f = {result.value:.6g}, "
+    return (f"{result.status} at ({_point(result.x)}), f = {result.value:.6g}, "
             f"{result.iterations} steps: {result.message}")
 
 

@@ -207,6 +207,7 @@ class Run:
                        "end": True})  # fmt: skip
 
     def _on_batch(self, step: Any) -> None:
+        self.optimizer = step.optimizer  # the run's own copy: the one whose settings count
         if self._changes:
             with self._lock:
                 changes, self._changes = self._changes, {}

@@ -3,8 +3,9 @@
 Expressions are turned into NumPy code once (common subexpressions computed once); calls
 stack the results into one float array. Coordinates that repeat along an axis (the arrays
 of ``numpy.meshgrid``) are reduced to one row or column first, and large grids are cut
-into slices computed in parallel threads. What the results mean is
-:mod:`steepest.calculus.gradients`' business.
+into slices computed in parallel threads. Used by :class:`~steepest.Equation` for its
+values and by :class:`~steepest.Gradient` for its components; what the results mean is
+their business.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from steepest.errors import SteepestError
+from steepest.errors import EquationError
+
+__all__ = ["bind", "compile_scalar", "evaluate", "lambdify", "point_columns"]
 
 # Grids with at least this many points are split into slices evaluated in parallel
 # threads (NumPy's ufuncs release the GIL on large arrays).
@@ -38,19 +41,19 @@ def _dirac_delta(u: Any) -> Any:
 _NUMERIC_EXTRAS = {"DiracDelta": _dirac_delta}
 
 
-def _lambdify(exprs: list[sympy.Expr], variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
+def lambdify(exprs: list[sympy.Expr], variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
     """NumPy code for ``exprs``, with common subexpressions computed once."""
     return sympy.lambdify(list(variables), exprs, modules=[_NUMERIC_EXTRAS, "numpy"], cse=True,
                           docstring_limit=0)
 
 
-def _compile_scalar(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
+def compile_scalar(expr: sympy.Expr, variables: Sequence[sympy.Symbol]) -> Callable[..., Any]:
     """A function of one argument per variable giving ``expr`` on broadcastable arrays."""
-    function = _lambdify([expr], variables)
-    return lambda *arrays: _evaluate(function, [np.asarray(a, dtype=float) for a in arrays], 1)[0]
+    function = lambdify([expr], variables)
+    return lambda *arrays: evaluate(function, [np.asarray(a, dtype=float) for a in arrays], 1)[0]
 
 
-def _bind(names: Sequence[str], values: Sequence[Any], named: Mapping[str, Any]) -> list[Any]:
+def bind(names: Sequence[str], values: Sequence[Any], named: Mapping[str, Any]) -> list[Any]:
     """Arguments given by position or by name, as a list in variable order."""
     n = len(names)
     if values and named:
@@ -72,19 +75,19 @@ def _bind(names: Sequence[str], values: Sequence[Any], named: Mapping[str, Any])
     return [np.asarray(v, dtype=float) for v in values]
 
 
-def _point(points: Sequence[float] | np.ndarray, n: int) -> list[np.ndarray]:
+def point_columns(points: Sequence[float] | np.ndarray, n: int) -> list[np.ndarray]:
     """The columns of points given as rows, one array per variable."""
     array = np.asarray(points, dtype=float)
     if array.ndim == 0 and n == 1:  # one variable: a number is a point
         array = array.reshape(1)
     if array.ndim == 0 or array.shape[-1] != n:
-        raise SteepestError(
+        raise EquationError(
             f"expected points with {n} coordinates along the last axis; got shape {array.shape}"
         )
     return [array[..., k] for k in range(n)]
 
 
-def _evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int) -> np.ndarray:
+def evaluate(function: Callable[..., Any], arrays: list[np.ndarray], count: int) -> np.ndarray:
     """Call a compiled function and stack its ``count`` results into one float array.
 
     Inputs that repeat along an axis (the coordinate arrays of ``numpy.meshgrid``) are

@@ -1,0 +1,75 @@
+"""The command line's own words (issue 14): one name per meaning, errors in the words the
+user typed, and hints only where they help."""
+
+from __future__ import annotations
+
+import pytest
+
+from steepest.cli import main
+from steepest.cli._options import cli_words
+
+
+def error_of(capsys, *argv: str) -> str:
+    assert main(list(argv)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["grad"], ["check", "descent"], ["descend", "--from", "1"], ["plot"]],
+)
+def test_a_missing_argument_gets_no_hint_about_dashes(capsys, argv):
+    err = error_of(capsys, *argv)
+    assert "arguments are required" in err and "'--'" not in err and "--help" in err
+
+
+@pytest.mark.parametrize("command", ["grad", "plot"])
+def test_an_equation_taken_for_an_option_gets_the_dash_hint(capsys, command):
+    err = error_of(capsys, command, "-x^2")
+    assert "'-x^2' was taken for an option" in err
+    assert f'steepest {command} [options] -- "-x^2"' in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "typed", "meant"),
+    [
+        (["descend", "x^2", "--start", "1"], "--start", "--from"),
+        (["descend", "x^2", "--from", "1", "--max-iters", "3"], "--max-iters", "--max-iter"),
+        (["descend", "x^2", "--from", "1", "--stps", "3"], "--stps", "--max-iter"),
+        (["plot", "x^2", "--rnage", "-1:1"], "--rnage", "--range"),
+        (["grad", "x", "--explian"], "--explian", "--explain"),
+    ],
+)
+def test_an_unknown_option_is_named_with_the_closest_real_one(capsys, argv, typed, meant):
+    err = error_of(capsys, *argv)
+    assert f"unknown option {typed!r} for 'steepest {argv[0]}'" in err
+    assert f"did you mean {meant}?" in err
+    assert err.count("\n") == 2  # one line and its hint
+
+
+def test_an_option_with_nothing_close_is_named_without_a_guess(capsys):
+    err = error_of(capsys, "grad", "x", "--from", "1")
+    assert "unknown option '--from' for 'steepest grad'" in err and "did you mean" not in err
+
+
+def test_an_unquoted_equation_is_told_to_be_quoted(capsys):
+    err = error_of(capsys, "grad", "x^2", "sin(y)")
+    assert "unexpected argument 'sin(y)'" in err and 'in quotes' in err
+
+
+def test_a_negative_value_after_an_option_is_not_an_unknown_option(capsys):
+    assert main(["descend", "x^2", "--from", "-1", "--max-iter", "3"]) == 1
+    assert "unknown option" not in capsys.readouterr().err
+
+
+def test_library_names_become_flags_in_hints():
+    assert cli_words("stopped after max_iter=7 steps with the gradient norm still 2 > "
+                     "tol=1e-08; hint: raise max_iter, or try another learning_rate or "
+                     "optimizer") == ("stopped after 7 steps with the gradient norm still 2 > "
+                                      "tol=1e-08; hint: raise --max-iter, or try another "
+                                      "--lr or --optimizer")
+    assert cli_words("the value grew from 1 to 4e7 in 4 steps; try 0.5").endswith(
+        "try --lr 0.5")
+    assert cli_words("converged after 3 steps") == "converged after 3 steps"

@@ -1,0 +1,85 @@
+"""The package's layout: a folder per concept, public names never shadowed, old paths kept."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import pkgutil
+import subprocess
+import sys
+import types
+
+import pytest
+
+import steepest
+
+PACKAGES = ("steepest", "steepest.equation", "steepest.calculus", "steepest.descent",
+            "steepest.report", "steepest.plot", "steepest.check")
+
+#: module paths from before the folders -> where the module is now
+MOVED = {
+    "steepest.optim": "steepest.descent.optimizers",
+    "steepest.schedules": "steepest.descent.schedules",
+    "steepest.testfunctions": "steepest.descent.testfunctions",
+    "steepest.gradients": "steepest.calculus.gradients",
+    "steepest.steps": "steepest.calculus.derivations",
+    "steepest.stationary": "steepest.calculus.stationary",
+    "steepest.digits": "steepest.nn.evaluation",
+    "steepest.exercises": "steepest.check.exercises",
+    "steepest.tour": "steepest.report.tour",
+}
+
+
+def all_modules() -> list[str]:
+    """Every module of the package, by walking its folders (not by a list kept by hand)."""
+    return ["steepest"] + [
+        info.name for info in pkgutil.walk_packages(steepest.__path__, "steepest.")
+        if not info.name.endswith("__main__")
+    ]
+
+
+def test_no_public_name_is_shadowed_by_a_module_of_the_same_name():
+    # importing a module sets it as an attribute of its package: a subpackage named like a
+    # public function (steepest.gradient) would replace that function once imported
+    for name in all_modules():
+        importlib.import_module(name)
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        for name in package.__all__:
+            value = getattr(package, name)
+            assert not isinstance(value, types.ModuleType), f"{package_name}.{name}"
+
+
+@pytest.mark.parametrize("package_name", PACKAGES)
+def test_each_lazy_name_is_exported_and_comes_from_the_module_named(package_name):
+    package = importlib.import_module(package_name)
+    for name, module in package._LAZY.items():
+        assert name in package.__all__
+        assert getattr(package, name) is getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
+def test_a_moved_module_is_still_found_at_its_old_path(old, new):
+    assert importlib.import_module(old) is importlib.import_module(new)
+
+
+def test_an_old_import_path_works_in_a_fresh_interpreter():
+    code = ("from steepest.optim import Adam; import steepest.gradients as g; "
+            "import steepest.descent.optimizers as o; "
+            "assert Adam is o.Adam and g.gradient is __import__('steepest').gradient")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_pickle_naming_an_old_module_path_loads():
+    optimizer = steepest.Adam(learning_rate=0.01)
+    data = pickle.dumps(optimizer, protocol=0)
+    assert b"steepest.descent.optimizers" in data
+    old = data.replace(b"steepest.descent.optimizers", b"steepest.optim")
+    assert repr(pickle.loads(old)) == repr(optimizer)
+
+
+def test_the_old_module_steepest_descent_still_gives_its_names():
+    import steepest.descent
+
+    assert steepest.descent.minimize is steepest.minimize
+    assert steepest.descent.Result is steepest.Result
