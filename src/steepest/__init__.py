@@ -65,10 +65,10 @@ _LAZY: dict[str, str] = {
     "History": "steepest.nn",
     "Evaluation": "steepest.nn",
     "stationary_points": "steepest.calculus.stationary",
-    "explain_step": "steepest.step_detail",
-    "StepDetail": "steepest.step_detail",
-    "basins": "steepest.basins",
-    "Basins": "steepest.basins",
+    "explain_step": "steepest.descent.step_detail",
+    "StepDetail": "steepest.descent.step_detail",
+    "basins": "steepest.descent.attraction",
+    "Basins": "steepest.descent.attraction",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
@@ -112,13 +112,13 @@ if not any(isinstance(finder, ModuleAliases) for finder in sys.meta_path):
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from steepest.basins import Basins, basins
     from steepest.calculus.derivations import Derivation
     from steepest.calculus.gradients import Gradient, GradientAt, gradient, numeric_gradient
     from steepest.calculus.stationary import Stationary, StationaryPoint, stationary_points
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
+    from steepest.descent.attraction import Basins, basins
     from steepest.descent.optimizers import (
         AdaGrad,
         Adam,
@@ -130,6 +130,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         make_optimizer,
     )
     from steepest.descent.run import Result, maximize, minimize
+    from steepest.descent.step_detail import StepDetail, explain_step
     from steepest.equation.equation import Equation, parse
     from steepest.nn import Evaluation, History, Network, train
-    from steepest.step_detail import StepDetail, explain_step

@@ -5,7 +5,9 @@
 holds :func:`minimize`, :func:`maximize` and :class:`Result`, which drive
 :mod:`~steepest.descent.loops` (the loops and their stopping rules) on an
 :mod:`~steepest.descent.objective` (``f`` made into values and gradients);
-:mod:`~steepest.descent.testfunctions` keeps the classic test surfaces. Pictures of a
+:mod:`~steepest.descent.testfunctions` keeps the classic test surfaces;
+:mod:`~steepest.descent.step_detail` writes out one step with the optimizer's state, and
+:mod:`~steepest.descent.attraction` descends from a grid of starts to map the basins. Pictures of a
 result are :mod:`steepest.plot`'s business; networks are trained in :mod:`steepest.nn`.
 """
 
@@ -36,6 +38,10 @@ _LAZY: dict[str, str] = {
     "exponential_decay": "steepest.descent.schedules",
     "inverse_sqrt": "steepest.descent.schedules",
     "inverse_time": "steepest.descent.schedules",
+    "Basins": "steepest.descent.attraction",
+    "basins": "steepest.descent.attraction",
+    "StepDetail": "steepest.descent.step_detail",
+    "explain_step": "steepest.descent.step_detail",
     "SURFACES": "steepest.descent.testfunctions",
     "Surface": "steepest.descent.testfunctions",
     "surface": "steepest.descent.testfunctions",
@@ -50,14 +56,18 @@ __all__ = [
     "SURFACES",
     "AdaGrad",
     "Adam",
+    "Basins",
     "GradientDescent",
     "Momentum",
     "Nesterov",
     "Optimizer",
     "RMSProp",
     "Result",
+    "StepDetail",
     "Surface",
+    "basins",
     "decay_to",
+    "explain_step",
     "exponential_decay",
     "inverse_sqrt",
     "inverse_time",
@@ -70,6 +80,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.descent.attraction import Basins, basins
     from steepest.descent.optimizers import (
         OPTIMIZERS,
         AdaGrad,
@@ -96,4 +107,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         inverse_sqrt,
         inverse_time,
     )
+    from steepest.descent.step_detail import StepDetail, explain_step
     from steepest.descent.testfunctions import SURFACES, Surface, surface

@@ -24,7 +24,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["equation"], responses=ERRORS)
 
-ARROWS = 21  #: gradient arrows per side of the map
+ARROWS = 15  #: gradient arrows per side of the map
 STATIONARY_TIMEOUT = 0.5  #: seconds SymPy may take to solve ∇f = 0 before Newton's search
 
 
@@ -75,7 +75,7 @@ async def read_equation(body: EquationText, request: Request) -> EquationAnswer:
 def _read(text: str) -> EquationAnswer:
     import sympy
 
-    from steepest._printing import plain
+    from steepest.equation.printing import plain
 
     g = gradient_of(text)
     name = g.equation.name
@@ -95,7 +95,7 @@ def _read(text: str) -> EquationAnswer:
         derivations.append(Derivation(variable=str(d.variable), heading=heading, lines=lines))
     return EquationAnswer(
         equation=g.equation.text, function=str(g.equation),
-        mathml=mathml(sympy.Eq(f, g.equation.expr, evaluate=False), display=True),
+        mathml=mathml(sympy.Eq(f, g.equation.expr, evaluate=False)),
         variables=list(g.names), gradient=components, derivations=derivations,
     )  # fmt: skip
 

@@ -117,7 +117,7 @@ class StepDetail:
         x = (2, 1),  f(x) = 7
         g = ∇f(x) = (4, 6)
         x ← x − η·g = (2, 1) − 0.1·(4, 6) = (1.6, 0.4)
-        f(x) = 1.6 at the new point
+        f(x) = 3.04 at the new point
         """
         g = _vector(self.gradient)
         eta = _number(self.learning_rate)
@@ -186,9 +186,9 @@ def explain_step(
     >>> d.new_point.round(6).tolist()
     [0.92, -0.38]
     """
-    from steepest.descent import maximize as ascend
-    from steepest.descent import minimize
-    from steepest.optim import make_optimizer
+    from steepest.descent.optimizers import make_optimizer
+    from steepest.descent.run import maximize as ascend
+    from steepest.descent.run import minimize
 
     if not isinstance(optimizer, str):
         raise TypeError(f"optimizer must be a name such as 'adam', got {type(optimizer).__name__}")

@@ -102,9 +102,9 @@ def basins(
     >>> b.labels.tolist()  # the left half ends at (-1, 0), the right half at (1, 0)
     [[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]]
     """
-    from steepest.descent import maximize as ascend
-    from steepest.descent import minimize
-    from steepest.stationary import _check_bounds
+    from steepest.calculus.stationary import _check_bounds
+    from steepest.descent.run import maximize as ascend
+    from steepest.descent.run import minimize
 
     box = _check_bounds(bounds, len(bounds) if isinstance(bounds, (list, tuple)) else 0)
     n = len(box)
