@@ -5,7 +5,8 @@ products made once and each later layer as one matrix product per block of grid 
 Printed beside it, measured in the same run on the same network, images and directions:
 
 - the plain way with steepest: move the weights to each grid point and call
-  ``Network.evaluate`` (timed on one row of the grid, 41 points, times 41);
+  ``Network.evaluate`` (timed on one row of the grid, 41 points, times 41; one BLAS
+  thread, as the slice uses);
 - the plain way with PyTorch on the CPU (when torch is importable): the same network
   as ``torch.nn`` layers, the weights set for each point, one forward pass and the cost
   under ``torch.no_grad`` (timed on one row, times 41), at its fastest of 1 and all
@@ -51,7 +52,14 @@ def timed(function) -> tuple[float, float]:  # type: ignore[no-untyped-def]
 
 
 def plain_row(net: Network, x: np.ndarray, y: np.ndarray, cost: str, land) -> None:  # type: ignore[no-untyped-def]
+    from threadpoolctl import threadpool_limits
+
     moved = copy.deepcopy(net)
+    with threadpool_limits(1, user_api="blas"):  # as the slice runs: one BLAS thread
+        _plain_row(net, moved, x, y, cost, land)
+
+
+def _plain_row(net, moved, x, y, cost, land) -> None:  # type: ignore[no-untyped-def]
     for alpha in land.alphas:
         moved.params[...] = net.params + alpha * land.directions[0] + land.betas[0] * \
             land.directions[1]
