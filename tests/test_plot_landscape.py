@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.nn import Network, train
 from steepest.nn.landscape import landscape
 from steepest.nn.path import PathRecorder
@@ -39,9 +39,9 @@ def test_the_map_shows_the_path_the_centre_and_says_what_it_measures(land) -> No
 
 
 def test_bad_levels_and_an_empty_landscape_are_refused(land) -> None:
-    with pytest.raises(SteepestError, match="levels must be an int from 3 to 60"):
+    with pytest.raises(PlotError, match="levels must be an int from 3 to 60"):
         plot_landscape(land, levels=1000)
     from dataclasses import replace
 
-    with pytest.raises(SteepestError, match="no finite cost"):
+    with pytest.raises(PlotError, match="no finite cost"):
         plot_landscape(replace(land, values=np.full_like(land.values, np.nan)))

@@ -107,13 +107,15 @@ def test_the_learning_rate_changes_mid_run_and_the_next_updates_use_it(client) -
 
 def test_pause_holds_the_weights_and_stop_ends_a_paused_run_at_once(client) -> None:
     run = client.post("/api/digits/runs", json={**SMALL, "epochs": 50, "pace": 300}).json()["run"]
-    events(client, run, until=lambda u: u["type"] == "batch")  # closing the stream stops it
-    assert client.post(f"/api/digits/runs/{run}/stop").json()["state"] == "stopped"
+    events(client, run, until=lambda u: u["type"] == "batch")  # then the tab goes away
+    closed = time.monotonic()
+    digits = client.app.state.digits  # type: ignore[attr-defined]
+    assert digits.get(run).join(1.0), "the run outlived its stream by a second"
+    assert time.monotonic() - closed < 1.0 and digits.get(run).state == "stopped"
     run = client.post("/api/digits/runs", json={**SMALL, "epochs": 50, "pace": 300}).json()["run"]
     time.sleep(0.3)
     client.post(f"/api/digits/runs/{run}/pause")
     time.sleep(0.2)
-    digits = client.app.state.digits  # type: ignore[attr-defined]
     first = digits.get(run).snapshot()[0].params.copy()
     time.sleep(0.3)
     np.testing.assert_array_equal(digits.get(run).snapshot()[0].params, first)

@@ -16,7 +16,7 @@ from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 
-from steepest.errors import SteepestError
+from steepest.errors import PlotError
 from steepest.plot._common import new_figure
 
 __all__ = ["plot_landscape"]
@@ -57,11 +57,11 @@ def plot_landscape(landscape: Any, *, subset: str | None = None, title: str | No
     'α (first direction)'
     """
     if isinstance(levels, bool) or not isinstance(levels, int) or not 3 <= levels <= 60:
-        raise SteepestError(f"levels must be an int from 3 to 60; got {levels!r}")
+        raise PlotError(f"levels must be an int from 3 to 60; got {levels!r}")
     values = np.asarray(landscape.values, dtype=float)
     finite = values[np.isfinite(values)]
     if finite.size == 0:
-        raise SteepestError("the landscape has no finite cost to draw (every point overflowed)")
+        raise PlotError("the landscape has no finite cost to draw (every point overflowed)")
     fig = new_figure(7.2, 6.4)
     ax = fig.subplots()
     low, high = float(finite.min()), float(finite.max())

@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from steepest.errors import SteepestError
+from steepest.errors import DataError, NetworkError, SteepestError
 from steepest.web._runs import BusyError, Runs, Settings, packed
 
 __all__ = ["router", "runs_of"]
@@ -145,7 +145,7 @@ def _source(request: Request, source: str) -> tuple[Any, Any, Any]:
     runs = runs_of(request.app)
     if source == "model":
         if runs.model is None:
-            raise SteepestError("no model was given; hint: steepest explore --model best.npz, "
+            raise NetworkError("no model was given; hint: steepest explore --model best.npz, "
                                 "or train a network here")
         network, path = runs.model
         return network, path, runs.data("sample")
@@ -256,7 +256,7 @@ async def image(request: Request, body: ImageRequest) -> Response:
         network, _, data = _source(request, body.source)
         images, labels = data.test
         if body.index >= len(labels):
-            raise SteepestError(f"index must be below {len(labels):,} (the test images); "
+            raise DataError(f"index must be below {len(labels):,} (the test images); "
                                 f"got {body.index}")
         x, label = images[body.index], int(labels[body.index])
         worked = image_cost(network, x, label)
@@ -312,7 +312,7 @@ async def draw(request: Request, body: DrawRequest) -> Response:
         try:
             pixels = base64.b64decode(body.rgba, validate=True)
         except ValueError:
-            raise SteepestError("rgba must be base64 text") from None
+            raise DataError("rgba must be base64 text") from None
         x = prepare_drawing(pixels, body.width, body.height)
         network, _, _ = _source(request, body.source)
         outputs = network.forward(x)
