@@ -164,3 +164,23 @@ def test_the_landscape_shows_the_training_path(page, tmp_path_factory) -> None:
     assert traces == 3  # the contours, the weights now, the path
     page.locator("#landscape-panel").screenshot(
         path=str(shots(tmp_path_factory) / "digits-landscape.png"))
+
+
+def test_the_digits_part_of_the_explorers_page(browser, server) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{server}/")
+    page.wait_for_selector("#part-digits[data-ready=yes]", state="attached", timeout=15_000)
+    assert not page.is_visible("#start")  # the Equation part shows first
+    page.click("#parts a[data-part=digits]")
+    page.select_option("#pace", "1500")
+    page.fill("#epochs", "2")
+    page.click("#start")
+    page.wait_for_function("document.getElementById('run-state').dataset.state === 'finished'",
+                           timeout=30_000, polling=200)
+    width = page.evaluate("document.getElementById('cost-plot').getBoundingClientRect().width")
+    assert width > 300 and points(page) == 1000  # every mini-batch of two epochs drawn
+    page.close()
+    assert problems == []

@@ -1,4 +1,6 @@
-// The Digits page: wires the panels together. The server computes; this only draws.
+// The Digits part: puts its panels into a root element and wires them together, on its own
+// page (/digits, page.js) or as a part of the explorer's page (part.js). The server
+// computes; this only draws.
 import { $, api, say } from "./util.js";
 import * as train from "./train.js";
 import * as inspect from "./inspect.js";
@@ -7,29 +9,33 @@ import * as landscape from "./landscape.js";
 
 let lastLook = 0;
 
-async function main() {
-  const info = await api("/api/digits/info");
-  if (!info.full_mnist) $("data").querySelector("[value=mnist]").disabled = true;
-  $("runs-note").textContent = `up to ${info.runs_at_once} networks train at once on this machine`;
-  train.init();
-  inspect.init(train.source);
-  draw.init(train.source);
-  landscape.init(train.source);
-  train.onChange((kind) => {
-    const now = performance.now();
-    // the panels follow the training, every two seconds while it runs
-    if (kind === "end" || kind === "start" || now - lastLook > 2000) {
-      lastLook = now;
-      inspect.refresh(train.source());
-      draw.refresh();
+/** Fill ``root`` with the panels and start them; resolves when the part is ready. */
+export async function start(root) {
+  const answer = await fetch("/static/digits/panels.html");
+  root.innerHTML = await answer.text();
+  try {
+    const info = await api("/api/digits/info");
+    if (!info.full_mnist) $("data").querySelector("[value=mnist]").disabled = true;
+    $("runs-note").textContent = `up to ${info.runs_at_once} networks train at once on this machine`;
+    train.init();
+    inspect.init(train.source);
+    draw.init(train.source);
+    landscape.init(train.source);
+    train.onChange((kind) => {
+      const now = performance.now();
+      // the panels follow the training, every two seconds while it runs
+      if (kind === "end" || kind === "start" || now - lastLook > 2000) {
+        lastLook = now;
+        inspect.refresh(train.source());
+        draw.refresh();
+      }
+    });
+    if (info.model) {
+      train.setSource("model");
+      say(`the model given to steepest explore: ${info.model.sizes.join("-")}` +
+          (info.model.path ? ", with its training path" : ""));
     }
-  });
-  if (info.model) {
-    train.setSource("model");
-    say(`the model given to steepest explore: ${info.model.sizes.join("-")}` +
-        (info.model.path ? ", with its training path" : ""));
-  }
-  document.body.dataset.ready = "yes";
+    root.dataset.ready = "yes";
+    if (document.body.classList.contains("digits")) document.body.dataset.ready = "yes";
+  } catch (error) { say(error.message, true); }
 }
-
-main().catch((error) => say(error.message, true));

@@ -78,7 +78,7 @@ function onUpdate(update) {
   } else if (update.type === "state") {
     $("run-state").textContent = update.state + (update.message ? `: ${update.message}` : "");
     $("run-state").dataset.state = update.state;
-    $("pause").textContent = update.state === "paused" ? "Resume" : "Pause";
+    $("pause-run").textContent = update.state === "paused" ? "Resume" : "Pause";
     if (update.end) finish();
   }
 }
@@ -100,7 +100,7 @@ function finish() {
   if (state.stream) state.stream.close();
   state.stream = null;
   $("start").disabled = false;
-  $("pause").disabled = $("stop").disabled = true;
+  $("pause-run").disabled = $("stop").disabled = true;
   tell("end");
 }
 
@@ -113,7 +113,7 @@ async function start() {
     const run = await api("/api/digits/runs", settings());
     state.run = state.source = run.run;
     $("run-state").textContent = "training";
-    $("pause").disabled = $("stop").disabled = false;
+    $("pause-run").disabled = $("stop").disabled = false;
     say(`training a ${run.sizes.join("-")} network on ${run.settings.data === "sample" ? "the bundled sample" : "MNIST"}`);
     state.stream = new EventSource(`/api/digits/runs/${run.run}/stream`);
     state.stream.onmessage = (event) => onUpdate(JSON.parse(event.data));
@@ -143,7 +143,7 @@ export function init() {
   resetPlots();
   $("train-form").addEventListener("submit", (event) => event.preventDefault());
   $("start").onclick = start;
-  $("pause").onclick = () => control($("pause").textContent === "Pause" ? "pause" : "resume");
+  $("pause-run").onclick = () => control($("pause-run").textContent === "Pause" ? "pause" : "resume");
   $("stop").onclick = () => control("stop");
   $("lr").onchange = changeRate;
   $("lr-slider").oninput = () => { $("lr").value = (10 ** parseFloat($("lr-slider").value)).toPrecision(2); };
