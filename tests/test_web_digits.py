@@ -258,3 +258,12 @@ def test_explore_serves_the_model_given(tmp_path) -> None:
                               "--model", str(bad)], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "needs a network of 784" in refused.stderr
     assert refused.stderr.count("\n") == 1
+
+
+def test_the_openapi_schema_states_the_digits_caps(client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/digits/runs", "/api/digits/draw", "/api/digits/landscape"} <= set(schema["paths"])
+    parts = schema["components"]["schemas"]
+    assert parts["TrainRequest"]["properties"]["epochs"]["maximum"] == 50
+    assert parts["LandscapeRequest"]["properties"]["grid"]["maximum"] == 61
+    assert parts["DrawRequest"]["properties"]["rgba"]["maxLength"] == 60_000

@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from steepest.errors import DataError, NetworkError, SteepestError
 from steepest.web._runs import BusyError, Runs, Settings, packed
+from steepest.web.models import ERRORS, Error
 
 __all__ = ["router", "runs_of"]
 
@@ -39,7 +40,8 @@ _POLICY = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self
            "'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")  # fmt: skip
 
-router = APIRouter(tags=["digits"])
+router = APIRouter(tags=["digits"], responses={
+    **ERRORS, 404: {"model": Error, "description": "no such training run (ended and forgotten)"}})
 Source = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$",
                               description="a training run's id, or 'model'")]
 
