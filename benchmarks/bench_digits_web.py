@@ -29,8 +29,8 @@ import uvicorn
 
 from steepest.data import load_mnist_sample
 from steepest.nn import Network, train
-from steepest.web._runs import Runs
 from steepest.web.app import create_app
+from steepest.web.runs import Runs
 
 SETUP = {"hidden": [30], "activation": "sigmoid", "cost": "quadratic", "optimizer": "gd",
          "learning_rate": 3.0, "batch_size": 10, "data": "sample", "seed": 0, "pace": 0}
@@ -115,7 +115,7 @@ def main() -> None:
             sheet[row, column - 5 : column + 5] = (0, 0, 0, 255)
         body = {"source": "model", "width": 96, "height": 96,
                 "rgba": base64.b64encode(sheet.tobytes()).decode()}
-        from steepest.nn.evaluation import prepare_drawing
+        from steepest.data.images import prepare_drawing
 
         def handler_work() -> None:
             x = prepare_drawing(base64.b64decode(body["rgba"]), 96, 96)

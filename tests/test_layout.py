@@ -8,10 +8,13 @@ import pkgutil
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
 import steepest
+
+SOURCE = Path(steepest.__file__).parent
 
 PACKAGES = ("steepest", "steepest.equation", "steepest.calculus", "steepest.descent",
             "steepest.report", "steepest.plot", "steepest.check")
@@ -83,3 +86,30 @@ def test_the_old_module_steepest_descent_still_gives_its_names():
 
     assert steepest.descent.minimize is steepest.minimize
     assert steepest.descent.Result is steepest.Result
+
+
+def private_imports(path: Path) -> list[str]:
+    """Imports of underscore names or modules that belong to another package than ``path``'s."""
+    import ast
+
+    module = ".".join(path.relative_to(SOURCE.parent).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if not module.endswith("__init__") else module[:-9]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("steepest"):
+            continue
+        for alias in node.names:
+            target = f"{node.module}.{alias.name}".split(".")
+            private = [i for i, part in enumerate(target) if part.startswith("_")
+                       and not part.startswith("__")]
+            if not private:
+                continue
+            owner = ".".join(target[: private[0]])  # the package the private name lives in
+            if not (package == owner or package.startswith(owner + ".")):
+                found.append(f"{module}: from {node.module} import {alias.name}")
+    return found
+
+
+def test_no_module_reaches_into_another_packages_underscore_names():
+    reaches = [line for path in sorted(SOURCE.rglob("*.py")) for line in private_imports(path)]
+    assert reaches == []

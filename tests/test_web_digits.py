@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from steepest.data import load_mnist_sample
 from steepest.nn import Network
 from steepest.nn.evaluation import prepare_image
-from steepest.web._runs import Runs
 from steepest.web.digits import router
+from steepest.web.runs import Runs
 
 SMALL = {"hidden": [16], "epochs": 2, "batch_size": 50, "optimizer": "adam",
          "learning_rate": 0.003, "cost": "cross-entropy", "activation": "relu"}
@@ -152,7 +152,7 @@ def test_two_tabs_train_apart_and_a_third_run_is_refused_while_busy(client) -> N
     ({"epochs": 50, "batch_size": 1, "hidden": [4]}, "at most 100,000 here"),
 ])
 def test_caps_are_refused_with_a_clear_message(client, change, words, monkeypatch) -> None:
-    monkeypatch.setattr("steepest.web._runs.MAX_BATCHES", 100_000)  # 250,000 asked here
+    monkeypatch.setattr("steepest.web.runs.MAX_BATCHES", 100_000)  # 250,000 asked here
     answer = client.post("/api/digits/runs", json={**SMALL, **change})
     assert 400 <= answer.status_code < 500
     body = answer.json()

@@ -40,8 +40,8 @@ def model():
 def server(model):
     import uvicorn
 
-    from steepest.web._runs import Runs
     from steepest.web.app import create_app
+    from steepest.web.runs import Runs
 
     app = create_app()
     app.state.digits = Runs(limit=2, model=(model, None))

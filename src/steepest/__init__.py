@@ -47,8 +47,8 @@ _LAZY: dict[str, str] = {
     "numeric_gradient": "steepest.calculus.gradients",
     "minimize": "steepest.descent.run",
     "maximize": "steepest.descent.run",
-    "Result": "steepest.descent.run",
-    "Optimizer": "steepest.descent.optimizers",
+    "Result": "steepest.descent.result",
+    "Optimizer": "steepest.descent.protocol",
     "GradientDescent": "steepest.descent.optimizers",
     "Momentum": "steepest.descent.optimizers",
     "Nesterov": "steepest.descent.optimizers",
@@ -97,8 +97,8 @@ __all__ = [
     "GradientError",
     "NetworkError",
     "OptimizerError",
-    "PlotError",
     "OutputError",
+    "PlotError",
     "SteepestError",
     "__version__",
     *_LAZY,
@@ -129,7 +129,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         RMSProp,
         make_optimizer,
     )
-    from steepest.descent.run import Result, maximize, minimize
+    from steepest.descent.result import Result
+    from steepest.descent.run import maximize, minimize
     from steepest.descent.step_detail import StepDetail, explain_step
     from steepest.equation.equation import Equation, parse
     from steepest.nn import Evaluation, History, Network, train

@@ -16,6 +16,7 @@ Left out: locking against two writers of the same file (the last rename wins, wh
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -167,8 +168,9 @@ def replace_folder(path: str | os.PathLike[str], build: Callable[[Path], Any],
     ``path`` may be missing, empty, or an existing folder that ``replaceable(name)``
     accepts every entry of (else an OutputError before anything is built). If ``build``
     raises (``KeyboardInterrupt`` included), the folder built aside is removed and ``path``
-    is left byte for byte as it was. The swap itself is two renames, during which
-    ``Ctrl-C`` is held back; what ``build`` returned is returned.
+    is left byte for byte as it was. The swap itself is one exchange on Linux (two
+    renames elsewhere), during which ``Ctrl-C`` is held back; what ``build`` returned is
+    returned.
     """
     target = Path(path)
     if target.exists() and not target.is_dir():
@@ -202,9 +204,19 @@ def replace_folder(path: str | os.PathLike[str], build: Callable[[Path], Any],
 
 
 def _swap(aside: Path, target: Path) -> None:
-    """Put the folder ``aside`` at ``target``; the old ``target`` (if any) is removed."""
+    """Put the folder ``aside`` at ``target``; the old ``target`` (if any) is removed.
+
+    On Linux the two folders trade places in one step (``renameat2`` with
+    ``RENAME_EXCHANGE``), so even a kill leaves one whole folder at ``target``; elsewhere
+    (or on file systems without it) the old folder is renamed away first and put back
+    if the second rename fails.
+    """
     if not target.exists():
         os.rename(aside, target)
+        return
+    if _exchange(aside, target):
+        _sync(target.parent)
+        _remove(aside)  # now the old folder
         return
     old = _reserve(target, folder=True)
     old.rmdir()
@@ -216,6 +228,27 @@ def _swap(aside: Path, target: Path) -> None:
         raise
     _sync(target.parent)
     _remove(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's ``renameat2``; False where it cannot."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return False
+    at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+    done = renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange)
+    if done == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # not supported here: the two-rename way
+    raise OSError(error, os.strerror(error), str(b))
 
 
 @contextlib.contextmanager

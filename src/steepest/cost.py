@@ -36,6 +36,7 @@ __all__ = [
     "Cost",
     "as_targets",
     "check_finite",
+    "check_labels",
     "cross_entropy",
     "cross_entropy_grad",
     "get_cost",
@@ -71,8 +72,12 @@ def _as_numeric(value: Any, where: str, name: str) -> np.ndarray:
     return array
 
 
-def _check_labels(labels: np.ndarray, n_classes: int, where: str, name: str) -> np.ndarray:
-    """Return ``labels`` as int64 after checking they are integers in [0, n_classes)."""
+def check_labels(labels: np.ndarray, n_classes: int, where: str, name: str) -> np.ndarray:
+    """Return ``labels`` as int64 after checking they are integers in [0, n_classes).
+
+    The one check of class labels: costs, networks (through :func:`as_targets`) and
+    evaluations (:func:`steepest.nn.evaluate`) all call it. Whole-number floats are labels.
+    """
     if labels.dtype.kind == "f":
         check_finite(labels, where, name)
         bad = labels != np.round(labels)
@@ -87,8 +92,8 @@ def _check_labels(labels: np.ndarray, n_classes: int, where: str, name: str) -> 
     if bad.any():
         index = tuple(np.argwhere(bad)[0])
         raise CostError(
-            f"{where}: labels in {name} must be in 0..{n_classes - 1} (one per output of "
-            f"predicted); got {out[index]} at {name}{_position(index)}"
+            f"{where}: labels in {name} must lie in 0..{n_classes - 1} (one per class); "
+            f"got {out[index]} at {name}{_position(index)}"
         )
     return out
 
@@ -119,7 +124,7 @@ def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64) -> np.ndarray:
     array = _as_numeric(labels, "one_hot", "labels")
     if array.ndim > 1:
         raise CostError(f"one_hot: labels must be 0-D or 1-D; got shape {array.shape}")
-    array = _check_labels(array, n_classes, "one_hot", "labels")
+    array = check_labels(array, n_classes, "one_hot", "labels")
     out = np.zeros((*array.shape, n_classes), dtype=dtype)
     np.put_along_axis(out, array[..., None], 1, axis=-1)
     return out
@@ -140,7 +145,7 @@ def _targets(expected: Any, predicted: Any, where: str) -> tuple[np.ndarray, np.
         check_finite(y, where, "expected")
         return y.astype(a.dtype, copy=False), a
     if y.ndim == a.ndim - 1 and y.shape == a.shape[:-1]:
-        return one_hot(_check_labels(y, a.shape[-1], where, "expected"), a.shape[-1], a.dtype), a
+        return one_hot(check_labels(y, a.shape[-1], where, "expected"), a.shape[-1], a.dtype), a
     labels = "one integer label" if a.ndim == 1 else f"{a.shape[0]} integer labels"
     raise CostError(
         f"{where}: expected has shape {y.shape} but predicted has shape {a.shape}; expected "
@@ -160,7 +165,7 @@ def as_targets(y: Any, n_classes: int, n_examples: int, where: str) -> np.ndarra
         check_finite(array, where, "y")
         return array.astype(np.result_type(array.dtype, np.float32), copy=False)
     if array.shape == (n_examples,):
-        return one_hot(_check_labels(array, n_classes, where, "y"), n_classes)
+        return one_hot(check_labels(array, n_classes, where, "y"), n_classes)
     raise CostError(
         f"{where}: y must be {n_examples} integer labels in 0..{n_classes - 1} or one-hot "
         f"rows of shape ({n_examples}, {n_classes}); got shape {array.shape}"

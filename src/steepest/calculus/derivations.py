@@ -26,8 +26,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
-from steepest.calculus.rules import RULES, Step, _listing, pending, walk
-from steepest.equation.printing import _PlainPrinter, plain
+from steepest.calculus.rules import RULES, Step, listing, pending, walk
+from steepest.equation.printing import PlainPrinter, plain
 
 __all__ = ["MAX_STEPS", "RULES", "Derivation", "Step", "derive", "derive_all"]
 
@@ -142,7 +142,7 @@ class Derivation:
         x = plain(self.variable)
         heading = f"{d}{name}/{d}{x}"
         if self.held_constant:
-            heading += f", with {_listing(self.held_constant)} held constant"
+            heading += f", with {listing(self.held_constant)} held constant"
         out = [heading + ":"]
         printer = _DerivativePlain(f"{d}/{d}{x}")
         for i, (step, expr) in enumerate(self.lines()):
@@ -174,7 +174,7 @@ class Derivation:
         return self.text()
 
 
-class _DerivativePlain(_PlainPrinter):
+class _DerivativePlain(PlainPrinter):
     """The plain printer, with pending derivatives written ``d/dx(u)`` or ``∂/∂x(u)``."""
 
     def __init__(self, operator: str) -> None:

@@ -82,7 +82,7 @@ def _build(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
                 if guard._bits(number) > guard._MAX_ROOT_BITS:
                     raise _TooLargeError
         return e.func(*args)
-    except guard._RefusedError:
+    except guard.RefusedError:
         raise _TooLargeError from None
 
 

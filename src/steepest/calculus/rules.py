@@ -157,7 +157,7 @@ class _Walker:
     def plan(self, expr: sympy.Expr) -> _Plan:
         x, d = self.x, self.d
         if not expr.has(x):
-            others = _listing(expr.free_symbols)
+            others = listing(expr.free_symbols)
             if not others:
                 text = f"constant rule: {plain(expr)} is a constant, so {d} {plain(expr)} = 0"
                 return _leaf("constant", text, sympy.S.Zero)
@@ -211,7 +211,7 @@ class _Walker:
                 return self.log_base(rest.args[0], base)
             if base is not None:  # c·log(u)/log(b): keep log(u)/log(b) together
                 rest, constant = rest / sympy.log(base), constant * sympy.log(base)
-            others = _listing(constant.free_symbols)
+            others = listing(constant.free_symbols)
             if constant == -1:
                 text = "constant multiple: the minus sign stays in front"
             elif constant.is_Symbol:
@@ -337,7 +337,7 @@ def _log_base(constant: sympy.Expr, rest: sympy.Expr) -> sympy.Expr | None:
     return None
 
 
-def _listing(symbols: Iterable[sympy.Basic]) -> str:
+def listing(symbols: Iterable[sympy.Basic]) -> str:
     """``"y"``, ``"y and z"``, ``"a, b and c"`` or ``""``: the symbols, sorted, for a sentence."""
     names = sorted(plain(s) for s in symbols)
     if len(names) <= 1:

@@ -35,6 +35,7 @@ __all__ = [
     "Stationary",
     "StationaryCurve",
     "StationaryPoint",
+    "check_bounds",
     "classify",
     "stationary_points",
 ]
@@ -271,7 +272,7 @@ def stationary_points(
     True
     """
     expr, variables = _expression(f)
-    box = _check_bounds(bounds, len(variables))
+    box = check_bounds(bounds, len(variables))
     if method not in ("auto", "symbolic", "numeric"):
         raise GradientError(
             f"method must be 'auto', 'symbolic' or 'numeric'; got {method!r}"
@@ -325,7 +326,7 @@ def _expression(f: Any) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     )
 
 
-def _check_bounds(bounds: Any, n: int) -> tuple[tuple[float, float], ...]:
+def check_bounds(bounds: Any, n: int) -> tuple[tuple[float, float], ...]:
     try:
         box = tuple((float(lo), float(hi)) for lo, hi in bounds)
     except (TypeError, ValueError):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from steepest._lazy import lazy_exports
 
 __all__ = [
+    "MAX_TIMEOUT",
     "CodeCheck",
     "ComponentCheck",
     "GradientCheck",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "MAX_TIMEOUT": "steepest.check._sandbox",
     "CodeCheck": "steepest.check._cases",
     "ComponentCheck": "steepest.check.gradient",
     "GradientCheck": "steepest.check.gradient",
@@ -44,6 +46,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.check._cases import CodeCheck
+    from steepest.check._sandbox import MAX_TIMEOUT
     from steepest.check.cost import check_cost
     from steepest.check.descent import check_descent
     from steepest.check.function import check_gradient_function

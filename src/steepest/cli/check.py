@@ -17,6 +17,7 @@ HELP = "check your answer to an exercise (see 'steepest exercises')"
 EPILOG = """examples:
   steepest check gradient "x^2 sin(y)" --answer "2x sin(y), x^2 cos(y)"
   steepest check gradient "x^2 sin(y)" --answer "∂f/∂x = 2x sin(y); ∂f/∂y = x^2 cos(y)"
+  steepest check gradient "x^3" --answer "3x" --reveal     # hints, then the answer
   steepest check gradient-function answer.py:gradient
   steepest check cost answer.py:cost --batch --labels
   steepest check descent answer.py:step --loop answer.py:descend
@@ -155,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> Any:
     """The report of the exercise that ``args`` asks for."""
     from steepest import check
-    from steepest.check._sandbox import MAX_TIMEOUT
+    from steepest.check import MAX_TIMEOUT
     from steepest.cli import UsageError
 
     timeout = getattr(args, "timeout", None)

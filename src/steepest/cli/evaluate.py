@@ -51,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from steepest.cli import UsageError
     from steepest.cli.train import load_data
     from steepest.data.mnist import ENV_VAR
-    from steepest.nn import Network
-    from steepest.nn._file import trained_on
+    from steepest.nn import Network, trained_on
     from steepest.nn.evaluation import evaluate
 
     if args.plot is not None and Path(args.plot).exists() and not Path(args.plot).is_dir():

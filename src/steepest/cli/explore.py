@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _digits(args: argparse.Namespace) -> Any:
     """The Digits page's runs, with the model given by --model (read and checked now)."""
-    from steepest.web._runs import Runs
+    from steepest.web.runs import Runs
 
     model = None
     if args.model is not None:

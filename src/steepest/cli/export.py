@@ -15,8 +15,8 @@ from typing import Any
 HELP = "write a saved network as a PyTorch file (state dict and architecture)"
 
 EPILOG = """the file holds a dict: "layers" (each torch.nn class name and its arguments),
-"state_dict", "dtype", and steepest's own "sizes", "activation", "output"; rebuild it
-with PyTorch alone:
+"state_dict", "dtype", and steepest's own "format", "version", "sizes", "activation",
+"output"; rebuild it with PyTorch alone:
 
   checkpoint = torch.load("model.pt", weights_only=True)
   model = torch.nn.Sequential(*(getattr(torch.nn, name)(*args)

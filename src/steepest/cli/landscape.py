@@ -11,8 +11,6 @@ plane is the one it moved in most (PCA). Left out: 3-D views (the explorer shows
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -113,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
 def _check_out(out: str) -> None:
     """Refuse an unusable --out before any work."""
     from steepest.cli import UsageError
-    from steepest.plot._common import output_format
+    from steepest.plot import output_format
 
     target = Path(out)
     if target.is_dir():
@@ -125,22 +123,7 @@ def _check_out(out: str) -> None:
 
 
 def _write(figure: Any, out: str) -> None:
-    """Write the figure beside ``out`` and rename it into place: whole or not at all."""
-    from steepest.cli import UsageError
+    """Write the figure whole or not at all (``save_figure`` writes aside and renames)."""
     from steepest.plot import save_figure
 
-    target = Path(out)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-",
-                                         suffix=target.suffix)
-    os.close(handle)
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
-        save_figure(figure, temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    save_figure(figure, out)

@@ -72,12 +72,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest plot``."""
+    from steepest import plot as figures
     from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
     from steepest.cli._options import variable_names
-    from steepest.plot import _common
 
-    _common.output_format(args.out)
+    figures.output_format(args.out)
     if args.dpi < 1:
         raise UsageError(f"--dpi must be a positive number of pixels per inch; got {args.dpi}"
                          "\nhint: 100 is the default, 300 suits print")
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if args.animate:
         from steepest.plot.animate import ANIMATION_FORMATS
 
-        _common.output_format(args.animate, ANIMATION_FORMATS)
+        figures.output_format(args.animate, ANIMATION_FORMATS)
         if args.animate.lower().endswith(".mp4"):
             from steepest.plot.animate import ffmpeg_available
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(f"--animate {args.animate!r}: MP4 needs the ffmpeg program, "
                                  "which was not found\nhint: write a .gif instead")
     g = gradient(args.equation, variable_names(args.vars))
-    g = _common.fix_variables(g, _assignments(args.fix, "--fix"))
+    g = figures.fix_variables(g, _assignments(args.fix, "--fix"))
     n = len(g.variables)
     if n > 2:
         fixed = ",".join(f"{v}=0" for v in g.names[2:])
@@ -127,18 +127,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
+    from steepest import plot as figures
     from steepest.calculus.stationary import stationary_points
-    from steepest.plot import _common, plot_gradient
+    from steepest.plot import plot_gradient
 
     if len(g.variables) == 2:
         options["kind"] = args.kind
         if args.kind == "surface":
             options = {"kind": "surface"}
-    box = bounds if bounds is not None else _common.default_bounds(g)
+    box = bounds if bounds is not None else figures.default_bounds(g)
     if bounds is None:
         _check_defined(g, box, ",".join(f"{lo:g}:{hi:g}" for lo, hi in box))
     fig = plot_gradient(g, box, **options)
-    path = _common.save_figure(fig, args.out, dpi=args.dpi)
+    path = figures.save_figure(fig, args.out, dpi=args.dpi)
     print(f"wrote {path}")
     if not args.no_stationary:
         found = stationary_points(g, box)
@@ -150,9 +151,10 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
 
 
 def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
+    from steepest import plot as figures
     from steepest.cli._options import optimizer_from
     from steepest.descent.run import EQUATION_LEARNING_RATE, maximize, minimize
-    from steepest.plot import _common, animate_descent, plot_result
+    from steepest.plot import animate_descent, plot_result
 
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
     from steepest.cli._options import check_positive
@@ -169,7 +171,7 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     if args.start:
         starts = [_point(text, g.names) for text in args.start]
     else:
-        box = box if box is not None else _common.default_bounds(g)
+        box = box if box is not None else figures.default_bounds(g)
         starts = [[lo + 0.8 * (hi - lo) for lo, hi in box]]
         print("no --from given: starting at (" + ", ".join(f"{c:.3g}" for c in starts[0]) + ")")
     run_one = maximize if args.ascend else minimize
@@ -185,7 +187,7 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
                   f"{r.status.replace('_', ' ')} after {r.iterations} steps at ({where}), "
                   f"{g.equation.name} = {r.value:.6g}")
     fig = plot_result(results, g, box, **options)
-    print(f"wrote {_common.save_figure(fig, args.out, dpi=args.dpi)}")
+    print(f"wrote {figures.save_figure(fig, args.out, dpi=args.dpi)}")
     if args.animate:  # two variables: checked in run
         print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
     return 0
@@ -193,13 +195,13 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
 
 def _check_sizes(args: argparse.Namespace) -> None:
     """Refuse size options past the bounds of :mod:`steepest.plot` (minutes or gigabytes)."""
+    from steepest import plot as figures
     from steepest.cli import UsageError
-    from steepest.plot import _common
     from steepest.plot.animate import MAX_FPS
 
-    bounds = (("--dpi", args.dpi, 1, _common.MAX_DPI, "100 is the default, 300 suits print"),
-              ("--levels", args.levels, 2, _common.MAX_LEVELS, "the default draws about 15"),
-              ("--arrows", args.arrows, 0, _common.MAX_ARROWS, "the default is 15; 0 for none"),
+    bounds = (("--dpi", args.dpi, 1, figures.MAX_DPI, "100 is the default, 300 suits print"),
+              ("--levels", args.levels, 2, figures.MAX_LEVELS, "the default draws about 15"),
+              ("--arrows", args.arrows, 0, figures.MAX_ARROWS, "the default is 15; 0 for none"),
               ("--fps", args.fps, 1, MAX_FPS, "the default is 12"))
     for option, value, low, high, hint in bounds:
         if value is not None and not low <= value <= high:
@@ -210,10 +212,10 @@ def _check_defined(g: Any, box: Any, text: str) -> None:
     """Refuse a box where f has no finite value on a grid (it lies outside f's domain)."""
     import numpy as np
 
+    from steepest import plot as figures
     from steepest.cli import UsageError
-    from steepest.plot import _common
 
-    points = _common.grid(box, 101 if len(box) == 1 else 41)
+    points = figures.grid(box, 101 if len(box) == 1 else 41)
     with np.errstate(all="ignore"):
         try:
             values = np.asarray(g.equation(*points), dtype=complex) * np.ones_like(points[0])

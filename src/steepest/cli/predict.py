@@ -41,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest predict``."""
     import numpy as np
 
+    from steepest.data.images import prepare_image
     from steepest.errors import NetworkError
     from steepest.nn import Network
-    from steepest.nn.evaluation import prepare_image
 
     network = Network.load(args.model)
     if network.sizes[0] != 784:

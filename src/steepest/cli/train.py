@@ -194,7 +194,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} {value}: is a folder; give a file name, e.g. "
                              f"{flag} {example}")
     if args.plot is not None:
-        from steepest.plot._common import output_format
+        from steepest.plot import output_format
 
         output_format(args.plot)
     from steepest._files import check_writable

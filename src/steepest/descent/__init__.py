@@ -1,8 +1,10 @@
 """Gradient descent, written once for both worlds: an equation's point and a network's weights.
 
-:mod:`~steepest.descent.optimizers` holds the optimizers (one protocol, six classes) and
+:mod:`~steepest.descent.optimizers` holds the optimizers (six classes following one
+protocol, :mod:`~steepest.descent.protocol`) and
 :mod:`~steepest.descent.schedules` their step-size schedules; :mod:`~steepest.descent.run`
-holds :func:`minimize`, :func:`maximize` and :class:`Result`, which drive
+holds :func:`minimize` and :func:`maximize` (their :class:`Result` is in
+:mod:`~steepest.descent.result`), which drive
 :mod:`~steepest.descent.loops` (the loops and their stopping rules) on an
 :mod:`~steepest.descent.objective` (``f`` made into values and gradients);
 :mod:`~steepest.descent.testfunctions` keeps the classic test surfaces;
@@ -20,8 +22,8 @@ from steepest._lazy import lazy_exports
 _LAZY: dict[str, str] = {
     "EQUATION_LEARNING_RATE": "steepest.descent.run",
     "MAX_ITER_LIMIT": "steepest.descent.run",
-    "STATUSES": "steepest.descent.run",
-    "Result": "steepest.descent.run",
+    "STATUSES": "steepest.descent.result",
+    "Result": "steepest.descent.result",
     "maximize": "steepest.descent.run",
     "minimize": "steepest.descent.run",
     "AdaGrad": "steepest.descent.optimizers",
@@ -30,7 +32,7 @@ _LAZY: dict[str, str] = {
     "Momentum": "steepest.descent.optimizers",
     "Nesterov": "steepest.descent.optimizers",
     "OPTIMIZERS": "steepest.descent.optimizers",
-    "Optimizer": "steepest.descent.optimizers",
+    "Optimizer": "steepest.descent.protocol",
     "RMSProp": "steepest.descent.optimizers",
     "make_optimizer": "steepest.descent.optimizers",
     "SCHEDULES": "steepest.descent.schedules",
@@ -92,14 +94,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         RMSProp,
         make_optimizer,
     )
-    from steepest.descent.run import (
-        EQUATION_LEARNING_RATE,
-        MAX_ITER_LIMIT,
-        STATUSES,
-        Result,
-        maximize,
-        minimize,
-    )
+    from steepest.descent.result import STATUSES, Result
+    from steepest.descent.run import EQUATION_LEARNING_RATE, MAX_ITER_LIMIT, maximize, minimize
     from steepest.descent.schedules import (
         SCHEDULES,
         decay_to,

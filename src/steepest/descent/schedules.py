@@ -78,7 +78,7 @@ SCHEDULES: dict[str, Callable[[], Schedule]] = {
 }
 
 
-def _check_schedule(owner: str, schedule: str | Schedule | None) -> Schedule | None:
+def check_schedule(owner: str, schedule: str | Schedule | None) -> Schedule | None:
     if schedule is None or callable(schedule):
         return schedule
     if isinstance(schedule, str):

@@ -4,7 +4,7 @@ Each :class:`Surface` gives the equation as text (what a learner would type), it
 minima (points and value), a standard start, and a square of the plane that shows it
 well, so that tests, plots and the tour all draw on the same table. The minima are from
 the literature (Rosenbrock 1960; Himmelblau 1972; the Surjanovic & Bingham library of test
-functions) and checked in ``tests/test_descent.py`` against the gradient, which must
+functions) and checked in ``tests/descent/test_run.py`` against the gradient, which must
 vanish there.
 
 This module holds data only: it descends nothing and plots nothing.

@@ -1,8 +1,8 @@
 """The names around an equation: a leading ``f(x, y) =`` and a given list of variables.
 
-:func:`_declaration` reads the optional declaration at the start of the text (the
+:func:`read_declaration` reads the optional declaration at the start of the text (the
 function's name and its variables, in order) and checks it against the ``variables``
-argument of :func:`~steepest.equation.grammar.parse_text`, which :func:`_given_variables`
+argument of :func:`~steepest.equation.grammar.parse_text`, which :func:`given_variables`
 validates; both accept Greek letters and subscripts (``θ``, ``x₁``) and give back the
 canonical names (``theta``, ``x1``).
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from steepest.equation.lexer import _error
-from steepest.equation.vocabulary import _SUBSCRIPTS, CONSTANTS, FUNCTIONS, GREEK
+from steepest.equation.lexer import equation_error
+from steepest.equation.vocabulary import CONSTANTS, FUNCTIONS, GREEK, SUBSCRIPTS
 
 _VALID_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _GREEK_CLASS = "".join(GREEK)
@@ -31,33 +31,33 @@ def _variable_name(raw: str) -> str | None:
     name = raw.strip()
     if name[:1] in GREEK:
         name = GREEK[name[0]] + name[1:]
-    name = name.translate(_SUBSCRIPTS)
+    name = name.translate(SUBSCRIPTS)
     if not _VALID_NAME.fullmatch(name) or name in FUNCTIONS:
         return None
     return name
 
 
-def _given_variables(text: str, variables: Iterable[str]) -> tuple[str, ...]:
+def given_variables(text: str, variables: Iterable[str]) -> tuple[str, ...]:
     names: list[str] = []
     for raw in variables:
         name = _variable_name(raw)
         if name is None:
             reason = "is a function" if raw.strip() in FUNCTIONS else "is not a variable name"
-            raise _error(
+            raise equation_error(
                 text,
                 f"variables: {raw!r} {reason}",
                 None,
                 hint="a variable name is a letter, then letters, digits or _ (x, x2, x_max, θ)",
             )
         if name in names:
-            raise _error(
+            raise equation_error(
                 text, f"variables: {name!r} is given twice", None, hint="give each variable once"
             )
         names.append(name)
     return tuple(names)
 
 
-def _declaration(
+def read_declaration(
     text: str, given: tuple[str, ...] | None
 ) -> tuple[str, tuple[str, ...] | None, int, str]:
     """Read a leading ``f(x, y) =``: the name, the declared variables, where the body starts."""
@@ -68,7 +68,7 @@ def _declaration(
     name = GREEK.get(match["name"], match["name"])
     if name in FUNCTIONS or name in CONSTANTS:
         kind = "function" if name in FUNCTIONS else "constant"
-        raise _error(
+        raise equation_error(
             text,
             f"{name!r} is a {kind} steepest knows, not a name for yours",
             match.start("name"),
@@ -85,7 +85,7 @@ def _declaration(
         variable = _variable_name(part) if part.strip() else None
         if variable is None or variable in declared:
             what = "is given twice" if variable else "is not a variable name"
-            raise _error(
+            raise equation_error(
                 text,
                 f"{part.strip() or 'nothing'!r} {what} in the declaration",
                 start,
@@ -95,7 +95,7 @@ def _declaration(
             )
         declared.append(variable)
     if given is not None and tuple(declared) != given:
-        raise _error(
+        raise equation_error(
             text,
             f"the declaration {text[: match.end('args') + 1].strip()} and "
             f"variables={list(given)} disagree",

@@ -27,9 +27,8 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest.equation.declaration import _declaration, _given_variables
+from steepest.equation.declaration import given_variables, read_declaration
 from steepest.equation.guards import (
-    _UNDEFINED,
     MAX_CONSTANT_NESTING,
     MAX_DEPTH,
     MAX_DIGITS,
@@ -39,14 +38,15 @@ from steepest.equation.guards import (
     MAX_NUMBER_DIGITS,
     MAX_ROOT_DIGITS,
     MAX_TOKENS,
-    _apply,
-    _nesting,
-    _power,
-    _product,
-    _RefusedError,
-    _sum,
+    UNDEFINED,
+    RefusedError,
+    guarded_apply,
+    guarded_power,
+    guarded_product,
+    guarded_sum,
+    nesting_depth,
 )
-from steepest.equation.lexer import _error, _Lexer, _other_spelling, _Token
+from steepest.equation.lexer import Lexer, Token, equation_error, other_spelling
 from steepest.equation.vocabulary import CONSTANTS, FUNCTIONS, GREEK, Function
 from steepest.errors import EquationError
 
@@ -95,23 +95,23 @@ class _Parser:
     numbers, names, calls, ``( )`` and ``| |``.
     """
 
-    def __init__(self, text: str, tokens: list[_Token]) -> None:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text = text
         self.tokens = tokens
         self.i = 0
         self.depth = 0
         self.bars = 0  # how many |…| are open (inside the innermost parentheses)
         self.used: dict[str, sympy.Symbol] = {}
-        self.nesting: dict[sympy.Expr, int] = {}  # memo for _nesting
+        self.nesting: dict[sympy.Expr, int] = {}  # memo for nesting_depth
         self.min_max_arguments = 0
 
     # -------------------------------------------------------------- helpers
 
     @property
-    def token(self) -> _Token:
+    def token(self) -> Token:
         return self.tokens[self.i]
 
-    def next(self) -> _Token:
+    def next(self) -> Token:
         token = self.tokens[self.i]
         self.i = min(self.i + 1, len(self.tokens) - 1)
         return token
@@ -120,13 +120,13 @@ class _Parser:
         return self.token.kind == "op" and self.token.text == text
 
     def error(
-        self, message: str, token: _Token, hint: str | None = None, end: int | None = None
+        self, message: str, token: Token, hint: str | None = None, end: int | None = None
     ) -> EquationError:
-        return _error(self.text, message, token.start, end or token.end, hint)
+        return equation_error(self.text, message, token.start, end or token.end, hint)
 
     def build(
         self,
-        token: _Token,
+        token: Token,
         function: Callable[..., sympy.Expr],
         *args: object,
         end: int | None = None,
@@ -134,7 +134,7 @@ class _Parser:
         """``function(*args)``, any refusal or SymPy failure reported at ``token``."""
         try:
             return function(*args)
-        except _RefusedError as refused:
+        except RefusedError as refused:
             message = refused.message.replace("{token}", repr(token.text))
             raise self.error(message, token, refused.hint, end) from None
         except RecursionError:
@@ -146,7 +146,7 @@ class _Parser:
                 "rewrite this part, for example with fewer exact constants",
             ) from exc
 
-    def enter(self, token: _Token) -> None:
+    def enter(self, token: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(
@@ -155,7 +155,7 @@ class _Parser:
                 hint="simplify the equation: fewer nested parentheses, powers or calls",
             )
 
-    def starts_factor(self, token: _Token) -> bool:
+    def starts_factor(self, token: Token) -> bool:
         if token.kind in ("number", "var", "const", "func"):
             return True
         return token.kind == "op" and (token.text == "(" or (token.text == "|" and not self.bars))
@@ -167,7 +167,7 @@ class _Parser:
             return True
         return token.kind == "op" and token.text in "(|-+"
 
-    def implicit(self, token: _Token) -> None:
+    def implicit(self, token: Token) -> None:
         """Refuse ``2 3``: two numbers in a row are a typo more often than a product."""
         previous = self.tokens[self.i - 1]
         if token.kind == "number" and previous.kind in ("number", "super"):
@@ -177,7 +177,7 @@ class _Parser:
                 hint="write * between them if you mean a product",
             )
 
-    def missing(self, after: _Token) -> EquationError:
+    def missing(self, after: Token) -> EquationError:
         """The error for a value missing after ``after``."""
         token = self.token
         if token.kind == "end":
@@ -190,12 +190,12 @@ class _Parser:
         hint = _END_HINTS.get(token.text) if token.kind == "op" else None
         return self.error(f"unexpected {token.text!r}", token, hint or "a value is missing here")
 
-    def constant_nesting(self, token: _Token, parts: Sequence[sympy.Expr]) -> None:
+    def constant_nesting(self, token: Token, parts: Sequence[sympy.Expr]) -> None:
         """Refuse a function or root of exact constants nested too deeply (SymPy's evalf,
         which its simplifications call on constants, grows exponentially with the depth)."""
         if any(p.free_symbols for p in parts):
             return
-        level = 1 + max(_nesting(p, self.nesting) for p in parts)
+        level = 1 + max(nesting_depth(p, self.nesting) for p in parts)
         if level > MAX_CONSTANT_NESTING:
             raise self.error(
                 f"{token.text!r} nests functions of exact constants {level} deep",
@@ -206,7 +206,7 @@ class _Parser:
 
     def symbol(self, name: str) -> sympy.Symbol:
         """The variable ``name``; x2 and x_2 are one variable, spelled as first seen."""
-        found = self.used.get(name) or self.used.get(_other_spelling(name))
+        found = self.used.get(name) or self.used.get(other_spelling(name))
         if found is None:
             found = self.used[name] = sympy.Symbol(name, real=True)
         return found
@@ -236,7 +236,7 @@ class _Parser:
                 raise self.missing(op)
             term = self.term()
             terms.append(-term if op.text == "-" else term)
-        return self.build(first, _sum, terms)
+        return self.build(first, guarded_sum, terms)
 
     def term(self) -> sympy.Expr:
         first = self.token
@@ -251,14 +251,14 @@ class _Parser:
                 if token.text == "/":
                     if factor is sympy.S.Zero:  # structural: no assumptions queried
                         raise self.error("division by zero", token, "the divisor is exactly 0")
-                    factor = self.build(token, _power, factor, sympy.S.NegativeOne)
+                    factor = self.build(token, guarded_power, factor, sympy.S.NegativeOne)
                 factors.append(factor)
             elif token.space and self.starts_factor(token):
                 self.implicit(token)
                 factors.append(self.group())
             else:
                 break
-        return self.build(first, _product, factors)
+        return self.build(first, guarded_product, factors)
 
     def group(self) -> sympy.Expr:
         first = self.token
@@ -266,7 +266,7 @@ class _Parser:
         while not self.token.space and self.starts_factor(self.token):
             self.implicit(self.token)
             factors.append(self.power())
-        return self.build(first, _product, factors)
+        return self.build(first, guarded_product, factors)
 
     def unary(self) -> sympy.Expr:
         negative = False
@@ -280,7 +280,7 @@ class _Parser:
         token = self.token
         if token.kind == "super":
             self.next()
-            return self.build(token, _power, base, sympy.Integer(token.value))
+            return self.build(token, guarded_power, base, sympy.Integer(token.value))
         if token.kind == "op" and token.text == "^":
             self.next()
             if not self.value_follows():
@@ -290,7 +290,7 @@ class _Parser:
             self.depth -= 1
             if not exponent.is_Integer:
                 self.constant_nesting(token, (base, exponent))
-            return self.build(token, _power, base, exponent)
+            return self.build(token, guarded_power, base, exponent)
         return base
 
     def primary(self) -> sympy.Expr:
@@ -324,7 +324,7 @@ class _Parser:
         self.depth -= 1
         return inner if closing == ")" else sympy.Abs(inner)
 
-    def unclosed(self, opening: _Token) -> EquationError:
+    def unclosed(self, opening: Token) -> EquationError:
         token = self.token
         closing = ")" if opening.text == "(" else "|"
         if token.kind == "end":
@@ -414,13 +414,13 @@ class _Parser:
                     end=end,
                 )
         shown = self.text[name_token.start : end]
-        value = self.build(name_token, _apply, spec, args, shown, end=end)
+        value = self.build(name_token, guarded_apply, spec, args, shown, end=end)
         if power is not None:
             exponent = sympy.Integer(power) if isinstance(power, int) else power
-            value = self.build(name_token, _power, value, exponent)
+            value = self.build(name_token, guarded_power, value, exponent)
         return value
 
-    def function_power(self, name_token: _Token) -> int | sympy.Expr:
+    def function_power(self, name_token: Token) -> int | sympy.Expr:
         """The power n in ``sin^2(x)``, ``sin^n(x)``, ``sin^-1(x)`` or ``sin^(-1)(x)``.
 
         A whole number, or one name (``sin^n(x)`` is sin(x)ⁿ, a power of the value).
@@ -461,7 +461,7 @@ class _Parser:
             )
         return power
 
-    def arguments(self, name_token: _Token) -> tuple[list[sympy.Expr], int]:
+    def arguments(self, name_token: Token) -> tuple[list[sympy.Expr], int]:
         opening = self.next()
         self.enter(opening)
         bars, self.bars = self.bars, 0
@@ -530,26 +530,26 @@ def parse_text(text: str, variables: Sequence[str] | None) -> Parsed:
     2*pi*r
     """
     if len(text) > MAX_LENGTH:
-        raise _error(
+        raise equation_error(
             text,
             f"the equation is {len(text)} characters long",
             MAX_LENGTH,
             hint=f"equations are limited to {MAX_LENGTH} characters",
         )
     if not text.strip():
-        raise _error(
+        raise equation_error(
             text, "the equation is empty", None, hint="type an expression such as x^2 sin(y)"
         )
-    given = _given_variables(text, variables) if variables is not None else None
-    name, declared, begin, source = _declaration(text, given)
-    tokens = _Lexer(text, declared, source).run(begin)
+    given = given_variables(text, variables) if variables is not None else None
+    name, declared, begin, source = read_declaration(text, given)
+    tokens = Lexer(text, declared, source).run(begin)
     parser = _Parser(text, tokens)
     try:
         expr = parser.parse()
     except RecursionError:
-        raise _error(text, "the equation is nested too deeply", None) from None
-    if expr.has(*_UNDEFINED, sympy.I):
-        raise _error(
+        raise equation_error(text, "the equation is nested too deeply", None) from None
+    if expr.has(*UNDEFINED, sympy.I):
+        raise equation_error(
             text,
             "the equation is not a finite real expression",
             None,

@@ -2,10 +2,11 @@
 
 SymPy computes exact numbers eagerly, so text such as ``9^9^9^9``, ``2^(10^9)`` or
 ``e^(1 + e^(1 + e^9))`` would hang it or fill memory. Every power, product, sum and
-function call the parser builds goes through a builder here (:func:`_power`,
-:func:`_product`, :func:`_sum`, :func:`_apply`) that first estimates the size of the
-exact numbers it would produce, from their bits and with plain float arithmetic, never
-SymPy's own evaluation, and raises :class:`_RefusedError` past the ``MAX_*`` bounds.
+function call the parser builds goes through a builder here (:func:`guarded_power`,
+:func:`guarded_product`, :func:`guarded_sum`, :func:`guarded_apply`) that first estimates
+the size of the exact numbers it would produce, from their bits and with plain float
+arithmetic, never SymPy's own evaluation, and raises :class:`RefusedError` past the
+``MAX_*`` bounds.
 The same builders refuse values that are not real (a root of a negative number,
 ``asin(2)``, ``0^-1``).
 
@@ -43,7 +44,7 @@ _MAX_BITS = MAX_DIGITS * math.log2(10)  # numerator plus denominator
 _MAX_ROOT_BITS = MAX_ROOT_DIGITS * math.log2(10)
 
 
-class _RefusedError(Exception):
+class RefusedError(Exception):
     """A value SymPy must not be asked to build; the parser adds the position."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
@@ -97,7 +98,7 @@ def _sizes(e: sympy.Expr) -> tuple[float, float]:
     return number, root
 
 
-_TOO_BIG_HINT = f"steepest computes exact numbers only up to {MAX_DIGITS} digits"
+TOO_BIG_HINT = f"steepest computes exact numbers only up to {MAX_DIGITS} digits"
 _ROOT_HINT = f"roots are taken of numbers up to {MAX_ROOT_DIGITS} digits"
 _EXPONENT_HINT = (
     f"exponents on variables and constants are limited to ±{MAX_EXPONENT}, "
@@ -117,14 +118,14 @@ _LOG2_MAX_BITS = math.log2(_MAX_BITS)
 def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
     """Refuse ``base^exp`` if SymPy would compute a huge or non-real number."""
     if base is sympy.E:
-        _check_exp(exp)
+        check_exp(exp)
         return
     if not exp.is_Rational:
         return
     q = int(exp.q)
     if base.is_Rational:
         if base is sympy.S.Zero and exp.is_negative:
-            raise _RefusedError(
+            raise RefusedError(
                 "{token} raises 0 to a negative power: a division by zero",
                 "a negative power divides by the base",
             )
@@ -132,27 +133,27 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
             return
         size = _log2_size(_bits(base), exp)
         if size > _LOG2_MAX_BITS:
-            raise _RefusedError(
-                f"{{token}} would give a number with {_digits(size)} digits", _TOO_BIG_HINT
+            raise RefusedError(
+                f"{{token}} would give a number with {_digits(size)} digits", TOO_BIG_HINT
             )
         if q != 1:
             if base.is_negative:
-                raise _RefusedError(
+                raise RefusedError(
                     "{token} takes a fractional power of a negative number, which is not real",
                     "steepest works with real numbers only",
                 )
             if q > MAX_EXPONENT:
-                raise _RefusedError(
+                raise RefusedError(
                     f"{{token}} has an exponent too large ({_short(exp)})", _EXPONENT_HINT
                 )
             if _bits(base) > _MAX_ROOT_BITS:
-                raise _RefusedError(
+                raise RefusedError(
                     f"{{token}} would take a root of a number with "
                     f"{_digits(math.log2(_bits(base)))} digits",
                     _ROOT_HINT,
                 )
             if q > MAX_ROOT_ORDER and max(abs(base.p), base.q) >= 10**MAX_HIGH_ROOT_DIGITS:
-                raise _RefusedError(
+                raise RefusedError(
                     f"{{token}} would take a root of order {q} of a number with more than "
                     f"{MAX_HIGH_ROOT_DIGITS} digits",
                     f"roots of order above {MAX_ROOT_ORDER} are computed exactly only for "
@@ -163,7 +164,7 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
     if base.is_Pow and base.exp.is_Rational:
         effective, inner = base.exp * exp, base.base
     if _exponent_too_large(effective):
-        raise _RefusedError(
+        raise RefusedError(
             f"{{token}} has an exponent too large ({_short(effective)})", _EXPONENT_HINT
         )
     if inner.is_Rational and inner is not base:
@@ -171,17 +172,17 @@ def _check_power(base: sympy.Expr, exp: sympy.Expr) -> None:
     number, root = _sizes(base)
     size = _log2_size(number + root, exp)
     if size > _LOG2_MAX_BITS:
-        raise _RefusedError(
-            f"{{token}} would give a number with {_digits(size)} digits", _TOO_BIG_HINT
+        raise RefusedError(
+            f"{{token}} would give a number with {_digits(size)} digits", TOO_BIG_HINT
         )
     if q != 1 and number > _MAX_ROOT_BITS:
-        raise _RefusedError(
+        raise RefusedError(
             f"{{token}} would take a root of a number with {_digits(math.log2(number))} digits",
             _ROOT_HINT,
         )
 
 
-def _check_exp(arg: sympy.Expr) -> None:
+def check_exp(arg: sympy.Expr) -> None:
     """Refuse exp(arg) when SymPy would compute a huge number.
 
     exp(n·ln 2) becomes 2^n; and SymPy asks the sign of a constant argument by evaluating
@@ -192,7 +193,7 @@ def _check_exp(arg: sympy.Expr) -> None:
         if isinstance(rest, sympy.log):
             _check_power(rest.args[0], coeff)
         elif rest is sympy.S.One and _exponent_too_large(coeff):
-            raise _RefusedError(
+            raise RefusedError(
                 f"{{token}} has an exponent too large ({_short(coeff)})", _EXPONENT_HINT
             )
         elif not term.is_Rational and not term.free_symbols:
@@ -203,7 +204,7 @@ def _check_exp(arg: sympy.Expr) -> None:
                     if math.isfinite(value)
                     else "beyond 10^308"
                 )
-                raise _RefusedError(
+                raise RefusedError(
                     f"{{token}} has an exponent too large ({shown})", _EXPONENT_HINT
                 )
 
@@ -251,12 +252,12 @@ def _check_product(factors: Sequence[sympy.Expr]) -> None:
         number += n
         root += r
     if number > _MAX_BITS:
-        raise _RefusedError(
+        raise RefusedError(
             f"this product would give a number with {_digits(math.log2(number))} digits",
-            _TOO_BIG_HINT,
+            TOO_BIG_HINT,
         )
     if root > _MAX_ROOT_BITS:
-        raise _RefusedError(
+        raise RefusedError(
             f"this product would take a root of a number with {_digits(math.log2(root))} digits",
             _ROOT_HINT,
         )
@@ -278,25 +279,25 @@ def _check_sum(terms: Sequence[sympy.Expr]) -> None:
                 denominator += math.log2(int(coeff.q))
     bits = numerator + denominator
     if bits > _MAX_BITS:
-        raise _RefusedError(
+        raise RefusedError(
             f"this sum would give a number with {_digits(math.log2(bits))} digits",
-            _TOO_BIG_HINT,
+            TOO_BIG_HINT,
         )
 
 
-_UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
+UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.NegativeInfinity)
 
 
-def _power(base: sympy.Expr, exp: sympy.Expr) -> sympy.Expr:
+def guarded_power(base: sympy.Expr, exp: sympy.Expr) -> sympy.Expr:
     """``base^exp``, checked before and after SymPy builds it."""
     _check_power(base, exp)
     result = sympy.Pow(base, exp)
-    if result in _UNDEFINED:
-        raise _RefusedError("{token} gives an undefined value", "look for a division by zero")
+    if result in UNDEFINED:
+        raise RefusedError("{token} gives an undefined value", "look for a division by zero")
     return result
 
 
-def _product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
+def guarded_product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
     """The product of ``factors``, checked before and after SymPy builds it."""
     if len(factors) == 1:
         return factors[0]
@@ -305,13 +306,13 @@ def _product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
     for factor in sympy.Mul.make_args(product):  # x^(1/3)·x^(1/7)·… adds up exponents
         exp = factor.exp if factor.is_Pow else None
         if exp is not None and exp.is_Rational and _exponent_too_large(exp):
-            raise _RefusedError(
+            raise RefusedError(
                 f"this product has an exponent too large ({_short(exp)})", _EXPONENT_HINT
             )
     return product
 
 
-def _sum(terms: Sequence[sympy.Expr]) -> sympy.Expr:
+def guarded_sum(terms: Sequence[sympy.Expr]) -> sympy.Expr:
     """The sum of ``terms``, checked before SymPy builds it."""
     if len(terms) == 1:
         return terms[0]
@@ -334,19 +335,19 @@ _REAL_DOMAINS: dict[Callable[..., sympy.Expr], Callable[[float], bool]] = {
 (SymPy cannot always tell, and asking it costs far more than this)."""
 
 
-def _nesting(e: sympy.Expr, memo: dict[sympy.Expr, int]) -> int:
+def nesting_depth(e: sympy.Expr, memo: dict[sympy.Expr, int]) -> int:
     """How deeply functions and roots nest inside ``e`` (sin(sqrt(2)) is 2)."""
     if e.is_Atom:
         return 0
     found = memo.get(e)
     if found is None:
-        inner = max(_nesting(a, memo) for a in e.args)
+        inner = max(nesting_depth(a, memo) for a in e.args)
         own = isinstance(e, sympy.Function) or (e.is_Pow and not e.exp.is_Integer)
         found = memo[e] = inner + own
     return found
 
 
-def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr:
+def guarded_apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr:
     """The function's value, refused if its arguments are numbers and it is not real.
 
     SymPy simplifies functions of exact numbers as it builds them, sin(atan(y)) into
@@ -356,7 +357,7 @@ def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr
     for arg in args:
         for number in arg.atoms(sympy.Rational):
             if _bits(number) > _MAX_ROOT_BITS:
-                raise _RefusedError(
+                raise RefusedError(
                     f"{{token}} is given a number with {_digits(math.log2(_bits(number)))} digits",
                     f"numbers inside functions are limited to {MAX_ROOT_DIGITS} digits",
                 )
@@ -364,14 +365,14 @@ def _apply(spec: Function, args: Sequence[sympy.Expr], shown: str) -> sympy.Expr
     if domain is not None and not args[0].free_symbols:
         estimate = _approx(args[0])
         if math.isfinite(estimate) and not domain(estimate):
-            raise _RefusedError(
+            raise RefusedError(
                 f"{shown} is not a real number", "steepest works with real numbers only"
             )
     value = spec.build(*args)
     if not any(a.free_symbols for a in args) and (
-        value in _UNDEFINED or value.has(sympy.I) or value.is_extended_real is False
+        value in UNDEFINED or value.has(sympy.I) or value.is_extended_real is False
     ):
-        raise _RefusedError(
+        raise RefusedError(
             f"{shown} is not a real number", "steepest works with real numbers only"
         )
     return value

@@ -1,10 +1,10 @@
 """The equation lexer: text in, tokens out, and the errors that quote the text.
 
-:class:`_Lexer` reads numbers as exact SymPy rationals (bounded in digits and exponent),
+:class:`Lexer` reads numbers as exact SymPy rationals (bounded in digits and exponent),
 splits words into names by the rules of ``docs/parsing.md`` (the longest known or
 declared name first, else one letter with its subscript, so ``xsin`` is ``x`` then
 ``sin``), and turns Unicode operators, superscripts and subscripts into their plain
-forms. :func:`_error` builds the :class:`~steepest.errors.EquationError` every stage
+forms. :func:`equation_error` builds the :class:`~steepest.errors.EquationError` every stage
 raises, quoting the text with a caret under the problem.
 
 Left out: what a sequence of tokens means (:mod:`steepest.equation.grammar`), the tables of known
@@ -21,17 +21,17 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest.equation.guards import _TOO_BIG_HINT, MAX_DIGITS, MAX_NUMBER_DIGITS, MAX_TOKENS
+from steepest.equation.guards import MAX_DIGITS, MAX_NUMBER_DIGITS, MAX_TOKENS, TOO_BIG_HINT
 from steepest.equation.vocabulary import (
-    _GREEK_NAMES,
-    _INVISIBLE,
-    _OPERATORS,
-    _ROOT_SIGNS,
-    _SUBSCRIPTS,
-    _SUPERSCRIPTS,
     CONSTANTS,
     FUNCTIONS,
     GREEK,
+    GREEK_NAMES,
+    INVISIBLE,
+    OPERATORS,
+    ROOT_SIGNS,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
 )
 from steepest.errors import EquationError
 
@@ -66,7 +66,7 @@ _DIGIT_SUBSCRIPT = re.compile(r"([A-Za-z]+?)(_?)(\d+)")
 # ------------------------------------------------------------------ errors
 
 
-def _error(
+def equation_error(
     text: str,
     message: str,
     start: int | None,
@@ -123,7 +123,7 @@ def _known_functions() -> str:
 # ------------------------------------------------------------------ tokens
 
 
-class _Token(NamedTuple):
+class Token(NamedTuple):
     kind: str  # number, var, const, func, base (of log_b), op, super, end
     text: str  # the name or the canonical operator
     start: int
@@ -132,7 +132,7 @@ class _Token(NamedTuple):
     value: object = None  # number, constant or superscript value; a var's whole word
 
 
-def _other_spelling(name: str) -> str:
+def other_spelling(name: str) -> str:
     """The same subscripted name spelled the other way: x2 ↔ x_2 ('' if not subscripted)."""
     match = _DIGIT_SUBSCRIPT.fullmatch(name)
     if match is None:
@@ -148,7 +148,7 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
     sci = sci if sci is not None else sci_only
     digits = len(whole) + len(frac)
     if digits > MAX_NUMBER_DIGITS:
-        raise _error(
+        raise equation_error(
             text,
             f"the number {match.group()[:20]}… has {digits} digits",
             match.start(),
@@ -158,12 +158,12 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
     power = -len(frac)
     if sci is not None:
         if len(sci.lstrip("+-")) > 5 or abs(int(sci)) > MAX_DIGITS:
-            raise _error(
+            raise equation_error(
                 text,
                 f"the number {match.group()!r} has an exponent beyond ±{MAX_DIGITS}",
                 match.start(),
                 match.end(),
-                _TOO_BIG_HINT,
+                TOO_BIG_HINT,
             )
         power += int(sci)
     mantissa = int(whole + frac)
@@ -172,23 +172,23 @@ def _number(text: str, match: re.Match[str]) -> sympy.Rational:
     return sympy.Rational(mantissa, 10**-power)
 
 
-class _Lexer:
+class Lexer:
     """Splits the text into tokens, reading words into names by the documented rules."""
 
     def __init__(self, text: str, declared: Sequence[str] | None, source: str) -> None:
         self.text = text
         self.declared = frozenset(declared) if declared is not None else None
         self.source = source  # where the declared names came from, for hints
-        known = set(FUNCTIONS) | set(CONSTANTS) | _GREEK_NAMES | set(self.declared or ())
+        known = set(FUNCTIONS) | set(CONSTANTS) | GREEK_NAMES | set(self.declared or ())
         self.longest = max(map(len, known))
-        self.tokens: list[_Token] = []
+        self.tokens: list[Token] = []
 
     def error(
         self, message: str, start: int | None, end: int | None = None, hint: str | None = None
     ) -> EquationError:
-        return _error(self.text, message, start, end, hint)
+        return equation_error(self.text, message, start, end, hint)
 
-    def run(self, begin: int) -> list[_Token]:
+    def run(self, begin: int) -> list[Token]:
         text, i, n = self.text, begin, len(self.text)
         while i < n:
             c = text[i]
@@ -213,29 +213,29 @@ class _Lexer:
                 word, i = match.group(), match.end()
                 subscript = _SUB_RUN.match(text, i)
                 if subscript is not None:  # x₁₂ reads as x12: one character per digit
-                    word, i = word + subscript.group().translate(_SUBSCRIPTS), subscript.end()
+                    word, i = word + subscript.group().translate(SUBSCRIPTS), subscript.end()
                 self.word(word, match.start(), space)
             elif c in GREEK:
                 i = self.greek(i, space)
             elif c == "*" and text[i + 1 : i + 2] == "*":
                 self.add("op", "^", i, i + 2, space)
                 i += 2
-            elif c in _OPERATORS:
-                self.add("op", _OPERATORS[c], i, i + 1, space)
+            elif c in OPERATORS:
+                self.add("op", OPERATORS[c], i, i + 1, space)
                 i += 1
-            elif c in _ROOT_SIGNS:
-                self.add("func", _ROOT_SIGNS[c], i, i + 1, space)
+            elif c in ROOT_SIGNS:
+                self.add("func", ROOT_SIGNS[c], i, i + 1, space)
                 i += 1
             elif c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺":
                 match = _SUPER_RUN.match(text, i)
                 if match is None:
                     raise self.error(f"{c!r} must be followed by a superscript digit", i)
-                value = int(match.group().translate(_SUPERSCRIPTS))
+                value = int(match.group().translate(SUPERSCRIPTS))
                 self.add("super", match.group(), i, match.end(), space, value)
                 i = match.end()
             elif c in "₀₁₂₃₄₅₆₇₈₉":
                 i = self.subscript(i)
-            elif c in _INVISIBLE or unicodedata.category(c) == "Cf":
+            elif c in INVISIBLE or unicodedata.category(c) == "Cf":
                 name = unicodedata.name(c, "a format character").lower()
                 raise self.error(
                     f"invisible character U+{ord(c):04X} ({name}) in the equation, shown "
@@ -262,7 +262,7 @@ class _Lexer:
     def add(
         self, kind: str, text: str, start: int, end: int, space: bool, value: object = None
     ) -> None:
-        self.tokens.append(_Token(kind, text, start, end, space, value))
+        self.tokens.append(Token(kind, text, start, end, space, value))
 
     def greek(self, i: int, space: bool) -> int:
         name = GREEK[self.text[i]]
@@ -270,7 +270,7 @@ class _Lexer:
         subscript = _SUB_RUN.match(self.text, end)
         suffix = _SUFFIX.match(self.text, end)
         if subscript is not None:
-            name += subscript.group().translate(_SUBSCRIPTS)
+            name += subscript.group().translate(SUBSCRIPTS)
             end = subscript.end()
         elif suffix is not None:
             name += suffix.group()
@@ -313,7 +313,7 @@ class _Lexer:
                 pieces.append((known, start + i, start + i + 3))
                 base = (word[i + 4 :], start + i + 4, start + n)
                 break
-            stem = known if known in _GREEK_NAMES else word[i]
+            stem = known if known in GREEK_NAMES else word[i]
             suffix = _SUFFIX.match(word, i + len(stem))
             subscripted = stem + suffix.group() if suffix else ""
             piece = known if known and len(known) >= len(subscripted) else subscripted
@@ -347,14 +347,14 @@ class _Lexer:
         single = re.fullmatch(r"[A-Za-z](?:_?\d+)?", base) is not None
         if base in CONSTANTS:
             self.add("base", base, start, end, False, CONSTANTS[base])
-        elif declared is not None and (base in declared or _other_spelling(base) in declared):
-            name = base if base in declared else _other_spelling(base)
+        elif declared is not None and (base in declared or other_spelling(base) in declared):
+            name = base if base in declared else other_spelling(base)
             self.add("base", name, start, end, False, None)
         elif declared is not None:
             names = ", ".join(sorted(declared)) or "none"
             raise self.error(f"unknown variable {base!r} as the base of log_{base}", start, end,
                              f"the variables are {names} ({self.source})")
-        elif base in _GREEK_NAMES or single:
+        elif base in GREEK_NAMES or single:
             self.add("base", base, start, end, False, None)
         else:
             raise self.error(
@@ -369,7 +369,7 @@ class _Lexer:
             piece = word[i : i + length]
             if piece in declared or piece in FUNCTIONS or piece in CONSTANTS:
                 return piece
-            if piece in _GREEK_NAMES:
+            if piece in GREEK_NAMES:
                 return piece
         return ""
 
@@ -383,8 +383,8 @@ class _Lexer:
             self.add("func", name, start, end, space)
         elif name in CONSTANTS:
             self.add("const", name, start, end, space, CONSTANTS[name])
-        elif declared is not None and _other_spelling(name) in declared:
-            self.add("var", _other_spelling(name), start, end, space, word)
+        elif declared is not None and other_spelling(name) in declared:
+            self.add("var", other_spelling(name), start, end, space, word)
         elif declared is not None:
             raise self.unknown_variable(name, start, end, word)
         else:

@@ -39,7 +39,7 @@ def symbol_text(name: str) -> str:
     return name
 
 
-class _PlainPrinter(StrPrinter):
+class PlainPrinter(StrPrinter):
     """StrPrinter with superscript powers, ``|x|``, ``ln`` and unicode names.
 
     Powers never print as ``**`` here, so every ``*`` left in the output comes from a
@@ -80,7 +80,7 @@ class _PlainPrinter(StrPrinter):
         return "π"
 
 
-_PRINTER = _PlainPrinter()
+_PRINTER = PlainPrinter()
 
 
 def plain(expr: sympy.Basic) -> str:

@@ -75,9 +75,9 @@ def typed_text(equation: Any) -> str | None:
 
 
 def _tokens(equation: Any) -> list[Any] | None:
-    from steepest.equation.declaration import _declaration
+    from steepest.equation.declaration import read_declaration
     from steepest.equation.grammar import parse_text
-    from steepest.equation.lexer import _Lexer
+    from steepest.equation.lexer import Lexer
     from steepest.errors import SteepestError
 
     text = getattr(equation, "text", "")
@@ -87,8 +87,8 @@ def _tokens(equation: Any) -> list[Any] | None:
     try:
         if parse_text(text, names).expr != equation.expr:
             return None  # a slice (fix=...) or an equation built by hand: SymPy's reading
-        _, declared, begin, source = _declaration(text, names)
-        return _Lexer(text, declared, source).run(begin)
+        _, declared, begin, source = read_declaration(text, names)
+        return Lexer(text, declared, source).run(begin)
     except (SteepestError, RecursionError):
         return None
 

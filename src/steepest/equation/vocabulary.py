@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import sympy
 
-from steepest.equation.guards import _check_exp, _power, _RefusedError
+from steepest.equation.guards import RefusedError, check_exp, guarded_power
 
 
 class Function(NamedTuple):
@@ -34,7 +34,7 @@ class Function(NamedTuple):
 
 
 def _exp(arg: sympy.Expr) -> sympy.Expr:
-    _check_exp(arg)
+    check_exp(arg)
     return sympy.exp(arg)
 
 
@@ -42,7 +42,7 @@ def _log(arg: sympy.Expr, base: sympy.Expr | None = None) -> sympy.Expr:
     if base is None:
         return sympy.log(arg)
     if base.is_number and (base.is_positive is False or base == 1):
-        raise _RefusedError(
+        raise RefusedError(
             "a logarithm's base must be positive and not 1", "log(x, b) is ln(x)/ln(b)"
         )
     return sympy.log(arg, base)
@@ -50,8 +50,8 @@ def _log(arg: sympy.Expr, base: sympy.Expr | None = None) -> sympy.Expr:
 
 def _root(arg: sympy.Expr, n: sympy.Expr) -> sympy.Expr:
     if n is sympy.S.Zero:
-        raise _RefusedError("root(x, 0) is undefined", "the 0th root does not exist")
-    return _power(arg, _power(n, sympy.S.NegativeOne))
+        raise RefusedError("root(x, 0) is undefined", "the 0th root does not exist")
+    return guarded_power(arg, guarded_power(n, sympy.S.NegativeOne))
 
 
 def _sigmoid(arg: sympy.Expr) -> sympy.Expr:
@@ -98,8 +98,8 @@ FUNCTIONS: dict[str, Function] = {
     "log": Function(_log, 1, 2, "log(x) is natural, log(x, b) is base b"),
     "log10": _one(lambda a: sympy.log(a, 10), "base-10 logarithm"),
     "log2": _one(lambda a: sympy.log(a, 2), "base-2 logarithm"),
-    "sqrt": _one(lambda a: _power(a, sympy.S.Half), "square root (also √)"),
-    "cbrt": _one(lambda a: _power(a, sympy.Rational(1, 3)), "cube root x^(1/3), x ≥ 0"),
+    "sqrt": _one(lambda a: guarded_power(a, sympy.S.Half), "square root (also √)"),
+    "cbrt": _one(lambda a: guarded_power(a, sympy.Rational(1, 3)), "cube root x^(1/3), x ≥ 0"),
     "root": Function(_root, 2, 2, "root(x, n) = x^(1/n)"),
     "abs": _one(sympy.Abs, "absolute value (also |x|)"),
     "sign": _one(sympy.sign, "sign: -1, 0 or 1 (also sgn)"),
@@ -134,14 +134,14 @@ GREEK: dict[str, str] = {
 }  # fmt: skip
 """Greek letters and the names they stand for (``θ`` is the variable ``theta``)."""
 
-_GREEK_NAMES = frozenset(GREEK.values()) - set(CONSTANTS)
+GREEK_NAMES = frozenset(GREEK.values()) - set(CONSTANTS)
 
-_OPERATORS = {
+OPERATORS = {
     "+": "+", "-": "-", "−": "-", "–": "-", "‐": "-", "*": "*", "·": "*", "×": "*", "⋅": "*",
     "∗": "*", "•": "*", "/": "/", "÷": "/", "∕": "/", "^": "^", "(": "(", ")": ")", ",": ",",
     "|": "|", "=": "=",
 }  # fmt: skip
-_ROOT_SIGNS = {"√": "sqrt", "∛": "cbrt"}
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web: refused
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+ROOT_SIGNS = {"√": "sqrt", "∛": "cbrt"}
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters pasted from the web: refused
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")

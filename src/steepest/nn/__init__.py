@@ -7,9 +7,10 @@ mini-batches, progress, history) in :mod:`steepest.nn.training`. Nothing here im
 SymPy or matplotlib.
 """
 
+from steepest.nn._file import trained_on
 from steepest.nn.evaluation import Evaluation, evaluate
 from steepest.nn.network import Gradients, Network
 from steepest.nn.training import History, TrainingStep, train
 
 __all__ = ["Evaluation", "Gradients", "History", "Network", "TrainingStep", "evaluate",
-           "train"]
+           "train", "trained_on"]

@@ -375,8 +375,8 @@ class Network:
         The file is written whole or not at all: to a temporary file beside ``path``,
         renamed over it once complete, so an interrupted save leaves an older model intact.
         ``trained_on`` (``"sample"`` or ``"mnist"``) records the data the network learned
-        from; :func:`steepest.nn._file.trained_on` reads it back. ``extra`` adds arrays of
-        plain numbers under names of their own (the recorded training path,
+        from; :func:`steepest.nn.trained_on` reads it back. ``extra`` adds arrays of plain
+        numbers under names of their own (the recorded training path,
         :meth:`steepest.nn.path.TrainingPath.arrays`); loading the network ignores them.
         """
         from steepest.nn._file import save

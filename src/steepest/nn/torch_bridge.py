@@ -28,7 +28,15 @@ from steepest.errors import NetworkError
 if TYPE_CHECKING:
     from steepest.nn.network import Network
 
-__all__ = ["TORCH_REQUIREMENT", "TorchMissingError", "from_torch", "save_torch", "to_torch"]
+__all__ = [
+    "TORCH_REQUIREMENT",
+    "TorchMissingError",
+    "checkpoint",
+    "from_torch",
+    "import_torch",
+    "save_torch",
+    "to_torch",
+]
 
 #: the PyTorch release steepest's parity tests run against
 TORCH_REQUIREMENT = "torch==2.13.0"
@@ -95,7 +103,11 @@ def to_torch(network: Network) -> Any:
 
 # ------------------------------------------------------------------ torch -> steepest
 def _describe(index: int, layer: Any) -> str:
-    return f"layer {index} ({layer!r})"
+    """``layer 3 (Linear(in_features=4, ...))``, or the class name for a long repr."""
+    text = repr(layer)
+    if len(text) > 80 or "\n" in text:
+        text = type(layer).__name__
+    return f"layer {index} ({text})"
 
 
 def _activation(index: int, layer: Any, torch: Any, last: bool) -> str:

@@ -45,13 +45,28 @@ _LAZY: dict[str, str] = {
     "plot_values": "steepest.plot.paths",
     "save_figure": "steepest.plot._common",
     "surface": "steepest.plot.surface3d",
+    # what the plotting functions share, for the command line: bounds, grids, formats, limits
+    "MAX_ARROWS": "steepest.plot._common",
+    "MAX_DPI": "steepest.plot._common",
+    "MAX_LEVELS": "steepest.plot._common",
+    "default_bounds": "steepest.plot._common",
+    "fix_variables": "steepest.plot._common",
+    "grid": "steepest.plot._common",
+    "output_format": "steepest.plot._common",
 }
 
 __all__ = [
+    "MAX_ARROWS",
+    "MAX_DPI",
+    "MAX_LEVELS",
     "animate_descent",
     "compare_optimizers",
     "contour_map",
+    "default_bounds",
+    "fix_variables",
     "graph",
+    "grid",
+    "output_format",
     "plot_confusion",
     "plot_digits",
     "plot_gradient",
@@ -70,7 +85,16 @@ __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from steepest.plot._common import save_figure
+    from steepest.plot._common import (
+        MAX_ARROWS,
+        MAX_DPI,
+        MAX_LEVELS,
+        default_bounds,
+        fix_variables,
+        grid,
+        output_format,
+        save_figure,
+    )
     from steepest.plot.animate import animate_descent
     from steepest.plot.contour import contour_map
     from steepest.plot.curve import graph

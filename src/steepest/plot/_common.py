@@ -84,9 +84,9 @@ def fix_variables(g: Any, fix: Mapping[str, float] | None) -> Any:
 
 def check_bounds(bounds: Any, n: int) -> Bounds:
     """Bounds as one ``(low, high)`` float pair per variable, validated."""
-    from steepest.calculus.stationary import _check_bounds
+    from steepest.calculus.stationary import check_bounds
 
-    return _check_bounds(bounds, n)
+    return check_bounds(bounds, n)
 
 
 def default_bounds(g: Any, points: Any = None) -> Bounds:

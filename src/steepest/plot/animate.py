@@ -94,7 +94,7 @@ def animate_descent(
         The file written.
     """
     from steepest.plot.contour import contour_map, finish_axes
-    from steepest.plot.paths import _box, as_results, draw_paths, pairs_to_mapping
+    from steepest.plot.paths import as_results, box_for_paths, draw_paths, pairs_to_mapping
 
     out = Path(out)
     fmt = _common.output_format(out, ANIMATION_FORMATS)
@@ -114,7 +114,7 @@ def animate_descent(
 
     g = _common.as_gradient(f)
     pairs = as_results(results)
-    box = _box(g, pairs, bounds)
+    box = box_for_paths(g, pairs, bounds)
     options.setdefault("resolution", 120)
     options.setdefault("arrows", 12)
     options.setdefault("colorbar", False)  # more room for the map; the contours are labelled

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from steepest.errors import PlotError
 from steepest.plot import _common
@@ -110,7 +110,8 @@ def contour_map(
     filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
     if colorbar:
         args = ", ".join(g.names)
-        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})")
+        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})",
+                     format=FuncFormatter(lambda v, _: f"{float(f'{v:.3g}'):g}"))
     if arrows:
         draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
     if stationary:
@@ -217,7 +218,7 @@ def _label_inside(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: Any, levels: Any) -
     inner = (slice(m, rows - m), slice(n, cols - n))
     ghost = ax.contour(X[inner], Y[inner], Z[inner], levels=levels, colors="k",
                        linestyles="solid", linewidths=0.5)
-    texts = ax.clabel(ghost, fmt="%.3g", fontsize=7, inline=False)
+    texts = ax.clabel(ghost, fmt=lambda v: f"{float(f'{v:.3g}'):g}", fontsize=7, inline=False)
     ghost.set_visible(False)  # the labels are artists of their own and stay
     for text in texts:
         text.set_alpha(1.0)

@@ -52,7 +52,7 @@ def _is_pair(item: Any) -> bool:
 
 # one line style and marker per label, so paths that coincide stay told apart
 _STYLES = ("-", "--", ":", "-.")
-_MARKERS = ("o", "s", "^", "D", "v", "P")
+_MARKERS = ("o", "^", "D", "v", "P", "h")  # never "s": the start is a square
 
 
 def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) -> list[Any]:
@@ -158,7 +158,7 @@ def plot_paths(
 
     g = _common.fix_variables(_common.as_gradient(f), options.pop("fix", None))
     pairs = as_results(results)
-    box = _box(g, pairs, bounds)
+    box = box_for_paths(g, pairs, bounds)
     fig = contour_map(g, box, ax=ax, **options)
     target = ax if ax is not None else fig.axes[0]
     draw_paths(target, pairs)
@@ -166,7 +166,7 @@ def plot_paths(
     return fig
 
 
-def _box(g: Any, pairs: list[tuple[str, Any]], bounds: Any) -> _common.Bounds:
+def box_for_paths(g: Any, pairs: list[tuple[str, Any]], bounds: Any) -> _common.Bounds:
     n = len(g.variables)
     if bounds is not None:
         return _common.check_bounds(bounds, n)
@@ -350,7 +350,7 @@ def compare_optimizers(
 def _known_minimum(g: Any, results: list[Any], bounds: Any) -> float | None:
     from steepest.calculus.stationary import stationary_points
 
-    box = _box(g, [("", r) for r in results], bounds)
+    box = box_for_paths(g, [("", r) for r in results], bounds)
     minima = stationary_points(g, box).of_kind("minimum")
     if not minima:
         return None

@@ -1,7 +1,7 @@
 """The explorer's Digits area: train a network live, look inside it, draw for it, its landscape.
 
 Routes under ``/api/digits`` (and the page part at ``/digits``). Training runs are
-:class:`steepest.web._runs.Run` threads owned by the server, one per tab, streamed as
+:class:`steepest.web.runs.Run` threads owned by the server, one per tab, streamed as
 server-sent events; the other routes look at a copy of a run's network (or at the model
 given to ``steepest explore --model``) and call the library: :func:`image_cost` and
 :func:`activations` (:mod:`steepest.nn.explain`), :func:`evaluate`,
@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from steepest.errors import DataError, NetworkError, SteepestError
-from steepest.web._runs import BusyError, Runs, Settings, packed
 from steepest.web.models import ERRORS, Error
+from steepest.web.runs import BusyError, Runs, Settings, packed
 
 __all__ = ["router", "runs_of"]
 
@@ -308,7 +308,7 @@ async def confusion(request: Request, body: SourceRequest) -> Response:
 @router.post("/api/digits/draw")
 async def draw(request: Request, body: DrawRequest) -> Response:
     """A drawing prepared as ``steepest predict`` prepares a picture, and the ten outputs."""
-    from steepest.nn.evaluation import prepare_drawing
+    from steepest.data.images import prepare_drawing
 
     def work() -> dict[str, Any]:
         try:

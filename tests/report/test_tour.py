@@ -95,3 +95,19 @@ def test_tour_refuses_a_file_as_folder_and_a_negative_seed(tmp_path, capsys):
     assert "is a file, not a folder" in capsys.readouterr().err
     assert main(["tour", "--quick", "--seed", "-1", "--out", str(tmp_path / "t")]) == 2
     assert "--seed must be 0 or more" in capsys.readouterr().err
+
+
+def test_tour_replaces_only_a_folder_of_an_earlier_tour(tmp_path, capsys):
+    from steepest.cli import main
+
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "index.html").write_text("an earlier tour")
+    (out / "notes.txt").write_text("someone's notes")
+    assert main(["tour", "--quick", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "will not replace the folder" in err and "(notes.txt)" in err
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "notes.txt"]
+    if Path("/proc").is_dir():  # Linux: nothing can be created there
+        assert main(["tour", "--quick", "--out", "/proc/steepest-nope"]) == 2
+        assert capsys.readouterr().err.startswith("steepest: error: cannot write '/proc/")

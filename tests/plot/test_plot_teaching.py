@@ -86,6 +86,8 @@ def test_every_labelled_artist_is_in_the_legend_with_start_and_end_told_apart():
     start = [line for line in ax.get_lines() if line.get_gid() == "path-start"]
     (minimum,) = [c for c in ax.collections if c.get_gid() == "stationary-minimum"]
     assert start[0].get_marker() == "s" and minimum.get_gid() == "stationary-minimum"
+    paths = [line for line in ax.get_lines() if line.get_gid() == "path"]
+    assert all(line.get_marker() != "s" for line in paths)  # no path marker looks like a start
 
 
 def test_stationary_markers_are_hollow_and_above_the_path_ends():

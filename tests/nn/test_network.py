@@ -284,3 +284,26 @@ def test_a_cost_whose_functions_cannot_be_hashed_still_trains():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
     history = train(net, (x, y), epochs=2, batch_size=3, cost=cost, seed=0)
     assert len(history.cost) == 2
+
+
+def test_an_interrupted_save_leaves_the_old_model_whole(tmp_path: Path, monkeypatch) -> None:
+    import steepest.nn._file as model_file
+
+    target = Network([3, 2], seed=0).save(tmp_path / "model.npz")
+    old = target.read_bytes()
+
+    def interrupted(file, **arrays):  # Ctrl-C once the archive has begun
+        file.write(b"PK\x03\x04" + bytes(1000))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(model_file.np, "savez", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Network([30, 20, 10], seed=1).save(target)
+    monkeypatch.undo()
+    assert target.read_bytes() == old and Network.load(target).sizes == (3, 2)
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
+
+
+def test_sizes_beyond_the_cap_are_refused_before_allocating() -> None:
+    with pytest.raises(NetworkError, match=r"795,000,000,010 parameters; at most"):
+        Network([784, 10**9, 10])

@@ -312,3 +312,51 @@ def test_graph_skips_tangents_outside_the_domain_and_constants_are_refused():
         pytest.approx(1.0))
     with pytest.raises(SteepestError, match="constant"):
         plot_gradient("5")
+
+
+def test_an_interrupted_save_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    target = tmp_path / "map.svg"
+    target.write_bytes(b"<svg>old</svg>\n")
+    fig = contour_map("x^2 - y^2", BOX, arrows=0, resolution=10, stationary=False)
+
+    def interrupted(self, file, **options):  # Ctrl-C after the first 100 bytes
+        file.write(b"<?xml version='1.0'?>\n<svg" + b" " * 80)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_figure(fig, target)
+    assert target.read_bytes() == b"<svg>old</svg>\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.svg"]
+
+
+def test_an_interrupted_animation_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    from steepest.plot import animate
+
+    target = tmp_path / "d.gif"
+    target.write_bytes(b"GIF89a old")
+    r = minimize("x^2 + y^2", [1.0, 1.0], learning_rate=0.3, max_iter=5)
+
+    def interrupted(images, out, fps):
+        out.write_bytes(b"GIF89a" + bytes(50))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(animate, "_write_gif", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        animate_descent("x^2 + y^2", r, target, BOX, resolution=20, arrows=0, dpi=30)
+    assert target.read_bytes() == b"GIF89a old"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.gif"]
+
+
+def test_figure_sizes_are_bounded(tmp_path):
+    fig = contour_map("x^2 - y^2", BOX, arrows=0, resolution=10, stationary=False)
+    with pytest.raises(SteepestError, match="dpi must be above 0 and at most 1200"):
+        save_figure(fig, tmp_path / "f.png", dpi=100_000)
+    with pytest.raises(SteepestError, match=r"million pixels; at most 25 million"):
+        save_figure(fig, tmp_path / "f.png", dpi=1000)
+    r = minimize("x^2 + y^2", [1.0, 1.0], learning_rate=0.3, max_iter=5)
+    with pytest.raises(SteepestError, match="max_frames must be a whole number from 2"):
+        animate_descent("x^2 + y^2", r, tmp_path / "d.gif", BOX, max_frames=10**6)
+    assert list(tmp_path.iterdir()) == []

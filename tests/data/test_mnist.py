@@ -28,7 +28,7 @@ FILES = (
     "t10k-images-idx3-ubyte.gz",
     "t10k-labels-idx1-ubyte.gz",
 )
-FULL = Path(__file__).resolve().parents[1].parent / "shared/data/mnist"
+FULL = Path(__file__).resolve().parents[2].parent / "shared/data/mnist"
 
 
 def write_mnist(folder: Path, *, n_train: int = 30, n_test: int = 20, compress: bool = True):

@@ -10,7 +10,7 @@ import pytest
 
 from steepest import gradient, maximize, minimize, parse
 from steepest.descent.optimizers import Adam
-from steepest.descent.run import STATUSES, Result
+from steepest.descent.result import STATUSES, Result
 from steepest.descent.testfunctions import SURFACES, surface
 from steepest.errors import DescentError
 
@@ -407,7 +407,7 @@ def test_runs_that_cannot_move_are_not_reported_as_converged(options, status, wo
 
 
 def test_suggested_step_is_rounded_down_to_one_digit():
-    from steepest.descent.run import _floor_1
+    from steepest.descent.result import _floor_1
 
     assert [_floor_1(v) for v in (0.3, 1 / 6, 0.048, 1.0, 0.12)] == pytest.approx(
         [0.3, 0.1, 0.04, 1.0, 0.1])

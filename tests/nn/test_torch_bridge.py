@@ -158,6 +158,9 @@ def test_from_torch_refuses_bad_tensors_and_other_modules() -> None:
                                                                             nn.ReLU()))
     assert "got a Reversed" in _refusal(Reversed(nn.Linear(3, 4), nn.ReLU()))
     assert "layer 1 (Bounded()) cannot be" in _refusal(nn.Sequential(nn.Linear(3, 4), Bounded()))
+    nested = nn.Sequential(nn.Linear(3, 4), nn.ReLU())
+    assert "layer 0 (Sequential) must be a torch.nn.Linear" in _refusal(nn.Sequential(nested,
+                                                                                     nn.ReLU()))
     with pytest.raises(TypeError, match="got list"):
         Network.from_torch([nn.Linear(3, 4), nn.ReLU()])
 

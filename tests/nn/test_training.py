@@ -222,7 +222,7 @@ def test_rich_progress_on_a_terminal(capsys: pytest.CaptureFixture[str], monkeyp
     assert history.epochs == 2
 
 
-MNIST_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+MNIST_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
 
 
 @pytest.mark.mnist

@@ -20,7 +20,7 @@ from steepest.descent.optimizers import make_optimizer
 from steepest.nn import Network
 from steepest.nn.evaluation import evaluate
 
-MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+MNIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
 SMALL = ["--sample", "--hidden", "32", "--epochs", "2", "--lr", "0.003", "--seed", "0"]
 
 

@@ -28,6 +28,17 @@ torch = pytest.importorskip(
 )
 F = torch.nn.functional
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Torch on one thread: these tensors are tiny, and threads that wait for each other
+    cost more than they give (this file: 54 s with torch's 2 threads, 15 s with one, on a
+    2-core machine at load 10)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 HIDDEN = ("sigmoid", "tanh", "relu")
 #: (hidden activation, output activation, cost): every activation, both costs, softmax
 CASES = [(h, o, "quadratic") for h in HIDDEN for o in (*HIDDEN, "softmax")] + [
@@ -148,20 +159,21 @@ def test_one_epoch_of_training_matches_torch(activation, output, cost, ours, the
 
 
 # ------------------------------------------------------------------------- optimizers
-#: name -> (steepest optimizer for a learning rate, torch optimizer for params and rate);
+#: name -> (steepest optimizer for a learning rate (and a schedule), torch optimizer for
+#: params and rate);
 #: hyperparameters off their defaults, so that each one is seen to be passed on
 OPTIMIZERS = {
-    "gd": (lambda lr: steepest.GradientDescent(lr),
+    "gd": (lambda lr, **kw: steepest.GradientDescent(lr, **kw),
            lambda p, lr: torch.optim.SGD(p, lr=lr)),
-    "momentum": (lambda lr: steepest.Momentum(lr, momentum=0.8),
+    "momentum": (lambda lr, **kw: steepest.Momentum(lr, momentum=0.8, **kw),
                  lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.8)),
-    "nesterov": (lambda lr: steepest.Nesterov(lr, momentum=0.8),
+    "nesterov": (lambda lr, **kw: steepest.Nesterov(lr, momentum=0.8, **kw),
                  lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.8, nesterov=True)),
-    "adagrad": (lambda lr: steepest.AdaGrad(lr, eps=1e-7),
+    "adagrad": (lambda lr, **kw: steepest.AdaGrad(lr, eps=1e-7, **kw),
                 lambda p, lr: torch.optim.Adagrad(p, lr=lr, eps=1e-7)),
-    "rmsprop": (lambda lr: steepest.RMSProp(lr, rho=0.95, eps=1e-7),
+    "rmsprop": (lambda lr, **kw: steepest.RMSProp(lr, rho=0.95, eps=1e-7, **kw),
                 lambda p, lr: torch.optim.RMSprop(p, lr=lr, alpha=0.95, eps=1e-7)),
-    "adam": (lambda lr: steepest.Adam(lr, beta1=0.85, beta2=0.995, eps=1e-7),
+    "adam": (lambda lr, **kw: steepest.Adam(lr, beta1=0.85, beta2=0.995, eps=1e-7, **kw),
              lambda p, lr: torch.optim.Adam(p, lr=lr, betas=(0.85, 0.995), eps=1e-7)),
 }  # fmt: skip
 #: test functions: equation text, the same function in torch, a start, and two learning
@@ -184,14 +196,18 @@ FUNCTIONS = {
 STEPS = 200
 
 
-def _torch_path(function, start, make_optimizer, lr: float) -> np.ndarray:
+def _torch_path(function, start, make_optimizer, lr: float, schedule=None) -> np.ndarray:
     point = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     optimizer = make_optimizer([point], lr)
+    scheduler = None if schedule is None else torch.optim.lr_scheduler.LambdaLR(optimizer,
+                                                                                schedule)
     path = [point.detach().clone()]
     for _ in range(STEPS):
         optimizer.zero_grad()
         function(point[0], point[1]).backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         path.append(point.detach().clone())
     return torch.stack(path).numpy()
 
@@ -207,6 +223,23 @@ def test_optimizers_take_torchs_steps_on_test_functions(name: str, function: str
     reference = _torch_path(torch_function, start, theirs, lr)
     np.testing.assert_allclose(result.path, reference, rtol=0, atol=1e-10)
     assert np.abs(reference[-1] - reference[0]).max() > 0.01  # the path went somewhere
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_schedule_takes_the_steps_of_torchs_lambda_lr(name: str) -> None:
+    """Step t at ``learning_rate·schedule(t)``, t from 0: torch's LambdaLR stepped after
+    each optimizer step. (Momentum's velocity holds raw gradients, as torch's does, so a
+    changing rate scales the whole step, not only the newest gradient.)"""
+    text, torch_function, start, raw_rate, adaptive_rate = FUNCTIONS["tilted"]
+    ours, theirs = OPTIMIZERS[name]
+    lr = 5 * (raw_rate if name in ("gd", "momentum", "nesterov") else adaptive_rate)
+    result = steepest.minimize(text, start, optimizer=ours(lr, schedule=lambda t: 0.98**t),
+                               max_iter=STEPS, tol=0)
+    assert (result.status, result.iterations) == ("max_iterations", STEPS), result.message
+    reference = _torch_path(torch_function, start, theirs, lr, lambda t: 0.98**t)
+    np.testing.assert_allclose(result.path, reference, rtol=0, atol=1e-10)
+    plain = steepest.minimize(text, start, optimizer=ours(lr), max_iter=STEPS, tol=0)
+    assert np.abs(plain.path[:51] - result.path[:51]).max() > 0.01  # the schedule mattered
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))

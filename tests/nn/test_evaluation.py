@@ -232,30 +232,20 @@ def test_unusable_pictures_are_refused(tmp_path):
         prepare_image({"pixels": 1})
 
 
-# ------------------------------------------------------------------ a drawing from a canvas
-def test_a_canvas_drawing_is_prepared_exactly_as_a_picture():
-    on_paper = draw("7", dark_on_light=True)
-    ink = np.asarray(on_paper) < 128
-    rgba = np.zeros((*ink.shape, 4), np.uint8)  # a canvas: black ink on a transparent sheet
-    rgba[..., 3] = np.where(ink, 255, 0)
-    height, width = ink.shape
-    x = digits.prepare_drawing(rgba.tobytes(), width, height)
-    np.testing.assert_array_equal(x, prepare_image(rgba))
-    np.testing.assert_array_equal(digits.prepare_drawing(rgba, width, height), x)
-    assert x.shape == (784,) and x.dtype == np.float32
+def test_labels_are_checked_by_one_check_everywhere():
+    from steepest import Network, quadratic_cost, train
+    from steepest.errors import SteepestError
+    from steepest.nn import evaluate as evaluate_network
 
-
-def test_a_canvas_drawing_is_checked_before_it_is_read():
-    side = digits.MAX_CANVAS_SIDE
-    with pytest.raises(DataError, match=f"width must be 1 to {side}"):
-        digits.prepare_drawing(b"", side + 1, 10)
-    with pytest.raises(DataError, match="height must be 1 to"):
-        digits.prepare_drawing(b"", 10, 0)
-    with pytest.raises(DataError, match="has 400 RGBA values; got 399"):
-        digits.prepare_drawing(bytes(399), 10, 10)
-    with pytest.raises(DataError, match="nothing is drawn yet"):
-        digits.prepare_drawing(bytes(400), 10, 10)
-    with pytest.raises(TypeError, match="uint8"):
-        digits.prepare_drawing(np.zeros(400), 10, 10)
-    with pytest.raises(TypeError, match="width must be an int"):
-        digits.prepare_drawing(bytes(400), 10.0, 10)
+    net = Network([2, 3], output="softmax", seed=0)
+    x, bad = np.zeros((2, 2)), np.array([0, 3])  # 3 is not one of the classes 0..2
+    calls = [
+        lambda: quadratic_cost(bad, np.full((2, 3), 0.5)),
+        lambda: net.evaluate(x, bad),
+        lambda: net.backprop(x, bad),
+        lambda: train(net, (x, bad), epochs=1, batch_size=1),
+        lambda: evaluate_network(net, x, bad),
+    ]
+    for call in calls:
+        with pytest.raises(SteepestError, match=r"must lie in 0\.\.2 \(one per class\); got 3"):
+            call()

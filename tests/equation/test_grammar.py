@@ -8,6 +8,7 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import HOSTILE, expressions, hostile_text, maths_text, number_heavy_text
 
 from steepest import EquationError, parse
 from steepest.equation.grammar import (
@@ -18,7 +19,6 @@ from steepest.equation.grammar import (
     Parsed,
     parse_text,
 )
-from strategies import HOSTILE, expressions, hostile_text, maths_text, number_heavy_text
 
 x, y, z, r, a, b, s, t = sympy.symbols("x y z r a b s t", real=True)
 theta, x1, x_2, w12 = sympy.symbols("theta x1 x_2 w12", real=True)

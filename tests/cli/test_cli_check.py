@@ -165,3 +165,5 @@ def test_the_help_says_it_runs_the_learners_code(capsys):
         main(["check", "cost", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "runs your own code on your own machine" in out
+    assert "fresh temporary folder" in out and "It is not a jail" in out
+    assert "may still write files elsewhere" in out
