@@ -112,8 +112,9 @@ def _serve(sock: Any, url: str, browser: bool, time_limit: float, digits: Any = 
     app = create_app(time_limit=time_limit)
     if digits is not None:
         app.state.digits = digits
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning",
-                                           timeout_graceful_shutdown=2))  # fmt: skip
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,
+                            timeout_keep_alive=30)  # fmt: skip
+    server = uvicorn.Server(config)
 
     def announce() -> None:
         while not server.started and not server.should_exit:

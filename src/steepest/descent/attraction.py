@@ -102,11 +102,10 @@ def basins(
     >>> b.labels.tolist()  # the left half ends at (-1, 0), the right half at (1, 0)
     [[0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1], [0, 0, 1, 1]]
     """
-    from steepest.calculus.stationary import _check_bounds
     from steepest.descent.run import maximize as ascend
     from steepest.descent.run import minimize
 
-    box = _check_bounds(bounds, len(bounds) if isinstance(bounds, (list, tuple)) else 0)
+    box = _box(bounds)
     n = len(box)
     if n not in (1, 2):
         raise DescentError(f"basins are drawn for one or two variables; got bounds for {n}")
@@ -133,6 +132,20 @@ def basins(
     shape = (int(num),) * n
     return Basins(axes[0], axes[1] if n == 2 else np.empty(0), labels.reshape(shape), ends,
                   values, counts, bool(maximize))  # fmt: skip
+
+
+def _box(bounds: Any) -> list[tuple[float, float]]:
+    """``bounds`` as ``(low, high)`` pairs of finite floats with low < high."""
+    try:
+        box = [(float(low), float(high)) for low, high in bounds]
+    except (TypeError, ValueError):
+        raise DescentError(f"bounds must be one (low, high) pair per variable; got {bounds!r}"
+                           ) from None  # fmt: skip
+    for low, high in box:
+        if not (np.isfinite(low) and np.isfinite(high) and low < high):
+            raise DescentError(f"each range of bounds must be finite with low < high; got "
+                               f"({low:g}, {high:g})")  # fmt: skip
+    return box
 
 
 def _group(

@@ -59,7 +59,8 @@ class Pool:
     workers
         Threads (default: the number of cores, at least 2).
     waiting
-        Computations that may wait for a thread beyond those running (default 4 per worker).
+        Computations that may wait for a thread beyond those running (default 64: a class of
+        learners on one machine; each still answered within the time limit or refused).
     time_limit
         Seconds a computation may take, waiting included.
     """
@@ -68,7 +69,7 @@ class Pool:
         self, workers: int | None = None, waiting: int | None = None, time_limit: float = 10.0
     ) -> None:
         self.workers = workers or max(2, os.cpu_count() or 2)
-        self.waiting = 4 * self.workers if waiting is None else waiting
+        self.waiting = 64 if waiting is None else waiting
         self.time_limit = float(time_limit)
         self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="steepest-explore")
         self._admitted = 0

@@ -17,10 +17,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from steepest.errors import EquationError, SteepestError
+from steepest.errors import EquationError, ExploreError, SteepestError
 from steepest.web._work import BusyError, OutOfTimeError, Pool
 from steepest.web.models import MAX_BODY
 
@@ -43,10 +42,10 @@ def plotly_js() -> Path:
     """The Plotly.js bundled with the installed ``plotly`` package (not imported)."""
     spec = importlib.util.find_spec("plotly")
     if spec is None or not spec.submodule_search_locations:
-        raise SteepestError("the plotly package is not installed; hint: pip install plotly")
+        raise ExploreError("the plotly package is not installed; hint: pip install plotly")
     path = Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
     if not path.is_file():
-        raise SteepestError(f"the plotly package has no {path.name} at {path}")
+        raise ExploreError(f"the plotly package has no {path.name} at {path}")
     return path
 
 
@@ -87,7 +86,6 @@ def create_app(
                             headers={"Cache-Control": "max-age=86400"})  # fmt: skip
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     app.router.add_event_handler("shutdown", app.state.pool.close)
     return app

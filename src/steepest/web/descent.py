@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from steepest.errors import ExploreError
 from steepest.web._arrays import pack
 from steepest.web._work import Deadline
 from steepest.web.equation import gradient_of
@@ -33,6 +34,8 @@ from steepest.web.models import (
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["descent"], responses=ERRORS)
+
+FEW_STARTS = 4  #: up to this many starts are descended one by one, more in one vectorised run
 
 Tol = Field(default=1e-8, ge=0.0, le=1.0, allow_inf_nan=False,
             description="stop when |∇f| <= tol")  # fmt: skip
@@ -68,7 +71,7 @@ class DescendAnswer(BaseModel):
 
 @router.post("/descend", response_model=DescendAnswer)
 async def descend(body: DescendRequest, request: Request) -> DescendAnswer:
-    """Each optimizer from every start (the starts of one optimizer in one vectorised run)."""
+    """Each optimizer from every start (many starts of one optimizer in one vectorised run)."""
     return await request.app.state.pool.run(lambda deadline: _descend(body, deadline))
 
 
@@ -88,12 +91,11 @@ def _descend(body: DescendRequest, deadline: Deadline) -> DescendAnswer:
 def _starts(g: Any, starts: list[list[float]]) -> Any:
     import numpy as np
 
-    from steepest import SteepestError
 
     n = len(g.names)
     for start in starts:
         if len(start) != n:
-            raise SteepestError(
+            raise ExploreError(
                 f"the start {start} is not a point of f({', '.join(g.names)}): give {n} "
                 f"number{'s' * (n != 1)}, in that order"
             )
@@ -105,9 +107,12 @@ def _run(g: Any, starts: Any, s: RunSettings, maximize: bool, max_iter: int, tol
     import steepest
 
     way = steepest.maximize if maximize else steepest.minimize
-    return way(g, starts, optimizer=s.optimizer, learning_rate=s.learning_rate,
-               max_iter=max_iter, tol=tol, line_search=s.line_search,
-               callback=deadline.callback, **s.options())  # fmt: skip
+    options = dict(optimizer=s.optimizer, learning_rate=s.learning_rate, max_iter=max_iter,
+                   tol=tol, line_search=s.line_search, callback=deadline.callback,
+                   **s.options())  # fmt: skip
+    if len(starts) <= FEW_STARTS:  # one by one: the loop for one start is 4 times cheaper a step
+        return [way(g, start, **options) for start in starts]
+    return way(g, starts, **options)
 
 
 # -------------------------------------------------------------------------- panel 5
@@ -215,7 +220,7 @@ def _basins(body: BasinsRequest, deadline: Deadline) -> BasinsAnswer:
 
     g = gradient_of(body.equation)
     if len(g.names) != len(body.bounds):
-        raise steepest.SteepestError(
+        raise ExploreError(
             f"bounds must give one range for each variable ({', '.join(g.names)}); got "
             f"{len(body.bounds)}"
         )

@@ -16,6 +16,7 @@ import numpy as np
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from steepest.errors import ExploreError
 from steepest.web._arrays import pack
 from steepest.web._maths import mathml
 from steepest.web.models import ERRORS, MAX_GRID, Box, EquationText, Packed
@@ -72,7 +73,9 @@ async def read_equation(body: EquationText, request: Request) -> EquationAnswer:
     return await request.app.state.pool.run(lambda _: _read(body.equation))
 
 
+@functools.lru_cache(maxsize=64)
 def _read(text: str) -> EquationAnswer:
+    """The answer for ``text`` (kept: the same text always gets the same answer)."""
     import sympy
 
     from steepest.equation.printing import plain
@@ -144,23 +147,24 @@ class SurfaceAnswer(BaseModel):
 async def surface(body: SurfaceRequest, request: Request) -> SurfaceAnswer:
     """f and ∇f on a grid over the box, the gradient field for arrows, and the stationary
     points (classified) and curves inside the box. Two variables."""
-    return await request.app.state.pool.run(
-        lambda _: _surface(body.equation, body.bounds, body.grid)
-    )
+    bounds = tuple(tuple(pair) for pair in body.bounds)
+    return await request.app.state.pool.run(lambda _: _surface(body.equation, bounds, body.grid))
 
 
-def _surface(text: str, bounds: list[list[float]], num: int) -> SurfaceAnswer:
+@functools.lru_cache(maxsize=16)  # about 650 kB each at 200 × 200
+def _surface(text: str, bounds: tuple[tuple[float, ...], ...], num: int) -> SurfaceAnswer:
+    """The answer for this text, box and grid (kept: the same request, the same answer)."""
     import steepest
 
     g = gradient_of(text)
     if len(g.names) != 2:
-        raise steepest.SteepestError(
+        raise ExploreError(
             f"the surface and the map need an equation of two variables; this one has "
             f"{len(g.names)} ({', '.join(g.names)})"
             "\nhint: the gradient and its derivation are above; descend on the command line"
         )
     if len(bounds) != 2:
-        raise steepest.SteepestError(f"bounds must give two ranges, one for each of "
+        raise ExploreError(f"bounds must give two ranges, one for each of "
                                      f"{', '.join(g.names)}; got {len(bounds)}")  # fmt: skip
     box = [(float(lo), float(hi)) for lo, hi in bounds]
     xs, ys = (np.linspace(lo, hi, num) for lo, hi in box)
