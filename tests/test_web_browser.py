@@ -144,15 +144,34 @@ def test_the_explorer_in_a_browser(browser, shots: Path) -> None:
         assert set(statuses) <= {"converged", "stationary", "max_iterations", "diverged"}
         save(page, shots, "explore-race.png")
 
+        # the animation: play from the start, pause (it stays), one step more
+        def frame() -> tuple[int, int]:
+            shown, total = numbers(page.locator("#frame").inner_text())
+            return int(shown), int(total)
+
+        page.locator("#play").click()
+        page.wait_for_function("() => /^step \\d+ of/.test(document.getElementById('frame')"
+                               ".textContent) && !document.getElementById('frame').textContent"
+                               ".startsWith('step 0 ')")  # fmt: skip
+        page.locator("#pause").click()
+        paused, total = frame()
+        assert 0 < paused < total
+        page.wait_for_timeout(300)
+        assert frame()[0] == paused
+        page.locator("#step-once").click()
+        assert frame()[0] == paused + 1
+        shown = {t["name"]: t for t in traces(page, "map-plot")}["Adam"]
+        assert len(shown["x"]) == min(paused + 1, len(drawn["Adam"]["x"]) - 1) + 1
+
         # moving a learning-rate slider re-runs from the same start: the path changes
         before = drawn["momentum"]
         page.locator('#optimizers tr[data-optimizer="momentum"] input.lr').fill("-2.5")
         page.wait_for_function("() => location.hash.includes('lr%3A0.00316')")
         page.wait_for_function(
-            """([n, x1]) => { const t = document.getElementById('map-plot').data
+            """(x1) => { const t = document.getElementById('map-plot').data
                            .find((d) => d.name === 'momentum');
-                           return t && (t.x.length !== n || t.x[1] !== x1); }""",
-            arg=[len(before["x"]), before["x"][1]],
+                           return t && t.x.length > 1 && t.x[1] !== x1; }""",
+            arg=before["x"][1],
         )
         after = {t["name"]: t for t in traces(page, "map-plot")}["momentum"]
         assert after["x"][0] == pytest.approx(before["x"][0])  # the same start

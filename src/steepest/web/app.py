@@ -32,7 +32,7 @@ AREAS: tuple[str, ...] = ("steepest.web.equation", "steepest.web.descent", "stee
 STATIC = Path(__file__).parent / "static"
 
 # a page that runs only its own scripts and talks only to its own server
-_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
+_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' "
            "'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
            "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
            "frame-ancestors 'none'")  # fmt: skip

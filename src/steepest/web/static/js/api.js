@@ -21,8 +21,9 @@ export async function post(path, body, { signal } = {}) {
   let data = null;
   try {
     data = await response.json();
-  } catch (_) {
-    data = null;
+  } catch (e) {
+    if (e.name === "AbortError") throw e; // a newer request took over while this one was read
+    if (response.ok) throw new ApiError(response.status, { error: "the server's answer could not be read" });
   }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
