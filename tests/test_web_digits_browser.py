@@ -90,6 +90,11 @@ def shots(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+def until(page, condition: str, timeout: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the JavaScript ``condition`` holds, looking every 200 ms."""
+    page.wait_for_function(f"() => {condition}", timeout=timeout, polling=200)
+
+
 def points(page) -> int:  # type: ignore[no-untyped-def]
     return page.evaluate("document.getElementById('cost-plot').data[0].x.length")
 
@@ -98,20 +103,17 @@ def test_train_watch_the_curve_grow_change_the_rate_and_stop(page, tmp_path_fact
     page.fill("#epochs", "30")
     page.select_option("#pace", "300")
     page.click("#start")
-    page.wait_for_function("document.getElementById('cost-plot').data[0].x.length > 20",
-                           timeout=20_000, polling=200)
+    until(page, "document.getElementById('cost-plot').data[0].x.length > 20", 20_000)
     first = points(page)
     time.sleep(1.0)
     assert points(page) > first + 100  # about 300 mini-batch costs a second
     page.fill("#lr", "0.5")
     page.dispatch_event("#lr", "change")
-    page.wait_for_function("document.getElementById('status').dataset.learningRate === '0.5'",
-                           timeout=10_000, polling=200)
+    until(page, "document.getElementById('status').dataset.learningRate === '0.5'", 10_000)
     page.wait_for_selector("#worked-sum")  # the other panels follow the run
     page.screenshot(path=str(shots(tmp_path_factory) / "digits-training.png"), full_page=True)
     page.click("#stop")
-    page.wait_for_function("document.getElementById('run-state').dataset.state === 'stopped'",
-                           timeout=5_000, polling=200)
+    until(page, "document.getElementById('run-state').dataset.state === 'stopped'", 5_000)
     steps = int(page.get_attribute("#status", "data-steps"))
     time.sleep(0.5)
     assert int(page.get_attribute("#status", "data-steps")) == steps  # it ended
@@ -132,8 +134,7 @@ def test_draw_a_seven_with_the_mouse_and_read_the_outputs(page, tmp_path_factory
     for t in np.linspace(0, 1, 16):  # and its stem
         page.mouse.move(*at(0.75 - 0.3 * t, 0.2 + 0.65 * t))
     page.mouse.up()
-    page.wait_for_function("document.getElementById('outputs').children.length === 10",
-                           timeout=10_000, polling=200)
+    until(page, "document.getElementById('outputs').children.length === 10", 10_000)
     time.sleep(0.5)  # the last read, after the mouse was lifted
     values = [float(v) for v in page.eval_on_selector_all(
         "#outputs .bar", "bars => bars.map(b => b.dataset.value)")]
@@ -151,12 +152,10 @@ def test_the_landscape_shows_the_training_path(page, tmp_path_factory) -> None:
     page.select_option("#pace", "0")
     page.fill("#epochs", "2")
     page.click("#start")
-    page.wait_for_function("document.getElementById('run-state').dataset.state === 'finished'",
-                           timeout=30_000, polling=200)
+    until(page, "document.getElementById('run-state').dataset.state === 'finished'", 30_000)
     page.select_option("#landscape-grid", "21")
     page.click("#landscape-go")
-    page.wait_for_function("Number(document.getElementById('landscape-plot').dataset.path) > 2",
-                           timeout=30_000, polling=200)
+    until(page, "Number(document.getElementById('landscape-plot').dataset.path) > 2", 30_000)
     caption = page.text_content("#landscape-caption")
     assert "the first 500 training images of the bundled sample" in caption
     assert "21×21 grid" in caption and "PCA" in caption
@@ -178,8 +177,7 @@ def test_the_digits_part_of_the_explorers_page(browser, server) -> None:
     page.select_option("#pace", "1500")
     page.fill("#epochs", "2")
     page.click("#start")
-    page.wait_for_function("document.getElementById('run-state').dataset.state === 'finished'",
-                           timeout=30_000, polling=200)
+    until(page, "document.getElementById('run-state').dataset.state === 'finished'", 30_000)
     width = page.evaluate("document.getElementById('cost-plot').getBoundingClientRect().width")
     assert width > 300 and points(page) == 1000  # every mini-batch of two epochs drawn
     page.close()

@@ -35,10 +35,11 @@ T = TypeVar("T")
 STATIC = Path(__file__).parent / "static"
 MAX_HIDDEN_LAYERS, MAX_WIDTH, MAX_EPOCHS, MAX_BATCH = 3, 256, 50, 1000
 MAX_GRID_IMAGES, MAX_LANDSCAPE_GRID, MAX_LANDSCAPE_IMAGES = 100, 61, 2000
+_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; "
+           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")  # as the explorer's page
 MAX_DRAWING = 60_000  #: base64 characters of a drawing's RGBA pixels (a 120 × 120 canvas)
-_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
-           "'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
-           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")  # fmt: skip
+
 
 router = APIRouter(tags=["digits"], responses={
     **ERRORS, 404: {"model": Error, "description": "no such training run (ended and forgotten)"}})
