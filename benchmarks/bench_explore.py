@@ -37,7 +37,7 @@ from _timing import processor_name
 import steepest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.live_server import explore_server
+from tests.web.live_server import explore_server
 
 SEED = "x^2 sin(y)"
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"

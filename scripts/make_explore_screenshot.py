@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.live_server import explore_server
+from tests.web.live_server import explore_server
 
 VIEW = ("#f=x%5E2+sin%28y%29&box=-3%2C3%2C-3%2C3&opt=momentum%2Clr%3A0.02%2Cmomentum%3A0.9"
         "%3Badam%2Clr%3A0.05%2Cbeta1%3A0.9%2Cbeta2%3A0.999&starts=1.2%2C1.5&steps=400")

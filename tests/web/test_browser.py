@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from tests.live_server import explore_server
+from tests.web.live_server import explore_server
 
 import steepest
 

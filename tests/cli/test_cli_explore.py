@@ -8,7 +8,7 @@ import sys
 import urllib.request
 
 import pytest
-from tests.live_server import explore_server
+from tests.web.live_server import explore_server
 
 from steepest.cli import main
 
