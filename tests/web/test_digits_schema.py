@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.live_server import explore_server
+from tests.web.live_server import explore_server
 
 from steepest.nn import Network
 
