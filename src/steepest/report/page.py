@@ -28,7 +28,7 @@ figcaption { color: #57606a; font-size: .9rem; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start;
         margin: 1.5rem 0; }
 .pair > .words { flex: 1 1 18rem; } .pair > figure { flex: 2 1 28rem; margin: 0; }
-.pair.wide { flex-direction: column; } .pair.wide > figure { flex: none; }
+.pair.wide { flex-direction: column; } .pair.wide > * { flex: none; }
 .approx { border-bottom: 1px dotted #57606a; cursor: help; }
 .exercise { border-left: 3px solid #d0d4d9; padding-left: 1rem; margin: 1.2rem 0; }
 .note { color: #57606a; }
