@@ -18,7 +18,7 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile("repeatable")
 
 # PyTorch is optional (the `torch` extra): without it, the examples that use it skip with the
-# reason, as tests/test_torch_*.py do
+# reason, as tests/nn/test_torch_*.py do
 _TORCH_EXAMPLES = ("src/steepest/nn/torch_bridge.py", "docs/beyond.md")
 
 

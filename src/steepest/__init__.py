@@ -24,6 +24,7 @@ from steepest.errors import (
     DataError,
     DescentError,
     EquationError,
+    ExploreError,
     GradientError,
     NetworkError,
     OptimizerError,
@@ -65,6 +66,10 @@ _LAZY: dict[str, str] = {
     "History": "steepest.nn",
     "Evaluation": "steepest.nn",
     "stationary_points": "steepest.calculus.stationary",
+    "explain_step": "steepest.descent.step_detail",
+    "StepDetail": "steepest.descent.step_detail",
+    "basins": "steepest.descent.attraction",
+    "Basins": "steepest.descent.attraction",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
@@ -90,6 +95,7 @@ __all__ = [
     "DataError",
     "DescentError",
     "EquationError",
+    "ExploreError",
     "GradientError",
     "NetworkError",
     "OptimizerError",
@@ -114,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
+    from steepest.descent.attraction import Basins, basins
     from steepest.descent.optimizers import (
         AdaGrad,
         Adam,
@@ -126,5 +133,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from steepest.descent.result import Result
     from steepest.descent.run import maximize, minimize
+    from steepest.descent.step_detail import StepDetail, explain_step
     from steepest.equation.equation import Equation, parse
     from steepest.nn import Evaluation, History, Network, train

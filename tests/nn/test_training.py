@@ -167,7 +167,8 @@ def test_divergence_stops_training() -> None:
         ({"optimizer": "sgdd"}, SteepestError, "unknown optimizer"),
         ({"test": ([[0.0, 0.0]], [7])}, NetworkError, "test"),
         ({"blas_threads": 0}, NetworkError, "blas_threads must be at least 1"),
-        ({"blas_threads": "2"}, TypeError, "blas_threads must be an int"),
+        ({"blas_threads": "2"}, NetworkError, "blas_threads must be 'auto'"),
+        ({"blas_threads": 1.5}, TypeError, "blas_threads must be an int"),
         ({"seed": -1}, NetworkError, "seed must be a non-negative int or a numpy"),
         ({"seed": 1.5}, TypeError, "seed must be an int, a numpy.random.Generator or None"),
     ],
@@ -267,3 +268,40 @@ def test_scoring_a_network_whose_outputs_overflow_gives_nan_not_an_error() -> No
     x, y = np.ones((4, 2), net.dtype), np.eye(3, dtype=net.dtype)[[0, 1, 2, 0]]
     value, accuracy = score(net, x, y, net.check_cost(get_cost("cross-entropy")))
     assert np.isnan(value) and np.isnan(accuracy)
+
+
+def test_label_smoothing_trains_towards_softened_targets() -> None:
+    x, y = _blobs(60)
+    eps = 0.3
+    soft = np.full((60, 3), eps / 3) + (1 - eps) * np.eye(3)[y]  # (1 − ε)·one-hot + ε/K
+    smoothed, by_hand = (Network([2, 4, 3], "relu", "softmax", seed=0) for _ in range(2))
+    history = train(smoothed, (x, y), epochs=2, batch_size=20, optimizer="adam",
+                    cost="cross-entropy", seed=0, label_smoothing=eps)
+    train(by_hand, (x, soft), epochs=2, batch_size=20, optimizer="adam", cost="cross-entropy",
+          seed=0)
+    np.testing.assert_allclose(smoothed.params, by_hand.params, rtol=1e-6, atol=1e-7)
+    assert history.settings["label_smoothing"] == eps
+    plain = Network([2, 4, 3], "relu", "softmax", seed=0)
+    train(plain, (x, y), epochs=2, batch_size=20, optimizer="adam", cost="cross-entropy", seed=0)
+    assert not np.allclose(plain.params, smoothed.params)
+
+
+def test_label_smoothing_keeps_outputs_from_growing_ever_more_confident() -> None:
+    x, y = _blobs(300)
+    peaks = []
+    for eps in (0.0, 0.2):
+        net = Network([2, 16, 3], "relu", "softmax", seed=0)
+        train(net, (x, y), epochs=30, batch_size=10, optimizer="adam", learning_rate=0.01,
+              cost="cross-entropy", seed=0, label_smoothing=eps)
+        peaks.append(float(net.forward(x).max(axis=1).mean()))
+    assert peaks[1] < 1 - 0.2 + 0.2 / 3 + 0.02 < peaks[0]  # the smoothed target is 0.867
+
+
+@pytest.mark.parametrize(
+    ("eps", "error"), [(1.0, NetworkError), (-0.1, NetworkError), (float("nan"), NetworkError),
+                       ("0.1", TypeError), (True, TypeError)],
+)
+def test_bad_label_smoothing_is_refused(eps, error) -> None:
+    x, y = _blobs(50)
+    with pytest.raises(error, match="label_smoothing"):
+        train(Network([2, 3, 3], seed=0), (x, y), label_smoothing=eps)

@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "export",
     "exercises",
     "check",
+    "explore",
 )
 
 

@@ -3,8 +3,9 @@
 The network (layers, forward pass, backpropagation, save/load) lives in
 :mod:`steepest.nn.network` (its activations in :mod:`steepest.nn.activations`, its
 backpropagation closure in :mod:`steepest.nn._backprop`); the training loop (epochs,
-mini-batches, progress, history) in :mod:`steepest.nn.training`. Nothing here imports
-SymPy or matplotlib.
+mini-batches, progress, history) in :mod:`steepest.nn.training`, which takes its BLAS
+threads from :mod:`steepest.nn.blas`; the named training setups (the default, a quick one,
+Nielsen's) in :mod:`steepest.nn.presets`. Nothing here imports SymPy or matplotlib.
 """
 
 from steepest.nn._file import trained_on

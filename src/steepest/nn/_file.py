@@ -10,6 +10,8 @@ ever unpickled. Left out: other formats (PyTorch, Keras).
 
 from __future__ import annotations
 
+import io
+import math
 import zipfile
 import zlib
 from pathlib import Path
@@ -62,8 +64,7 @@ def trained_on(path: str | Path) -> str | None:
             info = archive.getinfo("trained_on.npy")
             if info.file_size > _SMALL_FIELD:
                 return None
-            with archive.open(info) as file:
-                value = np.lib.format.read_array(file, allow_pickle=False)
+            value = _small_array(archive, info)
     except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
         return None
     text = str(value) if value.dtype.kind == "U" and value.ndim == 0 else None
@@ -87,6 +88,22 @@ def load(cls: type[Network], path: Path) -> Network:
         ) from None
 
 
+def _small_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    """A small member (at most ``_SMALL_FIELD`` bytes) as an array, its header's shape
+    checked against the bytes really there before NumPy allocates what it promises."""
+    data = archive.read(info)  # at most file_size bytes: the caller bounded it
+    file = io.BytesIO(data)
+    major, _ = np.lib.format.read_magic(file)
+    read_header = (np.lib.format.read_array_header_1_0 if major == 1
+                   else np.lib.format.read_array_header_2_0)
+    shape, _, dtype = read_header(file)
+    promised = math.prod(shape) * dtype.itemsize
+    if promised > len(data) - file.tell():
+        raise ValueError(f"its field {info.filename!r} promises {promised:,} bytes and holds "
+                         f"{len(data) - file.tell():,}")
+    return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
+
+
 def _from_archive(cls: type[Network], archive: zipfile.ZipFile, path: Path) -> Network:
     """The network in an open ``.npz``, every size checked before it is allocated.
 
@@ -102,8 +119,7 @@ def _from_archive(cls: type[Network], archive: zipfile.ZipFile, path: Path) -> N
             if info.file_size > _SMALL_FIELD:
                 raise NetworkError(f"{path}: its field {name!r} holds {info.file_size:,} "
                                    f"bytes; a steepest network file's hold a few")
-            with archive.open(info) as file:
-                fields[name] = np.lib.format.read_array(file, allow_pickle=False)
+            fields[name] = _small_array(archive, info)
     net = _from_fields(cls, fields, path, "params" in members)
     info = members["params"]
     with archive.open(info) as file:

@@ -7,8 +7,10 @@ backpropagation and takes one optimizer step on the whole flat parameter vector.
 It returns a :class:`History` instead of printing; a progress bar (``rich``) or a
 callable is optional.
 
-Left out: early stopping, validation splits, regularisation, and learning-rate
-search; schedules belong to the optimizer (``Optimizer(schedule=...)``).
+One regularisation is here, label smoothing (``label_smoothing=``); BLAS threads
+are chosen by the work (:mod:`steepest.nn.blas`). Left out: early stopping,
+validation splits, dropout, and learning-rate search; schedules belong to the
+optimizer (``Optimizer(schedule=...)``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
+from steepest.nn.blas import choose_blas_threads
 from steepest.nn.evaluation import score
 from steepest.nn.network import Network, targets
 
@@ -179,7 +182,8 @@ def train(
     test: tuple[Any, Any] | None = None,
     seed: int | np.random.Generator | None = None,
     progress: bool | Callable[[History], Any] = False,
-    blas_threads: int | None = 1,
+    label_smoothing: float = 0.0,
+    blas_threads: int | str | None = "auto",
 ) -> History:
     """Train ``network`` in place by mini-batch gradient descent; return its history.
 
@@ -208,21 +212,27 @@ def train(
         ``(x, y)`` evaluated after every epoch (cost and accuracy), or ``None``.
     seed
         A non-negative int or a :class:`numpy.random.Generator` for the shuffling; the same seed
-        (and the same initial network) gives the same weights.
+        (and the same initial network and BLAS threads) gives the same weights.
     progress
         ``False`` (quiet), ``True`` (a rich progress bar on a terminal, one plain
         line per epoch on stderr otherwise), or a callable given the
         :class:`History` after each epoch.
+    label_smoothing
+        ε in [0, 1): train towards ``1 − ε + ε/K`` for the right class and ``ε/K`` for
+        each of the others (K classes) instead of 1 and 0, which keeps the network from
+        growing ever more confident on the training images (Szegedy et al., 2016); 0
+        (the default) trains on the labels as given. The ``test`` data is scored against
+        its own labels; the training cost is measured against the smoothed targets, so
+        it cannot fall below their entropy (0.50 for ε = 0.1 and 10 classes).
     blas_threads
         How many threads BLAS (OpenBLAS, MKL) may use during training, set through
-        ``threadpoolctl`` and restored on return; ``None`` leaves BLAS as configured.
-        The default, 1, suits the networks trained here: a step's matrix products
-        are small (784-30-10 at mini-batch 128: 12 MFLOP, about 0.1 ms on one
-        core), and threads that wait for a core busy with another program make them
-        far slower. Measured on 2 cores, 784-30-10 at mini-batch 128: 0.11 s an
-        epoch on one thread; on two, 0.10 s with the other core idle but 1.5 to
-        2.7 s beside one busy program. At mini-batch 10, 0.18 s either way. More
-        threads can pay for wide layers or large mini-batches on an idle machine.
+        ``threadpoolctl`` and restored on return. ``"auto"`` (the default) lets the
+        work decide (:func:`steepest.nn.blas.choose_blas_threads`): one thread when a
+        step's largest matrix product is small (784-30-10 at mini-batch 10), every
+        idle core when it is large (784-512-512-10 at mini-batch 256). An int sets
+        the count; ``None`` leaves BLAS as configured. The count used is in
+        ``history.settings["blas_threads"]``: BLAS rounds differently on one thread
+        and on two, so pass it to repeat a run bit for bit.
 
     Returns
     -------
@@ -242,7 +252,12 @@ def train(
     """
     epochs = _check_int(epochs, "epochs", 1)
     batch_size = _check_int(batch_size, "batch_size", 1)
-    if blas_threads is not None:
+    if isinstance(blas_threads, str):
+        if blas_threads != "auto":
+            raise NetworkError(f"blas_threads must be 'auto', a whole number of at least 1 "
+                               f"or None; got {blas_threads!r}")
+        blas_threads = choose_blas_threads(network.sizes, batch_size)
+    elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
     x, y = _dataset(network, data, "data")
@@ -250,6 +265,7 @@ def train(
         raise NetworkError(
             f"batch_size ({batch_size}) is larger than the number of examples ({x.shape[0]})"
         )
+    y = _smoothed(y, label_smoothing)
     test_set = None if test is None else _dataset(network, test, "test")
     if learning_rate is None and isinstance(optimizer, str) and optimizer.strip().lower() == "gd":
         learning_rate = NIELSEN_LEARNING_RATE
@@ -261,6 +277,7 @@ def train(
     history = History(settings={
         "epochs": epochs, "batch_size": batch_size, "optimizer": repr(opt),
         "cost": cost.name, "network": repr(network), "blas_threads": blas_threads,
+        "label_smoothing": float(label_smoothing),
     })
     reporter = _Reporter(progress, epochs, n_batches)
     try:
@@ -293,6 +310,19 @@ def train(
     finally:
         reporter.close()
     return history
+
+
+def _smoothed(y: np.ndarray, epsilon: Any) -> np.ndarray:
+    """The targets ``(1 − ε)·y + ε/K`` (checked ``y``: rows of K entries), or ``y`` if ε = 0."""
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)):
+        raise TypeError(f"label_smoothing must be a number; got {type(epsilon).__name__} "
+                        f"{epsilon!r}")
+    if not 0 <= epsilon < 1:
+        raise NetworkError(f"label_smoothing must lie in [0, 1) (0: none; 0.1 is usual); "
+                           f"got {epsilon!r}")
+    if epsilon == 0:
+        return y
+    return y * y.dtype.type(1 - epsilon) + y.dtype.type(epsilon / y.shape[1])
 
 
 def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
