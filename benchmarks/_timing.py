@@ -41,3 +41,11 @@ def processor_name() -> str:
     name = name or platform.processor() or platform.machine() or "unknown processor"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return f"{name}, {os.cpu_count()} CPUs, load average {load:.2f} at start"
+
+
+def load() -> str:
+    """The load average now, in words (other programs slow every figure)."""
+    import os
+
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"

@@ -25,7 +25,7 @@ from steepest.plot import (
 )
 
 MAX_TOTAL_BYTES = 2_000_000
-DPI = 80
+DPI = 100
 
 
 def box(name: str) -> list[tuple[float, float]]:
@@ -62,11 +62,15 @@ def himmelblau_paths() -> Any:
 
 
 def rosenbrock_compare() -> Any:
-    """Rosenbrock's valley: four optimizers from (−1.2, 1), paths and values."""
+    """Rosenbrock's valley: four optimizers from (−1.2, 1), paths and values.
+
+    The map is the part of the valley the paths cross (closer than the surface's usual
+    box), so the four paths along its floor are wide enough apart to tell.
+    """
     s = SURFACES["rosenbrock"]
     rates = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adam": 0.05}
     return compare_optimizers(s.text, s.start, list(rates), learning_rate=rates, max_iter=2000,
-                              bounds=box("rosenbrock"))
+                              bounds=[(-1.5, 1.5), (-0.5, 1.5)], arrows=12)
 
 
 def ellipse_animation(out: Path) -> Path:
@@ -74,7 +78,7 @@ def ellipse_animation(out: Path) -> Path:
     s = SURFACES["ellipse"]
     runs = [steepest.minimize(s.text, s.start, optimizer=name, learning_rate=rate, max_iter=40)
             for name, rate in [("gd", 0.3), ("momentum", 0.05)]]
-    return animate_descent(s.text, runs, out, box("ellipse"), fps=8, max_frames=41, dpi=60,
+    return animate_descent(s.text, runs, out, box("ellipse"), fps=8, max_frames=41, dpi=80,
                            arrows=10)
 
 

@@ -258,6 +258,20 @@ def test_a_parameter_header_claiming_10_to_the_11_is_refused_before_reading(tmp_
     assert "needs (8,) float32" in done.stdout
 
 
+def test_a_small_field_whose_header_promises_gigabytes_is_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    head = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        head, {"descr": "<i8", "fortran_order": False, "shape": (10**9,)})
+    fields = {**_model_fields([3, 2]), "params": _npy(np.zeros(8, np.float32))}
+    _npz(path, {**fields, "sizes": head.getvalue() + bytes(16)})
+    done = run_limited("from steepest.nn import Network\nfrom steepest.errors import NetworkError",
+                       f"try:\n    Network.load({str(path)!r})\nexcept NetworkError as e:\n"
+                       "    print(e)")
+    assert done.returncode == 0, done.stderr
+    assert "'sizes.npy' promises 8,000,000,000 bytes and holds 16" in done.stdout
+
+
 @pytest.mark.parametrize(("option", "value"), [
     ("--levels", "100000000"), ("--dpi", "100000"), ("--arrows", "100000"), ("--fps", "10000"),
 ])

@@ -24,6 +24,7 @@ from steepest.errors import (
     DataError,
     DescentError,
     EquationError,
+    ExploreError,
     GradientError,
     NetworkError,
     OptimizerError,
@@ -65,6 +66,10 @@ _LAZY: dict[str, str] = {
     "History": "steepest.nn",
     "Evaluation": "steepest.nn",
     "stationary_points": "steepest.calculus.stationary",
+    "explain_step": "steepest.descent.step_detail",
+    "StepDetail": "steepest.descent.step_detail",
+    "basins": "steepest.descent.attraction",
+    "Basins": "steepest.descent.attraction",
     "check_gradient": "steepest.check",
     "check_gradient_function": "steepest.check",
     "check_cost": "steepest.check",
@@ -89,6 +94,7 @@ _MOVED: dict[str, str] = {
 __all__ = [
     "AdaGrad",
     "Adam",
+    "Basins",
     "CheckError",
     "CostError",
     "DataError",
@@ -97,6 +103,7 @@ __all__ = [
     "Equation",
     "EquationError",
     "Evaluation",
+    "ExploreError",
     "Gradient",
     "GradientAt",
     "GradientDescent",
@@ -115,12 +122,15 @@ __all__ = [
     "Stationary",
     "StationaryPoint",
     "SteepestError",
+    "StepDetail",
     "__version__",
+    "basins",
     "check_cost",
     "check_descent",
     "check_gradient",
     "check_gradient_function",
     "cross_entropy",
+    "explain_step",
     "gradient",
     "load_mnist",
     "load_mnist_sample",
@@ -148,6 +158,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.check import check_cost, check_descent, check_gradient, check_gradient_function
     from steepest.cost import cross_entropy, quadratic_cost
     from steepest.data import load_mnist, load_mnist_sample
+    from steepest.descent.attraction import Basins, basins
     from steepest.descent.optimizers import (
         AdaGrad,
         Adam,
@@ -160,5 +171,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.descent.protocol import Optimizer
     from steepest.descent.result import Result
     from steepest.descent.run import maximize, minimize
+    from steepest.descent.step_detail import StepDetail, explain_step
     from steepest.equation.equation import Equation, parse
     from steepest.nn import Evaluation, History, Network, train

@@ -13,6 +13,7 @@ __all__ = [
     "DataError",
     "DescentError",
     "EquationError",
+    "ExploreError",
     "GradientError",
     "NetworkError",
     "OptimizerError",
@@ -82,3 +83,8 @@ class CheckError(SteepestError):
 
 class OutputError(SteepestError):
     """A file or folder could not be written; the message names it and says why."""
+
+
+class ExploreError(SteepestError):
+    """The explorer (``steepest explore``) cannot serve what was asked: an equation of the
+    wrong number of variables for a picture, a start of the wrong size, a missing part."""

@@ -276,3 +276,15 @@ def test_an_equation_without_variables_has_no_gradient():
     with pytest.raises(SteepestError, match="no variables"):
         gradient("5")
     assert gradient("f(x) = 5").components == (0,)
+
+
+def test_explain_at_bounds_exact_evaluation_and_says_when_values_are_floats():
+    # exact numbers past the parser's bounds are not computed: floats, said so
+    at = gradient("x^y").explain_at([1.000001, 10**6])
+    assert all(e is None for e in at.exact) and "floating-point" in at.text()
+    assert at.value == pytest.approx(math.e, rel=1e-5)
+    with pytest.raises(SteepestError, match="overflows to infinity in floating point"):
+        gradient("exp(exp(x))").explain_at([100])
+    # a gradient too small for floats is not called a stationary point
+    assert "though it is not zero" in gradient("exp(-x)").explain_at([20000]).text()
+    assert "a stationary point" in gradient("x^2").explain_at([0]).text()

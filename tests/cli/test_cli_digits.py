@@ -21,7 +21,8 @@ from steepest.nn import Network
 from steepest.nn.evaluation import evaluate
 
 MNIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
-SMALL = ["--sample", "--hidden", "32", "--epochs", "2", "--lr", "0.003", "--seed", "0"]
+SMALL = ["--sample", "--hidden", "32", "--epochs", "2", "--lr", "0.003", "--batch", "32", "--seed",
+         "0"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -117,6 +118,26 @@ def test_nielsen_setup_and_overrides(tmp_path):
     assert code == 0 and repr(make_optimizer("momentum")) in out
 
 
+def test_the_presets_and_the_schedule_flags(tmp_path):
+    from steepest.cli import train as command
+    from steepest.nn.presets import PRESETS, SCHEDULE_SHAPES
+
+    assert tuple(PRESETS) == command.PRESET_NAMES and command.SCHEDULE_SHAPES == SCHEDULE_SHAPES
+    model = tmp_path / "quick.npz"
+    code, out, _ = call("train", "--quick", "--sample", "--epochs", "1", "--limit", "1000",
+                        "--quiet", "--seed", "0", "--out", str(model))
+    assert code == 0 and Network.load(model).sizes == (784, 128, 10)
+    assert ("Adam(learning_rate=0.004, beta1=0.9, beta2=0.999, eps=1e-08), falling along a "
+            "cosine to 0× by the end, label smoothing 0.1, mini-batch 128, 1 epoch") in out
+    code, out, _ = call("train", "--preset", "quick", "--sample", "--epochs", "1", "--limit",
+                        "600", "--quiet", "--schedule", "exponential", "--lr-decay", "0.1",
+                        "--label-smoothing", "0", "--out", str(model))
+    assert code == 0 and "falling to 0.1× by the end, mini-batch 128" in out
+    code, out, _ = call("train", "--nielsen", "--sample", "--epochs", "1", "--limit", "600",
+                        "--quiet", "--schedule", "cosine", "--out", str(model))
+    assert code == 0 and "GradientDescent(learning_rate=3.0), falling along a cosine to 1×" in out
+
+
 def test_the_same_seed_gives_the_same_network(tmp_path):
     args = ["train", "--sample", "--hidden", "10", "--epochs", "1", "--limit", "600",
             "--seed", "7", "--quiet"]
@@ -131,7 +152,9 @@ def test_the_same_seed_gives_the_same_network(tmp_path):
     [
         (["--hidden", "16,x"], "--hidden must be sizes like 30 or 16,16"),
         (["--batch", "0"], "--batch must be at least 1"),
-        (["--lr-decay", "2"], "--lr-decay must lie in (0, 1]"),
+        (["--lr-decay", "2"], "--lr-decay must lie in [0, 1] for a cosine schedule"),
+        (["--lr-decay", "0", "--schedule", "exponential"], "--lr-decay must lie in (0, 1]"),
+        (["--label-smoothing", "1"], "--label-smoothing must lie in [0, 1)"),
         (["--plot", "curves.txt"], "cannot tell the format of 'curves.txt'"),
         (["--out", "no/such/folder/m.npz"], "the folder no/such/folder does not exist"),
         (["--out", "."], "--out .: is a folder; give a file name, e.g. --out model.npz"),

@@ -13,6 +13,7 @@ import pytest
 from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, get_cost, quadratic_cost
 from steepest.errors import NetworkError
 from steepest.nn import Network, train
+from steepest.nn._backprop import TRANSPOSED_FIRST_LAYER
 
 
 def _data(net: Network, m: int = 6, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -69,6 +70,21 @@ def test_backprop_matches_central_differences_without_and_with_many_hidden_layer
     grads = net.backprop(x, y)
     numeric = _numeric_gradient(net, x, y, QUADRATIC)
     np.testing.assert_allclose(_flat(grads.weights, grads.biases), numeric, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("m", [TRANSPOSED_FIRST_LAYER, TRANSPOSED_FIRST_LAYER + 1])
+@pytest.mark.parametrize(("sizes", "output"), [([4, 3], "softmax"), ([4, 6, 3], "softmax"),
+                                               ([4, 6, 5, 3], None)])
+def test_both_forms_of_the_first_layer_give_the_gradient(m, sizes, output) -> None:
+    # small mini-batches compute the first layer as zᵀ = W·xᵀ, larger ones as z = x·Wᵀ
+    net = Network(sizes, "relu", output, seed=7, dtype=np.float64)
+    net.params[...] += np.random.default_rng(8).normal(0, 0.1, net.params.size)
+    x, y = _data(net, m=m)
+    cost = CROSS_ENTROPY if output == "softmax" else QUADRATIC
+    grads = net.backprop(x, y, cost)
+    numeric = _numeric_gradient(net, x, y, cost)
+    np.testing.assert_allclose(_flat(grads.weights, grads.biases), numeric, rtol=1e-5, atol=1e-9)
+    assert grads.cost == pytest.approx(cost.value(y, net.forward(x)))
 
 
 def test_backprop_accepts_one_hot_rows_and_keeps_its_results() -> None:

@@ -6,11 +6,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.quiver import Quiver
 
 from steepest import gradient, minimize
 from steepest.equation.typed import typed_title
-from steepest.plot import contour_map, graph, plot_paths, plot_result, surface
+from steepest.plot import (
+    compare_optimizers,
+    contour_map,
+    graph,
+    plot_gradient,
+    plot_paths,
+    plot_result,
+    surface,
+)
 
 BOX = [(-2.0, 2.0), (-2.0, 2.0)]
 SMALL = {"resolution": 40}
@@ -146,8 +155,170 @@ def test_a_slice_keeps_sympys_reading():
     assert ax.get_title() == "f(x, y) = 2·x·y"
 
 
+def colour_bar_of(ax):
+    (cax,) = [child for child in ax.child_axes if child.get_label() == "<colorbar>"]
+    return cax
+
+
 def test_a_descent_map_has_a_colour_bar():
     f = "x^2 + 4y^2"
     run = minimize(f, [1.5, 1.0], optimizer="gd", learning_rate=0.1, max_iter=20)
     fig = plot_result(run, f, BOX, **SMALL)
-    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+    assert colour_bar_of(fig.axes[0]).get_title(loc="left") == "f(x, y)"
+
+
+def test_the_colour_bar_stands_against_the_map():
+    # a square map in a wide figure: the equal aspect narrows the map, the bar follows it
+    fig = contour_map("x^2 - y^2", BOX, arrows=0, stationary=False, **SMALL)
+    fig.set_size_inches(12, 4)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    gap = colour_bar_of(ax).get_position().x0 - ax.get_position().x1
+    assert 0 < gap < 0.05 * ax.get_position().width  # 3% of the map's width
+
+
+def _rosenbrock_comparison():
+    return compare_optimizers("(1-x)^2 + 100(y-x^2)^2", [-1.2, 1.0],
+                              ["gd", "momentum", "nesterov", "adam"],
+                              learning_rate={"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3,
+                                             "adam": 0.05},
+                              max_iter=300, bounds=[(-1.5, 1.5), (-0.5, 1.5)], **SMALL)
+
+
+def test_the_value_panel_has_one_y_label_clear_of_the_colour_bar():
+    fig = _rosenbrock_comparison()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    left, right = fig.axes[:2]
+    cax = colour_bar_of(left)
+    assert cax.get_ylabel() == "" and right.get_ylabel() == "f(x, y)"
+    label = right.yaxis.label.get_window_extent(renderer)
+    assert not label.overlaps(cax.get_tightbbox(renderer))
+    assert cax.get_tightbbox(renderer).x1 < label.x0
+
+
+def test_a_comparison_has_one_legend_below_both_panels_naming_each_thing_once():
+    fig = _rosenbrock_comparison()
+    fig.draw_without_rendering()
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert len(texts) == len(set(texts))
+    for name in ("gd", "momentum", "nesterov", "adam"):
+        assert [t for t in texts if t.split(" (")[0] == name] == [
+            f"{name} (stopped at the limit, 300 steps)"]
+    assert {"minimum", "start", "end"} <= set(texts)
+    box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y0 >= 0  # inside the figure
+    top = min(ax.get_position().y0 for ax in fig.axes[:2]) * fig.bbox.height
+    assert box.y1 <= top  # below the panels, over neither
+
+
+def test_each_path_of_a_comparison_is_drawn_as_in_the_value_panel_and_stays_visible():
+    fig = _rosenbrock_comparison()
+    left, right = fig.axes[:2]
+    paths = [line for line in left.get_lines() if line.get_gid() == "path"]
+    values = [line for line in right.get_lines() if line.get_gid() == "values"]
+    assert len(paths) == len(values) == 4
+    for path, value in zip(paths, values, strict=True):
+        assert (path.get_color(), path.get_linestyle(), path.get_marker()) == (
+            value.get_color(), value.get_linestyle(), value.get_marker())
+    # widths a point apart: each path's edges show beside the narrower one on top of it
+    widths = sorted(line.get_linewidth() for line in paths)
+    assert np.all(np.diff(widths) >= 1.0)
+    on_top = sorted(paths, key=lambda line: line.get_zorder())
+    assert [line.get_linewidth() for line in on_top] == sorted(widths, reverse=True)
+    (casing,) = [line for line in left.get_lines() if line.get_gid() == "path-casing"]
+    assert casing.get_linewidth() > max(widths) and casing.get_zorder() < on_top[0].get_zorder()
+
+
+def test_a_minimum_of_zero_is_zero_on_the_colour_scale():
+    fig = contour_map("(1-x)^2 + 100(y-x^2)^2", [(-1.5, 1.5), (-0.5, 1.5)], arrows=0,
+                      stationary=False, **SMALL)
+    (filled, *_) = fig.axes[0].collections
+    assert filled.levels[0] == 0
+
+
+# -- the other views ----------------------------------------------------------------------------
+
+
+def test_both_views_name_the_equation_once_and_each_panel_its_view():
+    fig = plot_gradient("x^2 - y^2", BOX, kind="both", arrows=4, **SMALL)
+    assert fig.get_suptitle() == "f(x, y) = x² − y²"
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["surface", "contour map (seen from above)"]
+
+
+def test_the_surface_keeps_its_corner_clear_and_names_the_floor_arrow():
+    fig = surface("x^2 sin(y)", [(-3, 3), (-3, 3)], highlight=[1.5, 1.0], resolution=10)
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    ys = [t for t in ax.get_yticks() if -3 <= t <= 3]
+    assert min(ys) > -3  # no y label at the corner where x's last one stands
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # round numbers
+    assert any("on the floor" in t.get_text() for t in ax.texts)
+
+
+def test_the_graph_joins_each_stationary_point_to_the_zero_of_the_derivative():
+    fig = graph("x^3 - 3x", (-2.2, 2.2), tangent_at=[0.5], resolution=50)
+    top, bottom = fig.axes
+    for panel in (top, bottom):
+        guides = sorted(line.get_xdata()[0] for line in panel.get_lines()
+                        if line.get_gid() == "stationary-guide")
+        np.testing.assert_allclose(guides, [-1.0, 1.0], atol=1e-6)
+    (slope,) = [t.get_text() for t in top.texts if t.get_text().startswith("slope")]
+    assert slope == "slope f′ = −2.25"  # a minus sign, not a hyphen
+
+
+def test_contour_labels_read_upright_along_their_lines():
+    # the labels take their angles once the map has its final aspect; before, they were
+    # turned 4-6 degrees off their lines, and in an animation's frames some upside down.
+    # As the animation draws it: no colour bar, so the map is reshaped most by its aspect
+    g = gradient("(1-x)^2 + 100(y-x^2)^2")
+    fig = contour_map(g, [(-2.2, 2), (-1.1, 3.1)], arrows=0, stationary=False,
+                      colorbar=False, **SMALL)
+    fig.set_dpi(60)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == "contour-label"]
+    assert len(labels) >= 6
+    for text in labels:
+        angle = (text.get_rotation() + 180) % 360 - 180
+        assert -90 <= angle <= 90, text.get_text()
+        if float(text.get_text()) < 20:
+            continue  # low levels are thin loops along the valley floor: no one direction
+        # the contour runs across the gradient; its direction on the screen is the label's
+        x, y = text.get_position()
+        gx, gy = g.at([x, y])
+        ends = ax.transData.transform([[x, y], [x - gy * 1e-4, y + gx * 1e-4]])
+        dx, dy = ends[1] - ends[0]
+        line = np.degrees(np.arctan2(dy, dx))
+        off = (angle - line) % 180
+        assert min(off, 180 - off) < 3, (text.get_text(), angle, line)
+
+
+def test_a_lone_path_is_drawn_moderately_wide():
+    f, runs = _runs()
+    ax = plot_paths(f, runs[:1], [(-5, 5), (-5, 5)], arrows=0, **SMALL).axes[0]
+    (line,) = [line for line in ax.get_lines() if line.get_gid() == "path"]
+    assert line.get_linewidth() == pytest.approx(2.2)
+
+
+def test_an_animation_shows_nothing_of_a_path_before_it_is_taken(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from steepest.plot import animate
+
+    written: list[list[np.ndarray]] = []  # the frames of each animation, in turn
+    monkeypatch.setattr(animate, "_write_gif", lambda images, out, fps: written.append(images))
+    run = minimize("x^2 + 3y^2", [2.0, 1.0], optimizer="momentum", learning_rate=0.05,
+                   max_iter=30)
+    # the same run as the map shows it at step 0: the start alone, the same legend
+    start = SimpleNamespace(path=run.path[:1], values=run.values[:1], status=run.status,
+                            iterations=run.iterations, optimizer=run.optimizer, x=run.x)
+    for r in (run, start):
+        animate.animate_descent("x^2 + 3y^2", r, tmp_path / "d.gif", BOX, resolution=30,
+                                arrows=0, dpi=40, hold=0)
+    whole, alone = written
+    # the white casing of the path grows with it: the first frames are alike
+    np.testing.assert_array_equal(whole[0], alone[0])
+    assert not np.array_equal(whole[-1], alone[-1])

@@ -375,7 +375,11 @@ class GradientAt:
         norm = _number(self.norm)
         exact_norm = self.norm < 1e15 and float(norm).is_integer() and self.norm == float(norm)
         lines.append(f"  |∇{name}| {'=' if exact_norm else '≈'} {norm}")
-        if self.direction is None and self.note:
+        underflow = any(e is not None and e.is_zero is False for e in self.exact)
+        if self.direction is None and underflow:
+            lines.append("  the gradient rounds to zero in floating point here (too small "
+                         "for it), though it is not zero: no direction can be computed")
+        elif self.direction is None and self.note:
             lines.append("  the gradient rounds to zero in floating point here")
         elif self.direction is None:
             lines.append("  the gradient is zero here: a stationary point, with no direction "

@@ -27,9 +27,11 @@ COMMANDS: tuple[str, ...] = (
     "train",
     "evaluate",
     "predict",
+    "landscape",
     "export",
     "exercises",
     "check",
+    "explore",
 )
 
 

@@ -7,7 +7,9 @@ holds :func:`minimize` and :func:`maximize` (their :class:`Result` is in
 :mod:`~steepest.descent.result`), which drive
 :mod:`~steepest.descent.loops` (the loops and their stopping rules) on an
 :mod:`~steepest.descent.objective` (``f`` made into values and gradients);
-:mod:`~steepest.descent.testfunctions` keeps the classic test surfaces. Pictures of a
+:mod:`~steepest.descent.testfunctions` keeps the classic test surfaces;
+:mod:`~steepest.descent.step_detail` writes out one step with the optimizer's state, and
+:mod:`~steepest.descent.attraction` descends from a grid of starts to map the basins. Pictures of a
 result are :mod:`steepest.plot`'s business; networks are trained in :mod:`steepest.nn`.
 """
 
@@ -34,10 +36,15 @@ _LAZY: dict[str, str] = {
     "RMSProp": "steepest.descent.optimizers",
     "make_optimizer": "steepest.descent.optimizers",
     "SCHEDULES": "steepest.descent.schedules",
+    "cosine_decay": "steepest.descent.schedules",
     "decay_to": "steepest.descent.schedules",
     "exponential_decay": "steepest.descent.schedules",
     "inverse_sqrt": "steepest.descent.schedules",
     "inverse_time": "steepest.descent.schedules",
+    "Basins": "steepest.descent.attraction",
+    "basins": "steepest.descent.attraction",
+    "StepDetail": "steepest.descent.step_detail",
+    "explain_step": "steepest.descent.step_detail",
     "SURFACES": "steepest.descent.testfunctions",
     "Surface": "steepest.descent.testfunctions",
     "surface": "steepest.descent.testfunctions",
@@ -52,14 +59,19 @@ __all__ = [
     "SURFACES",
     "AdaGrad",
     "Adam",
+    "Basins",
     "GradientDescent",
     "Momentum",
     "Nesterov",
     "Optimizer",
     "RMSProp",
     "Result",
+    "StepDetail",
     "Surface",
+    "basins",
+    "cosine_decay",
     "decay_to",
+    "explain_step",
     "exponential_decay",
     "inverse_sqrt",
     "inverse_time",
@@ -72,6 +84,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, __all__, globals())
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from steepest.descent.attraction import Basins, basins
     from steepest.descent.optimizers import (
         OPTIMIZERS,
         AdaGrad,
@@ -87,9 +100,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.descent.run import EQUATION_LEARNING_RATE, MAX_ITER_LIMIT, maximize, minimize
     from steepest.descent.schedules import (
         SCHEDULES,
+        cosine_decay,
         decay_to,
         exponential_decay,
         inverse_sqrt,
         inverse_time,
     )
+    from steepest.descent.step_detail import StepDetail, explain_step
     from steepest.descent.testfunctions import SURFACES, Surface, surface

@@ -51,6 +51,7 @@ from steepest.descent.protocol import Optimizer
 from steepest.descent.schedules import (
     SCHEDULES,
     Schedule,
+    cosine_decay,
     exponential_decay,
     inverse_sqrt,
     inverse_time,
@@ -68,6 +69,7 @@ __all__ = [
     "Nesterov",
     "Optimizer",
     "RMSProp",
+    "cosine_decay",
     "exponential_decay",
     "inverse_sqrt",
     "inverse_time",

@@ -2,7 +2,7 @@
 
 A schedule is a function ``t -> factor``: step ``t`` (counted from 0) of an optimizer
 uses ``learning_rate * schedule(t)``. :data:`SCHEDULES` names the usual ones; any
-callable works.
+callable works. :func:`cosine_decay` needs the length of the run, so it has no name there.
 
 Left out: warm-up and cyclical schedules, and schedules that look at the loss.
 """
@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from steepest._validate import check_positive
+import numpy as np
+
+from steepest._validate import check_positive, check_real
 from steepest.errors import OptimizerError
 
 __all__ = [
     "SCHEDULES",
     "Schedule",
+    "cosine_decay",
     "decay_to",
     "exponential_decay",
     "inverse_sqrt",
@@ -67,6 +70,37 @@ def decay_to(fraction: float, steps: int) -> Schedule:
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise OptimizerError(f"The 'steps' of decay_to must be an int >= 1. Got {steps!r}.")
     return lambda t: fraction ** (t / steps)
+
+
+def cosine_decay(steps: int, final: float = 0.0) -> Schedule:
+    """Schedule ``t -> final + (1 − final)·½(1 + cos(π·t/steps))``, then ``final``.
+
+    The step falls from the full learning rate to ``final`` times it along half a cosine
+    over ``steps`` steps: it stays near its start for a while, falls fastest midway and
+    lands gently, so the last steps settle into a minimum instead of rattling around it.
+    ``steps`` is usually the whole run (epochs × mini-batches an epoch).
+
+    Examples
+    --------
+    >>> schedule = cosine_decay(100)
+    >>> [round(schedule(t), 3) for t in (0, 50, 100, 200)]
+    [1.0, 0.5, 0.0, 0.0]
+    >>> round(cosine_decay(100, final=0.1)(50), 3)
+    0.55
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise OptimizerError(
+            f"The 'steps' parameter of cosine_decay must be a whole number of at least 1. "
+            f"Got {steps!r} instead; hint: epochs × mini-batches an epoch."
+        )
+    final = check_real("cosine_decay", "final", final)
+    if not 0 <= final <= 1:
+        raise OptimizerError(
+            f"The 'final' parameter of cosine_decay must be a float in the range [0, 1]. "
+            f"Got {final!r} instead."
+        )
+    total, cos, pi = int(steps), math.cos, math.pi
+    return lambda t: final + (1.0 - final) * 0.5 * (1.0 + cos(pi * min(t, total) / total))
 
 
 #: Named schedules, with their default constants; pass a callable for other constants.

@@ -27,14 +27,28 @@ __all__ = ["Workspace", "backprop_plan", "forward"]
 
 _multiply, _subtract, _add = np.multiply, np.subtract, np.add
 
+#: Mini-batches up to this size compute the first layer as ``zᵀ = W·xᵀ``, into a buffer of
+#: shape (n_out, m), rather than ``z = x·Wᵀ``: OpenBLAS (0.3.31, SkylakeX kernel, one thread)
+#: multiplied 10 images by a 300×784 W in 102 µs that way and 186 µs the other, and
+#: never slower at m ≤ 32 for layers of 30 to 800 neurons; from m = 64 the plain form won
+#: for narrow layers (784-30: 54 µs against 57 at m = 64, 98 against 112 at m = 128).
+TRANSPOSED_FIRST_LAYER = 32
+
 
 class Workspace:
     """Buffers for one mini-batch size, reused by every step of that size, and the
-    backpropagation closure of each cost that has used them (:func:`backprop_plan`)."""
+    backpropagation closure of each cost that has used them (:func:`backprop_plan`).
+
+    For mini-batches of at most :data:`TRANSPOSED_FIRST_LAYER` examples the first layer's
+    activations are the (m, n) transpose of an (n, m) buffer, which ``zᵀ = W·xᵀ`` fills.
+    """
 
     def __init__(self, net: Network, m: int) -> None:
         dtype, sizes = net.dtype, net.sizes
+        self.transposed_first = m <= TRANSPOSED_FIRST_LAYER
         self.activations = [np.empty((m, n), dtype) for n in sizes[1:]]
+        if self.transposed_first:
+            self.activations[0] = np.empty((sizes[1], m), dtype).T
         self.deltas = [np.empty((m, n), dtype) for n in sizes[1:]]
         self.scratch = [np.empty((m, n), dtype) for n in sizes[1:]]
         #: id(cost) -> (cost, its backpropagation closure)
@@ -80,6 +94,7 @@ def backprop_plan(
     # bias goes in by a broadcast copy to its rows and an add of equal shapes, which at
     # mini-batch 10 take 0.65 µs where one broadcasting add takes 0.9 µs.
     layers = zip(net._weights_t, net.biases, f, act, strict=True)
+    # (empty_like keeps the layout: the first layer's rows are transposed when its a is)
     forward = [(w_t, b, np.empty_like(a), fl.apply, a) for w_t, b, fl, a in layers]
     # layer l > 1: (δˡᵀ, δˡ, aˡ⁻¹, ∂C/∂Wˡ, ∂C/∂bˡ, Wˡ, δˡ⁻¹, fˡ⁻¹.prime, scratch), top down
     backward = [(deltas[i].T, deltas[i], act[i - 1], net.grad_weights[i], net.grad_biases[i],
@@ -88,9 +103,21 @@ def backprop_plan(
     first_t, first = deltas[0].T, deltas[0]  # the first layer, whose input is x
     grad_w0, grad_b0 = net.grad_weights[0], net.grad_biases[0]
     output_error = _output_error(cost, act[-1], deltas[-1], scratch[-1], f[-1].prime)
+    w0_t, b0, rows0, apply0, out0 = forward.pop(0)
+    transposed, w0, out0_t = work.transposed_first, net.weights[0], out0.T
+    rows0_t, b0_column = rows0.T, b0[:, None]  # (n, m) and (n, 1) views, for zᵀ
 
     def plan(x: np.ndarray, y: np.ndarray) -> Any:
-        a = x
+        if transposed:  # zᵀ = W·xᵀ (faster for small mini-batches: TRANSPOSED_FIRST_LAYER)
+            dot(w0, x.T, out0_t)
+            copyto(rows0_t, b0_column)
+            _add(out0_t, rows0_t, out0_t)
+        else:
+            dot(x, w0_t, out0)  # z = x·Wᵀ
+            copyto(rows0, b0)
+            _add(out0, rows0, out0)  # z += b
+        apply0(out0)  # a = f(z), in place
+        a = out0
         for w_t, b, rows, apply, out in forward:
             dot(a, w_t, out)  # z = a·Wᵀ
             copyto(rows, b)

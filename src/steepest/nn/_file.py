@@ -10,6 +10,8 @@ ever unpickled. Left out: other formats (PyTorch, Keras).
 
 from __future__ import annotations
 
+import io
+import math
 import zipfile
 import zlib
 from pathlib import Path
@@ -31,11 +33,20 @@ _SMALL_FIELD = 1 << 16  # bytes: every field but params is a string or a few num
 TRAINED_ON = ("sample", "mnist")
 
 
-def save(net: Network, path: Path, *, trained_on: str | None = None) -> Path:
-    """Write ``net`` to ``path`` whole or not at all; returns ``path``."""
+def save(net: Network, path: Path, *, trained_on: str | None = None,
+         extra: dict[str, np.ndarray] | None = None) -> Path:
+    """Write ``net`` to ``path`` whole or not at all; returns ``path``.
+
+    ``extra``: more arrays of plain numbers, under names other than the format's own.
+    """
     from steepest._files import atomic_write
 
-    extra = {}
+    given, extra = extra or {}, {}
+    for name, value in given.items():
+        if name in (*_FIELDS, "trained_on") or np.asarray(value).dtype.kind not in "iuf":
+            raise NetworkError(f"save: extra array {name!r} must be numbers under a name "
+                               f"other than {', '.join((*_FIELDS, 'trained_on'))}")
+        extra[name] = np.asarray(value)
     if trained_on is not None:
         if trained_on not in TRAINED_ON:
             raise NetworkError(f"trained_on must be one of {', '.join(TRAINED_ON)}; "
@@ -62,8 +73,7 @@ def trained_on(path: str | Path) -> str | None:
             info = archive.getinfo("trained_on.npy")
             if info.file_size > _SMALL_FIELD:
                 return None
-            with archive.open(info) as file:
-                value = np.lib.format.read_array(file, allow_pickle=False)
+            value = _small_array(archive, info)
     except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
         return None
     text = str(value) if value.dtype.kind == "U" and value.ndim == 0 else None
@@ -87,6 +97,22 @@ def load(cls: type[Network], path: Path) -> Network:
         ) from None
 
 
+def _small_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    """A small member (at most ``_SMALL_FIELD`` bytes) as an array, its header's shape
+    checked against the bytes really there before NumPy allocates what it promises."""
+    data = archive.read(info)  # at most file_size bytes: the caller bounded it
+    file = io.BytesIO(data)
+    major, _ = np.lib.format.read_magic(file)
+    read_header = (np.lib.format.read_array_header_1_0 if major == 1
+                   else np.lib.format.read_array_header_2_0)
+    shape, _, dtype = read_header(file)
+    promised = math.prod(shape) * dtype.itemsize
+    if promised > len(data) - file.tell():
+        raise ValueError(f"its field {info.filename!r} promises {promised:,} bytes and holds "
+                         f"{len(data) - file.tell():,}")
+    return np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
+
+
 def _from_archive(cls: type[Network], archive: zipfile.ZipFile, path: Path) -> Network:
     """The network in an open ``.npz``, every size checked before it is allocated.
 
@@ -102,8 +128,7 @@ def _from_archive(cls: type[Network], archive: zipfile.ZipFile, path: Path) -> N
             if info.file_size > _SMALL_FIELD:
                 raise NetworkError(f"{path}: its field {name!r} holds {info.file_size:,} "
                                    f"bytes; a steepest network file's hold a few")
-            with archive.open(info) as file:
-                fields[name] = np.lib.format.read_array(file, allow_pickle=False)
+            fields[name] = _small_array(archive, info)
     net = _from_fields(cls, fields, path, "params" in members)
     info = members["params"]
     with archive.open(info) as file:

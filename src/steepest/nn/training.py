@@ -5,10 +5,14 @@
 examples, cuts them into mini-batches, and for each one computes the gradient by
 backpropagation and takes one optimizer step on the whole flat parameter vector.
 It returns a :class:`History` instead of printing; a progress bar (``rich``) or a
-callable is optional.
+callable is optional. ``on_batch`` is called after every mini-batch with a
+:class:`TrainingStep`, through which a caller (a live page, a recorder of the path)
+reads the cost, changes the optimizer's settings from the next step on, or stops.
 
-Left out: early stopping, validation splits, regularisation, and learning-rate
-search; schedules belong to the optimizer (``Optimizer(schedule=...)``).
+One regularisation is here, label smoothing (``label_smoothing=``); BLAS threads
+are chosen by the work (:mod:`steepest.nn.blas`). Left out: early stopping,
+validation splits, dropout, and learning-rate search; schedules belong to the
+optimizer (``Optimizer(schedule=...)``).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
+from steepest.nn.blas import choose_blas_threads
 from steepest.nn.evaluation import score
 from steepest.nn.network import Network, targets
 
-__all__ = ["History", "train"]
+__all__ = ["History", "TrainingStep", "train"]
 
 #: The learning rate of :func:`train` when none is given for ``"gd"``: Nielsen's 3.0 for
 #: 784-30-10 with the quadratic cost. Other optimizers named take their own default
@@ -61,6 +66,10 @@ class History:
     interrupted
         True if training was stopped by Ctrl-C (KeyboardInterrupt); the network
         keeps the weights of the last step taken.
+    stopped
+        True if an ``on_batch`` callback asked to stop (:meth:`TrainingStep.stop`);
+        the epoch it stopped in is not counted (its ``batch_costs`` holds the
+        mini-batches done) and the network keeps the weights of the last step.
     diverged
         True if an epoch's cost or the weights became NaN or infinite, which stops
         training; that epoch is not scored on the ``test`` data.
@@ -75,6 +84,7 @@ class History:
     cpu_seconds: list[float] = field(default_factory=list)
     batch_costs: list[np.ndarray] = field(default_factory=list, repr=False)
     interrupted: bool = False
+    stopped: bool = False
     diverged: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -100,6 +110,73 @@ class History:
         if i < len(self.test_accuracy):
             text += f", test cost {self.test_cost[i]:.4f}, accuracy {self.test_accuracy[i]:.2%}"
         return text + f" ({self.seconds[i]:.2f} s)"
+
+
+class TrainingStep:
+    """What an ``on_batch`` callback of :func:`train` sees after each mini-batch.
+
+    One object is made per run and updated in place before every call (so that the
+    callback costs no allocation); read it during the call, keep the numbers, not it.
+
+    Attributes
+    ----------
+    epoch
+        The epoch under way, counting from 0.
+    batch
+        Mini-batches done in this epoch (1 after the first).
+    batches
+        Mini-batches in an epoch.
+    steps
+        Optimizer steps taken in the whole run.
+    cost
+        The cost of the mini-batch just stepped on (measured before its step).
+    network, optimizer, history
+        The network being trained, the run's own optimizer stepping it (a fresh copy of
+        the one :func:`train` was given; its settings are read at every step) and the
+        run's :class:`History` so far.
+    """
+
+    __slots__ = ("_stop", "batch", "batches", "cost", "epoch", "history", "network",
+                 "optimizer", "steps")
+
+    def __init__(self, network: Network, optimizer: Optimizer, history: History,
+                 batches: int) -> None:  # fmt: skip
+        self.network, self.optimizer, self.history = network, optimizer, history
+        self.epoch = self.batch = self.steps = 0
+        self.batches = batches
+        self.cost = float("nan")
+        self._stop = False
+
+    def stop(self) -> None:
+        """End training after this mini-batch (``History.stopped`` becomes True)."""
+        self._stop = True
+
+    def change(self, **settings: Any) -> None:
+        """Change the optimizer's settings (``learning_rate``, ``momentum``, ``beta1``, ...)
+        from the next step on, keeping the network and the optimizer's state.
+
+        The new values are checked as the optimizer's constructor checks them; a bad one
+        raises and changes nothing.
+
+        Examples
+        --------
+        >>> from steepest.descent.optimizers import Momentum
+        >>> opt = Momentum(0.1)
+        >>> step = TrainingStep(Network([2, 1], seed=0), opt, History(), 1)
+        >>> step.change(learning_rate=0.5, momentum=0.5)
+        >>> opt
+        Momentum(learning_rate=0.5, momentum=0.5)
+        """
+        known = self.optimizer.hyperparameters()
+        unknown = sorted(set(settings) - set(known))
+        if unknown:
+            raise NetworkError(
+                f"{type(self.optimizer).__name__} has no setting {', '.join(map(repr, unknown))}; "
+                f"its settings are {', '.join(map(repr, known))}"
+            )
+        checked = type(self.optimizer)(**{**known, **settings}).hyperparameters()
+        for name in settings:
+            setattr(self.optimizer, name, checked[name])
 
 
 def _check_int(value: Any, name: str, low: int) -> int:
@@ -179,7 +256,9 @@ def train(
     test: tuple[Any, Any] | None = None,
     seed: int | np.random.Generator | None = None,
     progress: bool | Callable[[History], Any] = False,
-    blas_threads: int | None = 1,
+    label_smoothing: float = 0.0,
+    on_batch: Callable[[TrainingStep], Any] | None = None,
+    blas_threads: int | str | None = "auto",
 ) -> History:
     """Train ``network`` in place by mini-batch gradient descent; return its history.
 
@@ -208,21 +287,32 @@ def train(
         ``(x, y)`` evaluated after every epoch (cost and accuracy), or ``None``.
     seed
         A non-negative int or a :class:`numpy.random.Generator` for the shuffling; the same seed
-        (and the same initial network) gives the same weights.
+        (and the same initial network and BLAS threads) gives the same weights.
     progress
         ``False`` (quiet), ``True`` (a rich progress bar on a terminal, one plain
         line per epoch on stderr otherwise), or a callable given the
         :class:`History` after each epoch.
+    label_smoothing
+        ε in [0, 1): train towards ``1 − ε + ε/K`` for the right class and ``ε/K`` for
+        each of the others (K classes) instead of 1 and 0, which keeps the network from
+        growing ever more confident on the training images (Szegedy et al., 2016); 0
+        (the default) trains on the labels as given. The ``test`` data is scored against
+        its own labels; the training cost is measured against the smoothed targets, so
+        it cannot fall below their entropy (0.50 for ε = 0.1 and 10 classes).
+    on_batch
+        ``None``, or a callable given a :class:`TrainingStep` after every mini-batch's
+        step (in the thread that trains): it may read the cost, change the optimizer's
+        settings for the next steps (:meth:`TrainingStep.change`), block to pause, or
+        end the run (:meth:`TrainingStep.stop`).
     blas_threads
         How many threads BLAS (OpenBLAS, MKL) may use during training, set through
-        ``threadpoolctl`` and restored on return; ``None`` leaves BLAS as configured.
-        The default, 1, suits the networks trained here: a step's matrix products
-        are small (784-30-10 at mini-batch 128: 12 MFLOP, about 0.1 ms on one
-        core), and threads that wait for a core busy with another program make them
-        far slower. Measured on 2 cores, 784-30-10 at mini-batch 128: 0.11 s an
-        epoch on one thread; on two, 0.10 s with the other core idle but 1.5 to
-        2.7 s beside one busy program. At mini-batch 10, 0.18 s either way. More
-        threads can pay for wide layers or large mini-batches on an idle machine.
+        ``threadpoolctl`` and restored on return. ``"auto"`` (the default) lets the
+        work decide (:func:`steepest.nn.blas.choose_blas_threads`): one thread when a
+        step's largest matrix product is small (784-30-10 at mini-batch 10), every
+        idle core when it is large (784-512-512-10 at mini-batch 256). An int sets
+        the count; ``None`` leaves BLAS as configured. The count used is in
+        ``history.settings["blas_threads"]``: BLAS rounds differently on one thread
+        and on two, so pass it to repeat a run bit for bit.
 
     Returns
     -------
@@ -242,7 +332,12 @@ def train(
     """
     epochs = _check_int(epochs, "epochs", 1)
     batch_size = _check_int(batch_size, "batch_size", 1)
-    if blas_threads is not None:
+    if isinstance(blas_threads, str):
+        if blas_threads != "auto":
+            raise NetworkError(f"blas_threads must be 'auto', a whole number of at least 1 "
+                               f"or None; got {blas_threads!r}")
+        blas_threads = choose_blas_threads(network.sizes, batch_size)
+    elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
     x, y = _dataset(network, data, "data")
@@ -250,6 +345,7 @@ def train(
         raise NetworkError(
             f"batch_size ({batch_size}) is larger than the number of examples ({x.shape[0]})"
         )
+    y = _smoothed(y, label_smoothing)
     test_set = None if test is None else _dataset(network, test, "test")
     if learning_rate is None and isinstance(optimizer, str) and optimizer.strip().lower() == "gd":
         learning_rate = NIELSEN_LEARNING_RATE
@@ -261,8 +357,11 @@ def train(
     history = History(settings={
         "epochs": epochs, "batch_size": batch_size, "optimizer": repr(opt),
         "cost": cost.name, "network": repr(network), "blas_threads": blas_threads,
+        "label_smoothing": float(label_smoothing),
     })
     reporter = _Reporter(progress, epochs, n_batches)
+    watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,
+                                                                    n_batches))
     try:
         with _blas_limit(blas_threads):
             for _ in range(epochs):
@@ -270,8 +369,12 @@ def train(
                 history.batch_costs.append(costs)
                 start, cpu_start = time.perf_counter(), time.process_time()
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                    _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost, opt,
-                           costs, reporter)
+                    done = _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost,
+                                  opt, costs, reporter, watcher)
+                if done < n_batches:  # stopped by on_batch: the epoch is not counted
+                    history.batch_costs[-1] = costs[:done]
+                    history.stopped = True
+                    break
                 history.seconds.append(time.perf_counter() - start)
                 history.cpu_seconds.append(time.process_time() - cpu_start)
                 history.cost.append(float(costs.mean()))
@@ -288,11 +391,27 @@ def train(
                 reporter.epoch(history)
                 if history.diverged:
                     break
+                if watcher is not None and watcher[1]._stop:  # asked on the epoch's last batch
+                    history.stopped = True
+                    break
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
         reporter.close()
     return history
+
+
+def _smoothed(y: np.ndarray, epsilon: Any) -> np.ndarray:
+    """The targets ``(1 − ε)·y + ε/K`` (checked ``y``: rows of K entries), or ``y`` if ε = 0."""
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)):
+        raise TypeError(f"label_smoothing must be a number; got {type(epsilon).__name__} "
+                        f"{epsilon!r}")
+    if not 0 <= epsilon < 1:
+        raise NetworkError(f"label_smoothing must lie in [0, 1) (0: none; 0.1 is usual); "
+                           f"got {epsilon!r}")
+    if epsilon == 0:
+        return y
+    return y * y.dtype.type(1 - epsilon) + y.dtype.type(epsilon / y.shape[1])
 
 
 def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
@@ -307,8 +426,13 @@ def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
 def _epoch(
     network: Network, x: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
     cost: Cost, optimizer: Optimizer, costs: np.ndarray, reporter: _Reporter,
-) -> None:
-    """One pass over the data in the given order; each mini-batch's cost goes in ``costs``."""
+    watcher: tuple[Callable[[TrainingStep], Any], TrainingStep] | None = None,
+) -> int:
+    """One pass over the data in the given order; each mini-batch's cost goes in ``costs``.
+
+    Returns the number of mini-batches done: all of them, unless ``watcher``'s
+    callback asked to stop.
+    """
     params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
     step = optimizer.step
     backprop = network.backprop_for(batch_size, cost)  # with the buffers of a full batch
@@ -324,5 +448,14 @@ def _epoch(
         step(params, grads)
         if b % every == 0:
             reporter.batches(b + 1, costs)
+        if watcher is not None:
+            callback, state = watcher
+            state.batch, state.cost = b + 1, float(costs[b])
+            state.epoch, state.steps = len(state.history.batch_costs) - 1, state.steps + 1
+            callback(state)
+            if state._stop and b + 1 < len(costs):
+                reporter.batches(b + 1, costs)
+                return b + 1
     reporter.batches(len(costs), costs)
+    return len(costs)
 

@@ -107,11 +107,12 @@ def contour_map(
         )
     box = _common.check_bounds(bounds, 2) if bounds is not None else _common.default_bounds(g)
     fig, ax = _target(ax)
+    # the aspect first: the contour labels take their angles from the axes as they are
+    # now, and a later change of aspect turns them off their lines, some upside down
+    set_aspect(ax, box)
     filled = draw_contours(ax, g, box, levels=levels, resolution=resolution)
     if colorbar:
-        args = ", ".join(g.names)
-        fig.colorbar(filled, ax=ax, shrink=0.85, label=f"{g.equation.name}({args})",
-                     format=FuncFormatter(lambda v, _: f"{float(f'{v:.3g}'):g}"))
+        attach_colorbar(ax, filled, f"{g.equation.name}({', '.join(g.names)})")
     if arrows:
         draw_gradient_field(ax, g, box, arrows=arrows, normalize=normalize)
     if stationary:
@@ -120,6 +121,22 @@ def contour_map(
         draw_stationary(ax, stationary_points(g, box), box)
     finish_axes(ax, g, box)
     return fig
+
+
+def attach_colorbar(ax: Axes, filled: Any, label: str) -> Any:
+    """The colour scale of a filled contour map, right beside the map.
+
+    The bar is an inset of the map's own axes, so it stays against the map's right edge
+    however the equal aspect shrinks the map (a bar placed by the layout keeps to the
+    space the map was given, and a wide gap opens between them). The bar's name stands
+    above it, not along its outer side, where it would read as the y label of a panel to
+    its right. Returns the Colorbar; its axes are labelled ``"<colorbar>"``.
+    """
+    cax = ax.inset_axes([1.03, 0.0, 0.045, 1.0], label="<colorbar>")
+    bar = ax.figure.colorbar(filled, cax=cax,
+                             format=FuncFormatter(lambda v, _: f"{float(f'{v:.3g}'):g}"))
+    cax.set_title(label, fontsize=9, pad=12, loc="left")
+    return bar
 
 
 def _target(ax: Axes | None) -> tuple[Figure, Axes]:
@@ -141,13 +158,23 @@ def finish_axes(ax: Axes, g: Any, box: _common.Bounds) -> None:
         keyed = any(getattr(a, "get_gid", lambda: None)() == "gradient-key"
                     for a in ax.get_children())
         ax.set_title(_common.title_of(g), fontsize=11, pad=16 if keyed else 6)
-    ratio = (x1 - x0) / (y1 - y0)
-    ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
+    set_aspect(ax, box)
     handles, _ = ax.get_legend_handles_labels()
     if len(handles) > 3:  # many entries (paths): below the map, not over it
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)
     elif handles:
         ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+
+
+def set_aspect(ax: Axes, box: _common.Bounds) -> None:
+    """Equal scales on both axes (so the gradient meets the contours at right angles),
+    unless the box is more than four times as wide as high or the other way round."""
+    (x0, x1), (y0, y1) = box
+    ratio = (x1 - x0) / (y1 - y0)
+    ax.set_aspect("equal" if 0.25 <= ratio <= 4 else "auto")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.apply_aspect()
 
 
 def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
@@ -173,7 +200,9 @@ def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
         above = finite - lo
         smallest = float(np.quantile(above[above > 0], 0.02))
         steps = np.geomspace(smallest, hi - lo, 14)[:-1]
-        return lo + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]])
+        # a minimum of (nearly) 0 is 0 on the scale, not the grid's 0.000634
+        base = 0.0 if 0 <= lo <= smallest else lo
+        return base + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]])
     return MaxNLocator(15).tick_values(lo, hi)
 
 

@@ -100,6 +100,10 @@ def graph(
         for p in stationary_points(g, box):
             top.scatter(p.point[:1], [p.value], label=p.kind, gid=f"stationary-{p.kind}",
                         **stationary_marker_style(p.kind))
+            # a guide down through both panels: here f is flat and f′ crosses zero
+            for panel in (top, bottom) if bottom is not None else (top,):
+                panel.axvline(p.point[0], color="0.45", ls=":", lw=1.0, zorder=1,
+                              gid="stationary-guide")
     if bottom is not None:
         bottom.plot(x, dy, color="#c0392b", lw=1.8, gid="derivative")
         bottom.axhline(0, color="k", lw=0.8)
@@ -133,7 +137,8 @@ def _tangents(ax: Axes, g: Any, box: _common.Bounds, at: Any, y: np.ndarray) -> 
                 label="tangent" if k == 0 else None)
         ax.plot([a], [fa], "o", color="#e67e22", mec="k", zorder=6)
         # right of the point, on the side the tangent line leaves free (below the arrow)
-        ax.annotate(f"slope {g.equation.name}′ = {slope:.3g}", (a, fa), fontsize=8,
+        ax.annotate(f"slope {g.equation.name}′ = {slope:.3g}".replace("-", "−"), (a, fa),
+                    fontsize=8,
                     xytext=(8, -26 if slope > 0 else 8), textcoords="offset points")
         if slope != 0:
             # the gradient f′ as a vector on the x axis: it points uphill

@@ -53,6 +53,18 @@ def _is_pair(item: Any) -> bool:
 # one line style and marker per label, so paths that coincide stay told apart
 _STYLES = ("-", "--", ":", "-.")
 _MARKERS = ("o", "^", "D", "v", "P", "h")  # never "s": the start is a square
+# path widths by rank (the longest run first): a point apart, so each edge shows; a lone
+# path 2.2 points wide, each more path one point more for the widest, up to 4.2
+_WIDEST, _NARROWER, _NARROWEST = 4.2, 1.0, 1.2
+
+
+def path_style(index: int) -> dict[str, Any]:
+    """The line style and marker of the ``index``-th label, shared by map and value plot."""
+    return {"ls": _STYLES[index % len(_STYLES)], "marker": _MARKERS[index % len(_MARKERS)]}
+
+
+def _markevery(n: int) -> int:
+    return max(1, (n - 1) // 10)
 
 
 def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) -> list[Any]:
@@ -62,7 +74,8 @@ def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) 
     longer paths are drawn below and wider, the shorter on top, so a path that runs along
     another stays visible beside it. The start (hollow square) and the end (star, or a
     cross for a diverged run) each have one legend entry. Returns the path lines (gid
-    ``"path"``), whose data are the points of ``Result.path``.
+    ``"path"``), whose data are the points of ``Result.path``; a line's white casing, if
+    it has one, is its ``steepest_casing`` (an animation grows the two together).
     """
     colors = {} if colors is None else colors
     lines = []
@@ -82,12 +95,20 @@ def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) 
         legend = None if label in seen else f"{label} ({_summary(groups[label])})"
         seen.add(label)
         z = 6 + 0.01 * rank[k]
+        widest = min(_WIDEST, _NARROWEST + _NARROWER * len(pairs))
+        width = max(_NARROWEST, widest - _NARROWER * rank[k])
+        casing = None
+        if rank[k] == 0:
+            # the widest path (drawn lowest) is cased in white: the bundle of paths stands
+            # out from the map, and each narrower path on top shows as a core inside it
+            (casing,) = ax.plot(xs, ys, color="white", lw=width + 2.4, alpha=0.8,
+                                zorder=z - 0.005, solid_capstyle="round",
+                                solid_joinstyle="round", gid="path-casing")
         (line,) = ax.plot(
-            xs, ys, color=colour, ls=_STYLES[index % len(_STYLES)],
-            lw=max(1.3, 3.2 - 0.7 * rank[k]), marker=_MARKERS[index % len(_MARKERS)],
-            ms=4, markevery=max(1, (len(xs) - 1) // 10), mec="k", mew=0.4,
-            label=legend, zorder=z, gid="path",
+            xs, ys, color=colour, lw=width, ms=4.5, markevery=_markevery(len(xs)), mec="k",
+            mew=0.5, label=legend, zorder=z, gid="path", **path_style(index),
         )
+        line.steepest_casing = casing  # type: ignore[attr-defined]  # grows with the line
         lines.append(line)
         ax.plot(xs[:1], ys[:1], "s", ms=9, mfc="none", mec=colour, mew=2.2, zorder=7,
                 gid="path-start")
@@ -115,11 +136,22 @@ def _extent(r: Any) -> tuple[int, float]:
     return len(path), way if np.isfinite(way) else float("inf")
 
 
+# how each status reads in a legend, with the number of steps taken
+_OUTCOMES = {
+    "converged": "converged in {} steps",
+    "max_iterations": "stopped at the limit, {} steps",
+    "diverged": "diverged after {} steps",
+    "stationary": "started where ∇f = 0, {} steps",
+}
+
+
 def _summary(runs: list[Any]) -> str:
-    """``converged, 84 steps`` for one run; ``3 starts: 2 converged, 1 diverged`` for several."""
+    """``converged in 84 steps`` for one run; ``3 starts: 2 converged, 1 diverged`` for
+    several."""
     if len(runs) == 1:
         steps = getattr(runs[0], "iterations", len(runs[0].path) - 1)
-        return f"{runs[0].status.replace('_', ' ')}, {steps} steps"
+        status = runs[0].status
+        return _OUTCOMES.get(status, status.replace("_", " ") + ", {} steps").format(steps)
     counts: dict[str, int] = {}
     for r in runs:
         counts[r.status.replace("_", " ")] = counts.get(r.status.replace("_", " "), 0) + 1
@@ -220,10 +252,13 @@ def plot_values(
     finite = np.concatenate([c[np.isfinite(c)] for c in curves])
     log = finite.size > 0 and bool(np.all(finite > 0))
     seen: set[str] = set()
+    order = list(pairs_to_mapping(pairs))
     for (label, _r), c in zip(pairs, curves, strict=True):
         colour = _common.optimizer_color(label, colors)
-        ax.plot(np.arange(len(c)), c, color=colour, lw=1.6, gid="values",
-                label=None if label in seen else label)
+        # the colour, line style and marker of the label's path on the map
+        ax.plot(np.arange(len(c)), c, color=colour, lw=1.6, ms=4.5, mec="k", mew=0.5,
+                markevery=_markevery(len(c)), gid="values",
+                label=None if label in seen else label, **path_style(order.index(label)))
         seen.add(label)
     if log:
         ax.set_yscale("log")
@@ -268,19 +303,43 @@ def plot_result(
     n = np.shape(pairs[0][1].path)[-1]
     if f is None or n > 2:
         return plot_values(pairs_to_mapping(pairs), f_min=f_min)
-    fig = _common.new_figure(11.5, 4.8)
-    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    fig = _common.new_figure(12.0, 5.6)
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
     mapping = pairs_to_mapping(pairs)
+    g = _common.as_gradient(f)
     if n == 2:
-        plot_paths(f, mapping, bounds, ax=left, **options)
+        plot_paths(g, mapping, bounds, ax=left, **options)
     else:
         from steepest.plot.curve import graph
 
-        graph(f, bounds, ax=left, derivative=False, tangent_at=())
+        graph(g, bounds, ax=left, derivative=False, tangent_at=())
         draw_paths(left, mapping)
     plot_values(mapping, f_min=f_min, ax=right)
     right.set_title("value against iteration", fontsize=11)
+    if f_min is None:
+        right.set_ylabel(f"{g.equation.name}({', '.join(g.names)})")
+    share_legend(fig, left, right)
     return fig
+
+
+def share_legend(fig: Figure, *axes: Axes) -> Any:
+    """One legend for the figure, in rows below its panels, instead of one per panel.
+
+    The entries of every panel, each thing once: a path's line on the map and in the
+    value plot share colour, style and marker, so the map's entry (``gd (converged in 84
+    steps)``) names both and the value plot's bare ``gd`` is left out.
+    """
+    entries: dict[str, Any] = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if not any(known == label or known.startswith(f"{label} (") for known in entries):
+                entries[label] = handle
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    if not entries:
+        return None
+    return fig.legend(entries.values(), entries.keys(), loc="outside lower center",
+                      ncol=min(4, len(entries)), fontsize=8.5, frameon=False)
 
 
 def pairs_to_mapping(pairs: list[tuple[str, Any]]) -> dict[str, list[Any]]:

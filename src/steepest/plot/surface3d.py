@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from steepest.errors import PlotError
 from steepest.plot import _common
@@ -108,10 +109,14 @@ def surface(
         ax.scatter(p[:, 0], p[:, 1], [z], color="#d62728", s=40, depthshade=False, zorder=6)
         where = ", ".join(f"{c:.3g}" for c in p[0])
         ax.text2D(0.0, 0.98, f"red: steepest ascent at ({where}), |∇{g.equation.name}| = "
-                  f"{norm:.3g}", transform=ax.transAxes, color="#d62728", fontsize=9)
+                  f"{norm:.3g}; ∇{g.equation.name} itself on the floor below",
+                  transform=ax.transAxes, color="#d62728", fontsize=9)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_zlim(floor, float(finite.max()))
+    # round ticks, few of them, and none at the corner where x's last meets y's first
+    ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10], prune="lower"))
     ax.set_xlabel(g.names[0])
     ax.set_ylabel(g.names[1])
     ax.set_zlabel(g.equation.name)

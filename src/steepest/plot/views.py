@@ -93,4 +93,9 @@ def plot_gradient(
     contour_options = {k: v for k, v in options.items() if k not in ("arrows_at", "highlight")}
     surface(g, box, ax=left, **surface_options)
     contour_map(g, box, ax=right, **contour_options)
+    # the equation once, over both; each panel says which view it is
+    fig.suptitle(_common.title_of(g), fontsize=12)
+    left.set_title("surface", fontsize=10)
+    keyed = any(a.get_gid() == "gradient-key" for a in right.get_children())
+    right.set_title("contour map (seen from above)", fontsize=10, pad=16 if keyed else 6)
     return fig

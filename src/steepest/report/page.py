@@ -28,9 +28,11 @@ figcaption { color: #57606a; font-size: .9rem; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start;
         margin: 1.5rem 0; }
 .pair > .words { flex: 1 1 18rem; } .pair > figure { flex: 2 1 28rem; margin: 0; }
+.pair.wide { flex-direction: column; } .pair.wide > * { flex: none; }
 .approx { border-bottom: 1px dotted #57606a; cursor: help; }
 .exercise { border-left: 3px solid #d0d4d9; padding-left: 1rem; margin: 1.2rem 0; }
 .note { color: #57606a; }
+code { background: #f4f5f7; padding: 0 .25rem; font-size: .9em; }
 """
 
 # numbers a learner reads: 4.743e-09 is ≈ 0, the exact figure on hover
@@ -74,12 +76,25 @@ def readable_numbers(text: str) -> str:
             .replace("\2", "</span>"))
 
 
+def inline_code(escaped: str) -> str:
+    """Set text between backticks as code, in HTML already escaped.
+
+    Examples
+    --------
+    >>> inline_code("type `steepest exercises 2` to start")
+    'type <code>steepest exercises 2</code> to start'
+    """
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escaped)
+
+
 @dataclass
 class Section:
     """One step of a report: a title, paragraphs, preformatted text and figures.
 
     ``pairs`` put a paragraph beside the figure it speaks of (side by side on a wide
-    page, one above the other on a narrow one); ``exercises`` are (prompt, command).
+    page, one above the other on a narrow one, and always above a figure named in
+    ``wide``, whose two panels need the page's width to be read); ``exercises`` are
+    (prompt, command).
     """
 
     title: str
@@ -88,17 +103,19 @@ class Section:
     figures: list[tuple[str, str]] = field(default_factory=list)  # (file name, caption)
     pairs: list[tuple[str, str, str]] = field(default_factory=list)  # (words, file, caption)
     exercises: list[tuple[str, str, str]] = field(default_factory=list)  # title, prompt, cmd
+    wide: set[str] = field(default_factory=set)  # figures of two panels: words above them
     after: str = ""  # preformatted text after the pairs
 
     def to_html(self) -> str:
         """The section as an HTML fragment."""
         parts = [f"<h2>{html.escape(self.title)}</h2>"]
-        parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
+        parts += [f"<p>{inline_code(html.escape(p))}</p>" for p in self.paragraphs]
         if self.text:
             parts.append(f"<pre>{readable_numbers(self.text)}</pre>")
         for words, name, caption in self.pairs:
             paragraphs = "".join(f"<p>{readable_numbers(w)}</p>" for w in words.split("\n\n"))
-            parts.append(f'<div class="pair"><div class="words">{paragraphs}</div>'
+            kind = "pair wide" if name in self.wide else "pair"
+            parts.append(f'<div class="{kind}"><div class="words">{paragraphs}</div>'
                          f"{_figure(name, caption)}</div>")
         if self.after:
             parts.append(f"<pre>{readable_numbers(self.after)}</pre>")

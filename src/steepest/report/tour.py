@@ -191,7 +191,7 @@ def _descent_step(figure: Callable[..., str], *, quick: bool, animation: Callabl
     budget = 300 if quick else 3000
     names = [
         animation(bowl, valley, "descent.gif", box, fps=6, max_frames=25 if quick else 40,
-                  dpi=60 if quick else 72, arrows=10),
+                  dpi=72 if quick else 90, arrows=10),
         figure(plot_result({f"learning rate {TOO_LARGE:g}": wild}, bowl, box),
                "diverged.png"),
         figure(plot_paths("-(x-1)^2 - (y+2)^2 + 5", hill), "ascent.png"),
@@ -199,7 +199,8 @@ def _descent_step(figure: Callable[..., str], *, quick: bool, animation: Callabl
             compare_optimizers(
                 rosenbrock.text, rosenbrock.start, ("gd", "momentum", "nesterov", "adam"),
                 learning_rate={"gd": 0.001, "momentum": 0.001, "nesterov": 0.001, "adam": 0.05},
-                max_iter=budget, bounds=[rosenbrock.box[:2], rosenbrock.box[2:]],
+                # the part of the valley the paths cross, so the four stay apart
+                max_iter=budget, bounds=[(-1.5, 1.5), (-0.5, 1.5)], arrows=12,
             ),
             "rosenbrock.png",
         ),
@@ -216,17 +217,19 @@ def _descent_step(figure: Callable[..., str], *, quick: bool, animation: Callabl
              f"{TOO_LARGE:g} each step overshoots the valley's floor further than the last, "
              f"and steepest stops and says so:\n\n{wild.status}: {wild.message}\n\n"
              f"With the suggested {rate:g}: {_result_line(tamed)}", names[1],
-             f"learning rate {TOO_LARGE:g} on x² + 3y²: the path zig-zags outwards and the "
-             "value grows"),
+             f"learning rate {TOO_LARGE:g} on x² + 3y²: each step jumps across the valley "
+             "(up and down, near x = 0), further than the last, and the value grows"),
             ("Ascent is the same loop on −f: from (0, 0) up the hill "
-             f"-(x-1)² - (y+2)² + 5, learning rate 0.1:\n\n{_result_line(hill)}", names[2],
-             "ascent to the top of -(x-1)² - (y+2)² + 5"),
+             f"−(x − 1)² − (y + 2)² + 5, learning rate 0.1:\n\n{_result_line(hill)}",
+             names[2], "ascent to the top of −(x − 1)² − (y + 2)² + 5"),
             ("Rosenbrock's function has a long curved valley: plain steps crawl along it, "
              "momentum and Adam get further in the same number of steps. Each optimizer has "
-             "its own colour, line style and marker, so paths that run together stay "
-             "visible.", names[3], f"four optimizers on Rosenbrock's valley, {budget} steps "
-             "each"),
+             "its own colour, line style and marker, the same on the map and in the value "
+             "plot; where paths run together the wider one shows on both sides of the "
+             "narrower one drawn on top.", names[3],
+             f"four optimizers on Rosenbrock's valley, {budget} steps each"),
         ],
+        wide={names[1], names[3]},
     )
     line = (f"descent reached ({_point(valley.x)}) in {valley.iterations} steps; "
             f"learning rate {TOO_LARGE:g} diverged, {rate:g} reached ({_point(tamed.x)}); "
