@@ -44,7 +44,9 @@ def models(tmp_path_factory):
 def test_train_records_the_path_only_on_request(models) -> None:
     plain, recorded = models
     net = Network.load(recorded)
-    np.testing.assert_array_equal(net.params, Network.load(plain).params)  # same training
+    # the same training: equal but for BLAS's rounding, since 'auto' may take one thread
+    # for one run and two for the other on a busy machine
+    np.testing.assert_allclose(net.params, Network.load(plain).params, rtol=1e-5, atol=1e-6)
     assert TrainingPath.read(plain, net) is None
     path = TrainingPath.read(recorded, net)
     assert path is not None and 3 <= len(path) <= 65
