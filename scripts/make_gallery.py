@@ -78,7 +78,7 @@ def ellipse_animation(out: Path) -> Path:
     s = SURFACES["ellipse"]
     runs = [steepest.minimize(s.text, s.start, optimizer=name, learning_rate=rate, max_iter=40)
             for name, rate in [("gd", 0.3), ("momentum", 0.05)]]
-    return animate_descent(s.text, runs, out, box("ellipse"), fps=8, max_frames=41, dpi=60,
+    return animate_descent(s.text, runs, out, box("ellipse"), fps=8, max_frames=41, dpi=80,
                            arrows=10)
 
 

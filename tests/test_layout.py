@@ -61,6 +61,40 @@ def test_each_lazy_name_is_exported_and_comes_from_the_module_named(package_name
         assert getattr(package, name) is getattr(importlib.import_module(module), name)
 
 
+def written_exports(package_name: str) -> tuple[object, dict[str, str]]:
+    """A package's ``__all__`` as written (a list of names, or None if it is computed) and
+    its ``TYPE_CHECKING`` imports (name -> module), read from its source."""
+    import ast
+
+    path = Path(importlib.import_module(package_name).__file__)
+    written, checked = None, {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [
+            "__all__"
+        ]:
+            try:
+                written = ast.literal_eval(node.value)
+            except ValueError:  # computed, e.g. [*_LAZY]
+                written = None
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for statement in node.body:
+                if isinstance(statement, ast.ImportFrom):
+                    for alias in statement.names:
+                        checked[alias.asname or alias.name] = statement.module
+    return written, checked
+
+
+@pytest.mark.parametrize("package_name", PACKAGES)
+def test_type_checkers_see_every_lazy_name(package_name):
+    # mypy and pyright read __all__ only as a literal list (`mypy --strict` finds nothing
+    # exported by a computed one), and a lazy name's type only through its TYPE_CHECKING
+    # import: both must say what the table says
+    package = importlib.import_module(package_name)
+    written, checked = written_exports(package_name)
+    assert written == package.__all__
+    assert checked == package._LAZY
+
+
 @pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
 def test_a_moved_module_is_still_found_at_its_old_path(old, new):
     assert importlib.import_module(old) is importlib.import_module(new)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 
 import numpy as np
@@ -440,3 +441,9 @@ def test_leaving_the_domain_is_said_and_not_blamed_on_the_step_size():
     # an overflow to infinity is still a step size too large
     r = minimize("x^4", [1.0], learning_rate=1e10)
     assert r.message.startswith("the step size 1e+10 is too large")
+
+
+def test_maximize_takes_exactly_the_arguments_of_minimize():
+    # each signature is written out, for help(), IDEs and type checkers: this keeps the
+    # two from drifting apart
+    assert inspect.signature(maximize) == inspect.signature(minimize)

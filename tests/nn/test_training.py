@@ -9,7 +9,7 @@ import pytest
 
 from steepest.descent.optimizers import Adam, GradientDescent
 from steepest.errors import NetworkError, SteepestError
-from steepest.nn import History, Network, train
+from steepest.nn import History, Network, TrainingStep, train
 
 
 def _blobs(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -305,3 +305,92 @@ def test_bad_label_smoothing_is_refused(eps, error) -> None:
     x, y = _blobs(50)
     with pytest.raises(error, match="label_smoothing"):
         train(Network([2, 3, 3], seed=0), (x, y), label_smoothing=eps)
+
+
+# ------------------------------------------------------------------ on_batch: live control
+def test_on_batch_sees_every_step_in_order() -> None:
+    x, y = _blobs(100)
+    seen: list[tuple[int, int, int, float]] = []
+    history = train(Network([2, 4, 3], seed=0), (x, y), epochs=2, batch_size=30, seed=0,
+                    on_batch=lambda s: seen.append((s.epoch, s.batch, s.steps, s.cost)))
+    assert [s[:3] for s in seen] == [(e, b, e * 4 + b) for e in (0, 1) for b in (1, 2, 3, 4)]
+    np.testing.assert_allclose([s[3] for s in seen], history.batch_cost)
+    assert not history.stopped
+
+
+def test_on_batch_stop_inside_an_epoch_keeps_the_steps_taken() -> None:
+    x, y = _blobs(100)
+    net = Network([2, 4, 3], seed=0)
+    kept: list[np.ndarray] = []
+
+    def stop_at_step_6(step: TrainingStep) -> None:
+        kept.append(net.params.copy())
+        if step.steps == 6:
+            step.stop()
+
+    history = train(net, (x, y), epochs=5, batch_size=30, seed=0, test=(x, y),
+                    on_batch=stop_at_step_6)
+    assert history.stopped and not history.interrupted and not history.diverged
+    assert history.epochs == 1 and len(history.test_accuracy) == 1  # the second is not counted
+    assert [c.size for c in history.batch_costs] == [4, 2]
+    assert len(kept) == 6
+    np.testing.assert_array_equal(net.params, kept[-1])
+
+
+def test_on_batch_stop_on_an_epochs_last_batch_ends_there() -> None:
+    x, y = _blobs(100)
+    history = train(Network([2, 4, 3], seed=0), (x, y), epochs=5, batch_size=50, seed=0,
+                    on_batch=lambda s: s.stop() if s.steps == 2 else None)
+    assert history.stopped and history.epochs == 1
+
+
+def test_on_batch_changes_the_learning_rate_from_the_next_step() -> None:
+    """Plain descent: a step moves the weights by exactly η·g, so the new η shows at once."""
+    x, y = _blobs(60)
+    net = Network([2, 3], seed=0, dtype=np.float64)
+    moves: list[float] = []
+    grads: list[float] = []
+    before = [net.params.copy()]
+
+    def watch(step: TrainingStep) -> None:
+        moves.append(float(np.abs(net.params - before[-1]).sum()))
+        grads.append(float(np.abs(net.grads).sum()))
+        before.append(net.params.copy())
+        if step.steps == 2:
+            step.change(learning_rate=0.25)
+
+    opt = GradientDescent(1.0)
+    train(net, (x, y), epochs=1, batch_size=10, optimizer=opt, on_batch=watch)
+    rates = np.array(moves) / np.array(grads)
+    np.testing.assert_allclose(rates, [1.0, 1.0, 0.25, 0.25, 0.25, 0.25], rtol=1e-5)
+    assert opt.learning_rate == 1.0  # the run changed its own copy, not the object given
+
+
+def test_on_batch_change_keeps_the_optimizer_state_and_checks_values() -> None:
+    x, y = _blobs(60)
+    given = Adam(0.01)
+    velocities: list[np.ndarray] = []
+    errors: list[str] = []
+    runs: list = []
+
+    def watch(step: TrainingStep) -> None:
+        opt = step.optimizer
+        runs.append(opt)
+        if step.steps == 3:
+            velocities.append(opt.state[0]["m"].copy())
+            step.change(learning_rate=0.002, beta1=0.5)
+            np.testing.assert_array_equal(opt.state[0]["m"], velocities[0])  # state kept
+            for bad in ({"beta1": 1.5}, {"speed": 2}, {"learning_rate": -1.0}):
+                try:
+                    step.change(**bad)
+                except (SteepestError, TypeError) as error:
+                    errors.append(str(error))
+
+    train(Network([2, 3], seed=0), (x, y), epochs=1, batch_size=10, optimizer=given,
+          on_batch=watch)
+    opt = runs[-1]
+    assert all(o is opt for o in runs) and opt is not given
+    assert (opt.learning_rate, opt.beta1, opt.t) == (0.002, 0.5, 6)
+    assert (given.learning_rate, given.beta1, given.t) == (0.01, 0.9, 0)
+    assert len(errors) == 3 and "beta1" in errors[0] and "'speed'" in errors[1]
+    assert "learning_rate" in errors[2]

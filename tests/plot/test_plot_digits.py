@@ -90,7 +90,9 @@ def test_digit_grid_titles_and_colours_follow_the_predictions():
         expected = f"{predictions[i]}" if right else f"{predictions[i]} (is {labels[i]})"
         assert ax.get_title() == expected
         assert to_hex(ax.title.get_color()) == to_hex(RIGHT if right else WRONG)
-    assert fig._suptitle.get_text().startswith("10 of 13 right")
+    assert fig._suptitle.get_text() == "10 of 13 right (wrong in bold, with the true digit)"
+    # all right: no key for wrong answers that are not there
+    assert plot_digits(images, labels, labels).get_suptitle() == "13 of 13 right"
 
 
 def test_digit_grid_without_labels_shows_only_the_answers():

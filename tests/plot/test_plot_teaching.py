@@ -301,3 +301,24 @@ def test_a_lone_path_is_drawn_moderately_wide():
     ax = plot_paths(f, runs[:1], [(-5, 5), (-5, 5)], arrows=0, **SMALL).axes[0]
     (line,) = [line for line in ax.get_lines() if line.get_gid() == "path"]
     assert line.get_linewidth() == pytest.approx(2.2)
+
+
+def test_an_animation_shows_nothing_of_a_path_before_it_is_taken(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from steepest.plot import animate
+
+    written: list[list[np.ndarray]] = []  # the frames of each animation, in turn
+    monkeypatch.setattr(animate, "_write_gif", lambda images, out, fps: written.append(images))
+    run = minimize("x^2 + 3y^2", [2.0, 1.0], optimizer="momentum", learning_rate=0.05,
+                   max_iter=30)
+    # the same run as the map shows it at step 0: the start alone, the same legend
+    start = SimpleNamespace(path=run.path[:1], values=run.values[:1], status=run.status,
+                            iterations=run.iterations, optimizer=run.optimizer, x=run.x)
+    for r in (run, start):
+        animate.animate_descent("x^2 + 3y^2", r, tmp_path / "d.gif", BOX, resolution=30,
+                                arrows=0, dpi=40, hold=0)
+    whole, alone = written
+    # the white casing of the path grows with it: the first frames are alike
+    np.testing.assert_array_equal(whole[0], alone[0])
+    assert not np.array_equal(whole[-1], alone[-1])

@@ -70,9 +70,12 @@ def test_quick_tour_writes_a_report_whose_figures_all_exist(tmp_path):
     assert "tol=1e-08" in page
     # long lines wrap instead of scrolling; each paragraph sits beside its figure
     assert "white-space: pre-wrap" in page and "overflow-x: auto" not in page
-    pair = re.search(r'<div class="pair"><div class="words"><p>Rosenbrock.*?</div>'
+    pair = re.search(r'<div class="pair wide"><div class="words"><p>Rosenbrock.*?</div>'
                      r'<figure><img src="([^"]+)"', page)
     assert pair is not None and pair.group(1) == "rosenbrock.png"
+    # a figure of two panels takes the page's width, its words above it
+    wide = re.findall(r'<div class="pair wide">.*?<img src="([^"]+)"', page)
+    assert sorted(wide) == ["diverged.png", "rosenbrock.png"]
     # a command in a sentence is set as code, never shown with its markdown backticks
     assert "<code>steepest exercises N</code>" in page and "`" not in page
 

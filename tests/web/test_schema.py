@@ -51,6 +51,7 @@ def live_schema():
 
 def test_the_schema_has_the_five_operations(live_schema):
     paths = sorted(op.ok().path for op in live_schema.get_all_operations())
+    paths = [path for path in paths if not path.startswith("/api/digits/")]  # their own tests
     assert paths == ["/api/basins", "/api/descend", "/api/equation", "/api/step", "/api/surface"]
 
 

@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "train",
     "evaluate",
     "predict",
+    "landscape",
     "export",
     "exercises",
     "check",

@@ -17,6 +17,7 @@ HELP = "a local web app: type an equation, turn its surface, watch the optimizer
 EPILOG = """examples:
   steepest explore
   steepest explore --port 8765 --no-browser
+  steepest explore --model best.npz   (the Digits page reads drawings with it)
 """
 
 
@@ -37,6 +38,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     parser.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                         help="the longest one computation may take (default 10)")  # fmt: skip
+    parser.add_argument("--model", metavar="FILE",
+                        help="a network written by 'steepest train' for the Digits page")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="the full MNIST for the Digits page (else $STEEPEST_DATA, else the "
+                             "user cache; never downloaded here); the bundled sample is always "
+                             "there")
     return parser
 
 
@@ -53,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.time_limit) and 0 < args.time_limit <= 600):
         raise UsageError(f"--time-limit must be more than 0 and at most 600 seconds; "
                          f"got {args.time_limit:g}")  # fmt: skip
+    digits = _digits(args)
     try:
         loopback = ipaddress.ip_address(args.host).is_loopback
     except ValueError:
@@ -72,10 +80,28 @@ def run(args: argparse.Namespace) -> int:
     if not loopback:
         print(f"steepest: warning: listening on {args.host}: anyone who can reach this "
               "address on the network can use the explorer", file=sys.stderr)  # fmt: skip
-    return _serve(sock, url, not args.no_browser, args.time_limit)
+    return _serve(sock, url, not args.no_browser, args.time_limit, digits)
 
 
-def _serve(sock: Any, url: str, browser: bool, time_limit: float) -> int:
+def _digits(args: argparse.Namespace) -> Any:
+    """The Digits page's runs, with the model given by --model (read and checked now)."""
+    from steepest.web.runs import Runs
+
+    model = None
+    if args.model is not None:
+        from steepest.errors import NetworkError
+        from steepest.nn import Network
+        from steepest.nn.path import TrainingPath
+
+        network = Network.load(args.model)
+        if network.sizes[0] != 784:
+            raise NetworkError(f"{args.model} takes {network.sizes[0]} inputs; the Digits page "
+                               "needs a network of 784 (28 x 28) trained by 'steepest train'")
+        model = (network, TrainingPath.read(args.model, network))
+    return Runs(model=model, data_dir=args.data_dir)
+
+
+def _serve(sock: Any, url: str, browser: bool, time_limit: float, digits: Any = None) -> int:
     import threading
     import webbrowser
 
@@ -83,8 +109,11 @@ def _serve(sock: Any, url: str, browser: bool, time_limit: float) -> int:
 
     from steepest.web import create_app
 
-    config = uvicorn.Config(create_app(time_limit=time_limit), log_level="warning",
-                            timeout_graceful_shutdown=2, timeout_keep_alive=30)  # fmt: skip
+    app = create_app(time_limit=time_limit)
+    if digits is not None:
+        app.state.digits = digits
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,
+                            timeout_keep_alive=30)  # fmt: skip
     server = uvicorn.Server(config)
 
     def announce() -> None:

@@ -109,6 +109,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     out.add_argument("--out", default="model.npz", metavar="FILE",
                      help="where to write the trained network (default: model.npz)")
     out.add_argument("--plot", metavar="FILE", help="write the learning curves (.png/.svg/.pdf)")
+    out.add_argument("--record-path", action="store_true",
+                     help="also store the path the weights took (at most 64 evenly spaced "
+                          "snapshots, at most 32 MB) in the model file, for 'steepest "
+                          "landscape'")
     out.add_argument("--quiet", action="store_true", help="no progress bar or epoch lines")
     return parser
 
@@ -247,9 +251,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"training: {optimizer!r}{_describe(setup)}, mini-batch {setup.batch_size}, "
           f"{epochs} epoch{'s' * (epochs != 1)}, seed {seed}", flush=True)
 
+    recorder = None
+    if args.record_path:
+        from steepest.nn.path import PathRecorder
+
+        recorder = PathRecorder(network)
     history = train(network, (x, y), epochs=epochs, batch_size=setup.batch_size,
                     optimizer=optimizer, cost=setup.cost, test=tuple(test), seed=rng,
-                    label_smoothing=setup.label_smoothing, progress=not args.quiet)
+                    label_smoothing=setup.label_smoothing, progress=not args.quiet,
+                    on_batch=recorder)
     if history.diverged:
         what = (f"the cost became {history.cost[-1]}" if not np.isfinite(history.cost[-1])
                 else "the weights or outputs became infinite or NaN")
@@ -261,7 +271,8 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 130
     # the file says what it learned from, so that evaluate scores it on the same data
-    network.save(args.out, trained_on="sample" if data.source == "sample" else "mnist")
+    network.save(args.out, trained_on="sample" if data.source == "sample" else "mnist",
+                 extra=None if recorder is None else recorder.path().arrays())
     if args.plot is not None:
         from steepest.plot import save_figure
         from steepest.plot.digits import plot_history

@@ -17,13 +17,15 @@ import numpy as np
 
 from steepest.errors import DataError
 
-__all__ = ["MAX_IMAGE_PIXELS", "prepare_image"]
+__all__ = ["MAX_CANVAS_SIDE", "MAX_IMAGE_PIXELS", "prepare_drawing", "prepare_image"]
 
 #: The side of an MNIST image, the box its digit is scaled into, and where its mass centre sits.
 SIDE, BOX, CENTRE = 28, 20, 14.0
 #: The largest picture :func:`prepare_image` reads (a 6000 × 4000 photo; about 1 GB of
 #: memory while it is prepared), checked from the file's header before decoding.
 MAX_IMAGE_PIXELS = 24_000_000
+#: The largest side of a drawing :func:`prepare_drawing` takes, in pixels.
+MAX_CANVAS_SIDE = 1024
 
 
 def prepare_image(image: Any) -> np.ndarray:
@@ -82,6 +84,61 @@ def prepare_image(image: Any) -> np.ndarray:
     ink = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     small = _scale(ink, BOX)
     return _centre(small).reshape(SIDE * SIDE)
+
+
+def prepare_drawing(pixels: bytes | Any, width: int, height: int) -> np.ndarray:
+    """A drawing's raw RGBA pixels (a canvas's ``getImageData``) as the network's 784 inputs.
+
+    The sizes are checked before any array is made; then the picture goes through
+    :func:`prepare_image`, exactly as ``steepest predict`` prepares a file.
+
+    Parameters
+    ----------
+    pixels
+        ``width × height × 4`` bytes (or a uint8 array of that many values), row by row,
+        red, green, blue and alpha of each pixel: ink on a transparent or a plain sheet.
+    width, height
+        The drawing's size, 1 to :data:`MAX_CANVAS_SIDE` pixels each.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``(784,)`` in [0, 1], as :func:`prepare_image` returns.
+
+    Raises
+    ------
+    DataError
+        If the sizes are out of range or do not match the pixels, or nothing is drawn.
+
+    Examples
+    --------
+    >>> sheet = np.zeros((100, 80, 4), np.uint8)  # transparent
+    >>> sheet[20:80, 36:44] = (0, 0, 0, 255)      # a black stroke
+    >>> prepare_drawing(sheet.tobytes(), 80, 100).reshape(28, 28)[14].round(1).max()
+    np.float32(1.0)
+    """
+    for name, value in (("width", width), ("height", height)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int; got {type(value).__name__}")
+        if not 1 <= value <= MAX_CANVAS_SIDE:
+            raise DataError(f"a drawing's {name} must be 1 to {MAX_CANVAS_SIDE} pixels; "
+                            f"got {value}")
+    if isinstance(pixels, (bytes, bytearray, memoryview)):
+        count = len(pixels)
+    else:
+        pixels = np.asarray(pixels)
+        if pixels.dtype != np.uint8:
+            raise TypeError(f"pixels must be bytes or a uint8 array; got {pixels.dtype}")
+        count = pixels.size
+    if count != width * height * 4:
+        raise DataError(f"a {width} × {height} drawing has {width * height * 4:,} RGBA values; "
+                        f"got {count:,}")
+    rgba = np.frombuffer(pixels, np.uint8) if isinstance(pixels, (bytes, bytearray, memoryview)) \
+        else pixels.reshape(-1)
+    try:
+        return prepare_image(rgba.reshape(height, width, 4))
+    except DataError:
+        raise DataError("nothing is drawn yet: the drawing is one flat colour") from None
 
 
 def _name(image: Any) -> str:

@@ -92,10 +92,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         GradientDescent,
         Momentum,
         Nesterov,
-        Optimizer,
         RMSProp,
         make_optimizer,
     )
+    from steepest.descent.protocol import Optimizer
     from steepest.descent.result import STATUSES, Result
     from steepest.descent.run import EQUATION_LEARNING_RATE, MAX_ITER_LIMIT, maximize, minimize
     from steepest.descent.schedules import (

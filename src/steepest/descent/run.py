@@ -48,8 +48,6 @@ EQUATION_LEARNING_RATE = 0.1
 MAX_ITER_LIMIT = 10_000_000
 
 
-
-
 def minimize(
     f: Any,
     start: Sequence[float] | np.ndarray | float,

@@ -2,7 +2,9 @@
 
 :func:`parse` and :class:`Equation` live in :mod:`steepest.equation.equation`. The reading
 is split by job: :mod:`~steepest.equation.lexer` (characters to tokens),
-:mod:`~steepest.equation.grammar` (tokens to a SymPy expression),
+:mod:`~steepest.equation.grammar` (tokens to a SymPy expression, with
+:mod:`~steepest.equation.calls` for function calls and :mod:`~steepest.equation.cursor`
+for the position in the tokens and the errors),
 :mod:`~steepest.equation.declaration` (a leading ``f(x, y) =``),
 :mod:`~steepest.equation.vocabulary` (the functions, constants and Greek letters it knows),
 :mod:`~steepest.equation.guards` (the size limits that keep SymPy from running away) and

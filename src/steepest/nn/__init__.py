@@ -11,6 +11,7 @@ Nielsen's) in :mod:`steepest.nn.presets`. Nothing here imports SymPy or matplotl
 from steepest.nn._file import trained_on
 from steepest.nn.evaluation import Evaluation, evaluate
 from steepest.nn.network import Gradients, Network
-from steepest.nn.training import History, train
+from steepest.nn.training import History, TrainingStep, train
 
-__all__ = ["Evaluation", "Gradients", "History", "Network", "evaluate", "train", "trained_on"]
+__all__ = ["Evaluation", "Gradients", "History", "Network", "TrainingStep", "evaluate",
+           "train", "trained_on"]

@@ -33,11 +33,20 @@ _SMALL_FIELD = 1 << 16  # bytes: every field but params is a string or a few num
 TRAINED_ON = ("sample", "mnist")
 
 
-def save(net: Network, path: Path, *, trained_on: str | None = None) -> Path:
-    """Write ``net`` to ``path`` whole or not at all; returns ``path``."""
+def save(net: Network, path: Path, *, trained_on: str | None = None,
+         extra: dict[str, np.ndarray] | None = None) -> Path:
+    """Write ``net`` to ``path`` whole or not at all; returns ``path``.
+
+    ``extra``: more arrays of plain numbers, under names other than the format's own.
+    """
     from steepest._files import atomic_write
 
-    extra = {}
+    given, extra = extra or {}, {}
+    for name, value in given.items():
+        if name in (*_FIELDS, "trained_on") or np.asarray(value).dtype.kind not in "iuf":
+            raise NetworkError(f"save: extra array {name!r} must be numbers under a name "
+                               f"other than {', '.join((*_FIELDS, 'trained_on'))}")
+        extra[name] = np.asarray(value)
     if trained_on is not None:
         if trained_on not in TRAINED_ON:
             raise NetworkError(f"trained_on must be one of {', '.join(TRAINED_ON)}; "

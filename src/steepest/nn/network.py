@@ -368,17 +368,20 @@ class Network:
         return _rebuilt, (self.sizes, self.activation, self.output, self.dtype.name,
                           self.params.copy())  # fmt: skip
 
-    def save(self, path: str | Path, *, trained_on: str | None = None) -> Path:
+    def save(self, path: str | Path, *, trained_on: str | None = None,
+             extra: dict[str, np.ndarray] | None = None) -> Path:
         """Write the architecture and every parameter to ``path`` (an ``.npz`` file).
 
         The file is written whole or not at all: to a temporary file beside ``path``,
         renamed over it once complete, so an interrupted save leaves an older model intact.
         ``trained_on`` (``"sample"`` or ``"mnist"``) records the data the network learned
-        from; :func:`steepest.nn.trained_on` reads it back.
+        from; :func:`steepest.nn.trained_on` reads it back. ``extra`` adds arrays of plain
+        numbers under names of their own (the recorded training path,
+        :meth:`steepest.nn.path.TrainingPath.arrays`); loading the network ignores them.
         """
         from steepest.nn._file import save
 
-        return save(self, Path(path), trained_on=trained_on)
+        return save(self, Path(path), trained_on=trained_on, extra=extra)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:

@@ -5,7 +5,9 @@
 examples, cuts them into mini-batches, and for each one computes the gradient by
 backpropagation and takes one optimizer step on the whole flat parameter vector.
 It returns a :class:`History` instead of printing; a progress bar (``rich``) or a
-callable is optional.
+callable is optional. ``on_batch`` is called after every mini-batch with a
+:class:`TrainingStep`, through which a caller (a live page, a recorder of the path)
+reads the cost, changes the optimizer's settings from the next step on, or stops.
 
 One regularisation is here, label smoothing (``label_smoothing=``); BLAS threads
 are chosen by the work (:mod:`steepest.nn.blas`). Left out: early stopping,
@@ -33,7 +35,7 @@ from steepest.nn.blas import choose_blas_threads
 from steepest.nn.evaluation import score
 from steepest.nn.network import Network, targets
 
-__all__ = ["History", "train"]
+__all__ = ["History", "TrainingStep", "train"]
 
 #: The learning rate of :func:`train` when none is given for ``"gd"``: Nielsen's 3.0 for
 #: 784-30-10 with the quadratic cost. Other optimizers named take their own default
@@ -64,6 +66,10 @@ class History:
     interrupted
         True if training was stopped by Ctrl-C (KeyboardInterrupt); the network
         keeps the weights of the last step taken.
+    stopped
+        True if an ``on_batch`` callback asked to stop (:meth:`TrainingStep.stop`);
+        the epoch it stopped in is not counted (its ``batch_costs`` holds the
+        mini-batches done) and the network keeps the weights of the last step.
     diverged
         True if an epoch's cost or the weights became NaN or infinite, which stops
         training; that epoch is not scored on the ``test`` data.
@@ -78,6 +84,7 @@ class History:
     cpu_seconds: list[float] = field(default_factory=list)
     batch_costs: list[np.ndarray] = field(default_factory=list, repr=False)
     interrupted: bool = False
+    stopped: bool = False
     diverged: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -103,6 +110,73 @@ class History:
         if i < len(self.test_accuracy):
             text += f", test cost {self.test_cost[i]:.4f}, accuracy {self.test_accuracy[i]:.2%}"
         return text + f" ({self.seconds[i]:.2f} s)"
+
+
+class TrainingStep:
+    """What an ``on_batch`` callback of :func:`train` sees after each mini-batch.
+
+    One object is made per run and updated in place before every call (so that the
+    callback costs no allocation); read it during the call, keep the numbers, not it.
+
+    Attributes
+    ----------
+    epoch
+        The epoch under way, counting from 0.
+    batch
+        Mini-batches done in this epoch (1 after the first).
+    batches
+        Mini-batches in an epoch.
+    steps
+        Optimizer steps taken in the whole run.
+    cost
+        The cost of the mini-batch just stepped on (measured before its step).
+    network, optimizer, history
+        The network being trained, the run's own optimizer stepping it (a fresh copy of
+        the one :func:`train` was given; its settings are read at every step) and the
+        run's :class:`History` so far.
+    """
+
+    __slots__ = ("_stop", "batch", "batches", "cost", "epoch", "history", "network",
+                 "optimizer", "steps")
+
+    def __init__(self, network: Network, optimizer: Optimizer, history: History,
+                 batches: int) -> None:  # fmt: skip
+        self.network, self.optimizer, self.history = network, optimizer, history
+        self.epoch = self.batch = self.steps = 0
+        self.batches = batches
+        self.cost = float("nan")
+        self._stop = False
+
+    def stop(self) -> None:
+        """End training after this mini-batch (``History.stopped`` becomes True)."""
+        self._stop = True
+
+    def change(self, **settings: Any) -> None:
+        """Change the optimizer's settings (``learning_rate``, ``momentum``, ``beta1``, ...)
+        from the next step on, keeping the network and the optimizer's state.
+
+        The new values are checked as the optimizer's constructor checks them; a bad one
+        raises and changes nothing.
+
+        Examples
+        --------
+        >>> from steepest.descent.optimizers import Momentum
+        >>> opt = Momentum(0.1)
+        >>> step = TrainingStep(Network([2, 1], seed=0), opt, History(), 1)
+        >>> step.change(learning_rate=0.5, momentum=0.5)
+        >>> opt
+        Momentum(learning_rate=0.5, momentum=0.5)
+        """
+        known = self.optimizer.hyperparameters()
+        unknown = sorted(set(settings) - set(known))
+        if unknown:
+            raise NetworkError(
+                f"{type(self.optimizer).__name__} has no setting {', '.join(map(repr, unknown))}; "
+                f"its settings are {', '.join(map(repr, known))}"
+            )
+        checked = type(self.optimizer)(**{**known, **settings}).hyperparameters()
+        for name in settings:
+            setattr(self.optimizer, name, checked[name])
 
 
 def _check_int(value: Any, name: str, low: int) -> int:
@@ -183,6 +257,7 @@ def train(
     seed: int | np.random.Generator | None = None,
     progress: bool | Callable[[History], Any] = False,
     label_smoothing: float = 0.0,
+    on_batch: Callable[[TrainingStep], Any] | None = None,
     blas_threads: int | str | None = "auto",
 ) -> History:
     """Train ``network`` in place by mini-batch gradient descent; return its history.
@@ -224,6 +299,11 @@ def train(
         (the default) trains on the labels as given. The ``test`` data is scored against
         its own labels; the training cost is measured against the smoothed targets, so
         it cannot fall below their entropy (0.50 for ε = 0.1 and 10 classes).
+    on_batch
+        ``None``, or a callable given a :class:`TrainingStep` after every mini-batch's
+        step (in the thread that trains): it may read the cost, change the optimizer's
+        settings for the next steps (:meth:`TrainingStep.change`), block to pause, or
+        end the run (:meth:`TrainingStep.stop`).
     blas_threads
         How many threads BLAS (OpenBLAS, MKL) may use during training, set through
         ``threadpoolctl`` and restored on return. ``"auto"`` (the default) lets the
@@ -280,6 +360,8 @@ def train(
         "label_smoothing": float(label_smoothing),
     })
     reporter = _Reporter(progress, epochs, n_batches)
+    watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,
+                                                                    n_batches))
     try:
         with _blas_limit(blas_threads):
             for _ in range(epochs):
@@ -287,8 +369,12 @@ def train(
                 history.batch_costs.append(costs)
                 start, cpu_start = time.perf_counter(), time.process_time()
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                    _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost, opt,
-                           costs, reporter)
+                    done = _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost,
+                                  opt, costs, reporter, watcher)
+                if done < n_batches:  # stopped by on_batch: the epoch is not counted
+                    history.batch_costs[-1] = costs[:done]
+                    history.stopped = True
+                    break
                 history.seconds.append(time.perf_counter() - start)
                 history.cpu_seconds.append(time.process_time() - cpu_start)
                 history.cost.append(float(costs.mean()))
@@ -304,6 +390,9 @@ def train(
                         history.test_accuracy.append(accuracy)
                 reporter.epoch(history)
                 if history.diverged:
+                    break
+                if watcher is not None and watcher[1]._stop:  # asked on the epoch's last batch
+                    history.stopped = True
                     break
     except KeyboardInterrupt:
         history.interrupted = True
@@ -337,8 +426,13 @@ def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[Any]:
 def _epoch(
     network: Network, x: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
     cost: Cost, optimizer: Optimizer, costs: np.ndarray, reporter: _Reporter,
-) -> None:
-    """One pass over the data in the given order; each mini-batch's cost goes in ``costs``."""
+    watcher: tuple[Callable[[TrainingStep], Any], TrainingStep] | None = None,
+) -> int:
+    """One pass over the data in the given order; each mini-batch's cost goes in ``costs``.
+
+    Returns the number of mini-batches done: all of them, unless ``watcher``'s
+    callback asked to stop.
+    """
     params, grads = [network.params], [network.grads]  # the optimizer sees one flat array
     step = optimizer.step
     backprop = network.backprop_for(batch_size, cost)  # with the buffers of a full batch
@@ -354,5 +448,14 @@ def _epoch(
         step(params, grads)
         if b % every == 0:
             reporter.batches(b + 1, costs)
+        if watcher is not None:
+            callback, state = watcher
+            state.batch, state.cost = b + 1, float(costs[b])
+            state.epoch, state.steps = len(state.history.batch_costs) - 1, state.steps + 1
+            callback(state)
+            if state._stop and b + 1 < len(costs):
+                reporter.batches(b + 1, costs)
+                return b + 1
     reporter.batches(len(costs), costs)
+    return len(costs)
 

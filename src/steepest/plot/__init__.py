@@ -16,6 +16,7 @@ matplotlib loads only when a figure is made.
 - :func:`animate_descent`: the descent stepping across the map, as GIF or MP4.
 - :func:`plot_history`, :func:`plot_digits`, :func:`plot_confusion`, :func:`plot_weights`:
   the digit classifier's learning curves, answers, mistakes and first-layer weights.
+- :func:`plot_landscape`: a network's cost around its weights, with its training path.
 
 The core never imports this package (results have no ``plot`` method): pictures read
 results. What it leaves out: finding stationary points (:mod:`steepest.calculus`),
@@ -37,6 +38,7 @@ _LAZY: dict[str, str] = {
     "plot_digits": "steepest.plot.digits",
     "plot_gradient": "steepest.plot.views",
     "plot_history": "steepest.plot.digits",
+    "plot_landscape": "steepest.plot.landscape",
     "plot_paths": "steepest.plot.paths",
     "plot_weights": "steepest.plot.digits",
     "plot_result": "steepest.plot.paths",
@@ -69,6 +71,7 @@ __all__ = [
     "plot_digits",
     "plot_gradient",
     "plot_history",
+    "plot_landscape",
     "plot_paths",
     "plot_result",
     "plot_values",
@@ -96,6 +99,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from steepest.plot.contour import contour_map
     from steepest.plot.curve import graph
     from steepest.plot.digits import plot_confusion, plot_digits, plot_history, plot_weights
+    from steepest.plot.landscape import plot_landscape
     from steepest.plot.paths import compare_optimizers, plot_paths, plot_result, plot_values
     from steepest.plot.surface3d import surface
     from steepest.plot.views import plot_gradient

@@ -129,7 +129,8 @@ def animate_descent(
     ends = [a for a in ax.get_lines() if a.get_gid() == "path-end"]
     counter = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=9,
                       bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
-    moving = [*lines, *heads, counter]
+    casings = [getattr(line, "steepest_casing", None) for line in lines]
+    moving = [*[c for c in casings if c is not None], *lines, *heads, counter]
     for artist in [*moving, *ends]:
         artist.set_animated(True)  # left out of the background, drawn frame by frame
 
@@ -147,9 +148,10 @@ def animate_descent(
 
     def frame(k: int, extra: list[Any]) -> np.ndarray:
         canvas.restore_region(background)
-        for line, head, path in zip(lines, heads, paths, strict=True):
+        for line, casing, head, path in zip(lines, casings, heads, paths, strict=True):
             upto = min(k, len(path) - 1)
-            line.set_data(path[: upto + 1, 0], path[: upto + 1, 1])
+            for drawn in (line, casing) if casing is not None else (line,):
+                drawn.set_data(path[: upto + 1, 0], path[: upto + 1, 1])
             head.set_data(path[upto : upto + 1, 0], path[upto : upto + 1, 1])
         counter.set_text(f"iteration {k}")
         for artist in [*moving, *extra]:

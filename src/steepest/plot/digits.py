@@ -236,7 +236,9 @@ def plot_digits(
         fig.delaxes(ax)
     if title is None and truth is not None:
         correct = int((predicted == truth).sum())
-        title = f"{correct} of {n} right (wrong in bold, with the true digit)"
+        title = f"{correct} of {n} right"
+        if correct < n:  # the key only where there is something to read it on
+            title += " (wrong in bold, with the true digit)"
     if title:
         fig.suptitle(title, fontsize="medium")
     return fig

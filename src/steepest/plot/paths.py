@@ -74,7 +74,8 @@ def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) 
     longer paths are drawn below and wider, the shorter on top, so a path that runs along
     another stays visible beside it. The start (hollow square) and the end (star, or a
     cross for a diverged run) each have one legend entry. Returns the path lines (gid
-    ``"path"``), whose data are the points of ``Result.path``.
+    ``"path"``), whose data are the points of ``Result.path``; a line's white casing, if
+    it has one, is its ``steepest_casing`` (an animation grows the two together).
     """
     colors = {} if colors is None else colors
     lines = []
@@ -96,15 +97,18 @@ def draw_paths(ax: Axes, results: Any, *, colors: dict[str, str] | None = None) 
         z = 6 + 0.01 * rank[k]
         widest = min(_WIDEST, _NARROWEST + _NARROWER * len(pairs))
         width = max(_NARROWEST, widest - _NARROWER * rank[k])
+        casing = None
         if rank[k] == 0:
             # the widest path (drawn lowest) is cased in white: the bundle of paths stands
             # out from the map, and each narrower path on top shows as a core inside it
-            ax.plot(xs, ys, color="white", lw=width + 2.4, alpha=0.8, zorder=z - 0.005,
-                    solid_capstyle="round", solid_joinstyle="round", gid="path-casing")
+            (casing,) = ax.plot(xs, ys, color="white", lw=width + 2.4, alpha=0.8,
+                                zorder=z - 0.005, solid_capstyle="round",
+                                solid_joinstyle="round", gid="path-casing")
         (line,) = ax.plot(
             xs, ys, color=colour, lw=width, ms=4.5, markevery=_markevery(len(xs)), mec="k",
             mew=0.5, label=legend, zorder=z, gid="path", **path_style(index),
         )
+        line.steepest_casing = casing  # type: ignore[attr-defined]  # grows with the line
         lines.append(line)
         ax.plot(xs[:1], ys[:1], "s", ms=9, mfc="none", mec=colour, mew=2.2, zorder=7,
                 gid="path-start")

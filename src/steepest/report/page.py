@@ -28,6 +28,7 @@ figcaption { color: #57606a; font-size: .9rem; }
 .pair { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start;
         margin: 1.5rem 0; }
 .pair > .words { flex: 1 1 18rem; } .pair > figure { flex: 2 1 28rem; margin: 0; }
+.pair.wide { flex-direction: column; } .pair.wide > * { flex: none; }
 .approx { border-bottom: 1px dotted #57606a; cursor: help; }
 .exercise { border-left: 3px solid #d0d4d9; padding-left: 1rem; margin: 1.2rem 0; }
 .note { color: #57606a; }
@@ -91,7 +92,9 @@ class Section:
     """One step of a report: a title, paragraphs, preformatted text and figures.
 
     ``pairs`` put a paragraph beside the figure it speaks of (side by side on a wide
-    page, one above the other on a narrow one); ``exercises`` are (prompt, command).
+    page, one above the other on a narrow one, and always above a figure named in
+    ``wide``, whose two panels need the page's width to be read); ``exercises`` are
+    (prompt, command).
     """
 
     title: str
@@ -100,6 +103,7 @@ class Section:
     figures: list[tuple[str, str]] = field(default_factory=list)  # (file name, caption)
     pairs: list[tuple[str, str, str]] = field(default_factory=list)  # (words, file, caption)
     exercises: list[tuple[str, str, str]] = field(default_factory=list)  # title, prompt, cmd
+    wide: set[str] = field(default_factory=set)  # figures of two panels: words above them
     after: str = ""  # preformatted text after the pairs
 
     def to_html(self) -> str:
@@ -110,7 +114,8 @@ class Section:
             parts.append(f"<pre>{readable_numbers(self.text)}</pre>")
         for words, name, caption in self.pairs:
             paragraphs = "".join(f"<p>{readable_numbers(w)}</p>" for w in words.split("\n\n"))
-            parts.append(f'<div class="pair"><div class="words">{paragraphs}</div>'
+            kind = "pair wide" if name in self.wide else "pair"
+            parts.append(f'<div class="{kind}"><div class="words">{paragraphs}</div>'
                          f"{_figure(name, caption)}</div>")
         if self.after:
             parts.append(f"<pre>{readable_numbers(self.after)}</pre>")

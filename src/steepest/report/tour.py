@@ -229,6 +229,7 @@ def _descent_step(figure: Callable[..., str], *, quick: bool, animation: Callabl
              "narrower one drawn on top.", names[3],
              f"four optimizers on Rosenbrock's valley, {budget} steps each"),
         ],
+        wide={names[1], names[3]},
     )
     line = (f"descent reached ({_point(valley.x)}) in {valley.iterations} steps; "
             f"learning rate {TOO_LARGE:g} diverged, {rate:g} reached ({_point(tamed.x)}); "

@@ -26,8 +26,8 @@ from steepest.web.models import MAX_BODY
 __all__ = ["AREAS", "STATIC", "create_app", "plotly_js"]
 
 #: The areas of the page, each a module with an APIRouter ``router`` (the Digits part of
-#: the page will be one more).
-AREAS: tuple[str, ...] = ("steepest.web.equation", "steepest.web.descent")
+#: the page is one more).
+AREAS: tuple[str, ...] = ("steepest.web.equation", "steepest.web.descent", "steepest.web.digits")
 
 STATIC = Path(__file__).parent / "static"
 

@@ -1,8 +1,9 @@
 // The explorer's page: one part per area of the app (the Equation part now; a Digits part
 // joins as one more module), switched by the links in the header.
+import * as digitsPart from "./digits/part.js";
 import * as equationPart from "./equation/part.js";
 
-const PARTS = { equation: equationPart };
+const PARTS = { equation: equationPart, digits: digitsPart };
 
 function show(name) {
   for (const section of document.querySelectorAll("section.part")) {
