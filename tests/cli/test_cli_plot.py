@@ -137,3 +137,13 @@ def test_a_negative_learning_rate_is_named_in_the_users_words(tmp_path, capsys):
                  "--out", str(out)])
     assert code == 2 and not out.exists()
     assert "--lr must be a positive number, got -0.1" in capsys.readouterr().err
+
+
+def test_the_old_spelling_steps_still_sets_max_iter_on_plot(tmp_path, capsys):
+    out = tmp_path / "s.png"
+    assert main(["plot", "x^2 y", "--from", "1,1", "--lr", "0.01", "--steps", "3",
+                 "--out", str(out)]) == 0
+    assert "max iterations after 3 steps" in capsys.readouterr().out and out.exists()
+    with pytest.raises(SystemExit):
+        main(["plot", "--help"])
+    assert "--steps" not in capsys.readouterr().out  # hidden, as on descend

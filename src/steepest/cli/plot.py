@@ -57,6 +57,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                          help="learning rate, or one per optimizer (default 0.1)")
     descent.add_argument("--max-iter", type=int, default=500, metavar="N",
                          help="steps at most (default 500)")
+    # the old spelling, kept working but no longer shown (as on descend and ascend)
+    descent.add_argument("--steps", dest="max_iter", type=int, default=argparse.SUPPRESS,
+                         help=argparse.SUPPRESS)
     descent.add_argument("--animate", metavar="FILE",
                          help="also write an animation of the descent: .gif or .mp4")
     look = parser.add_argument_group("appearance")
