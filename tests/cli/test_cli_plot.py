@@ -147,3 +147,21 @@ def test_the_old_spelling_steps_still_sets_max_iter_on_plot(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["plot", "--help"])
     assert "--steps" not in capsys.readouterr().out  # hidden, as on descend
+
+
+@pytest.mark.parametrize(
+    ("equation", "args", "message"),
+    [("x^2", ["--range", "-1:1,-2:2"], "has 2 ranges for 1 variable (x)"),
+     ("x^2", ["--from", "1,1"], "has 2 coordinates but the equation has 1 variable (x)"),
+     ("x^2 + y^2", ["--from", "1"], "has 1 coordinate but the equation has 2 variables"),
+     ("x^2 + y^2", ["--from", "1,1", "--lr", "0.1,0.2"], "--lr has 2 values for 1 optimizer\n")],
+)
+def test_counts_agree_with_their_nouns(tmp_path, capsys, equation, args, message):
+    assert main(["plot", equation, "--out", str(tmp_path / "f.png"), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_one_step_is_one_step_in_the_printed_line(tmp_path, capsys):
+    assert main(["plot", "x^2 + y^2", "--from", "1,1", "--max-iter", "1",
+                 "--out", str(tmp_path / "f.png")]) == 0
+    assert "max iterations after 1 step at (" in capsys.readouterr().out

@@ -73,3 +73,11 @@ def test_library_names_become_flags_in_hints():
     assert cli_words("the value grew from 1 to 4e7 in 4 steps; try 0.5").endswith(
         "try --lr 0.5")
     assert cli_words("converged after 3 steps") == "converged after 3 steps"
+
+
+def test_a_limit_of_one_step_is_said_in_the_singular(capsys):
+    assert cli_words("stopped after max_iter=1 steps with |g| 2").startswith(
+        "stopped after 1 step with")
+    code = main(["descend", "x^2 + y^2", "--from", "1,1", "--lr", "0.01", "--max-iter", "1"])
+    assert code == 1  # not converged
+    assert "stopped after 1 step with" in capsys.readouterr().out

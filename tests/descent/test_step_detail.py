@@ -66,7 +66,7 @@ def test_the_line_search_factor_is_shown():
 
 
 def test_a_step_after_the_run_stopped_is_refused():
-    with pytest.raises(DescentError, match="the run has no step 40: it stops after 1 steps"):
+    with pytest.raises(DescentError, match="the run has no step 40: it stops after 1 step "):
         explain_step("x^2 + y^2", [1, 1], 40, learning_rate=0.5)
     with pytest.raises(DescentError, match="0 or more"):
         explain_step("x^2 + y^2", [1, 1], -1)

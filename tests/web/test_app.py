@@ -212,7 +212,7 @@ def test_a_step_past_the_end_of_the_run_is_refused(app):
     body = {"equation": "x^2 + y^2", "start": [1, 1], "k": 50, "run": {"learning_rate": 0.5}}
     answer = call(app, "/api/step", body)
     assert answer.status_code == 400
-    assert answer.json()["error"].startswith("the run has no step 50: it stops after 1 steps")
+    assert answer.json()["error"].startswith("the run has no step 50: it stops after 1 step ")
 
 
 def test_basins_label_every_start_by_its_end(app):

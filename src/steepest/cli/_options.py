@@ -85,7 +85,8 @@ def cli_words(message: str) -> str:
     >>> cli_words("the step size 5 is too large for this function: ...; try 0.5")
     'the step size 5 is too large for this function: ...; try --lr 0.5'
     """
-    message = re.sub(r"\bmax_iter=(\d+) steps", r"\1 steps", message)
+    message = re.sub(r"\bmax_iter=(\d+) steps",
+                     lambda m: f"{m[1]} step{'s' * (m[1] != '1')}", message)
     head, sep, hint = message.partition("hint:")
     if sep:
         hint = re.sub(r"\b(" + "|".join(_FLAGS) + r")\b", lambda m: _FLAGS[m[1]], hint)

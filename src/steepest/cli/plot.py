@@ -167,7 +167,8 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
     if len(rates) not in (1, len(names)):
         from steepest.cli import UsageError
 
-        raise UsageError(f"--lr has {len(rates)} values for {len(names)} optimizers"
+        raise UsageError(f"--lr has {_count(len(rates), 'value')} for "
+                         f"{_count(len(names), 'optimizer')}"
                          "\nhint: give one rate for all, or one per optimizer, in order")
     rates = rates * len(names) if len(rates) == 1 else rates
     box = bounds
@@ -187,7 +188,8 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
             results.setdefault(name, []).append(r)
             where = ", ".join(f"{c:.4g}" for c in r.x)
             print(f"{name} (lr {rate:g}) from ({', '.join(f'{c:g}' for c in start)}): "
-                  f"{r.status.replace('_', ' ')} after {r.iterations} steps at ({where}), "
+                  f"{r.status.replace('_', ' ')} after {_count(r.iterations, 'step')} "
+                  f"at ({where}), "
                   f"{g.equation.name} = {r.value:.6g}")
     fig = plot_result(results, g, box, **options)
     print(f"wrote {figures.save_figure(fig, args.out, dpi=args.dpi)}")
@@ -235,6 +237,11 @@ def _check_defined(g: Any, box: Any, text: str) -> None:
 # -- argument parsing ------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 step``, ``2 steps``: a number and its noun in agreement."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _number(text: str, option: str) -> float:
     """A finite real number, written as a number or with constants: 2, -1.5, pi/2."""
     from steepest.cli import UsageError
@@ -272,8 +279,8 @@ def _point(text: str, names: tuple[str, ...]) -> list[float]:
     values = _numbers(text, "--from")
     if len(values) != len(names):
         raise UsageError(
-            f"--from {text!r} has {len(values)} coordinates but the equation has "
-            f"{len(names)} variables ({', '.join(names)})"
+            f"--from {text!r} has {_count(len(values), 'coordinate')} but the equation has "
+            f"{_count(len(names), 'variable')} ({', '.join(names)})"
             f"\nhint: --from {','.join('1' * len(names))}"
         )
     return values
@@ -304,7 +311,8 @@ def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
         pieces = pieces * len(names)
     if len(pieces) != len(names):
         raise UsageError(
-            f"--range {text!r} has {len(pieces)} ranges for {len(names)} variables "
+            f"--range {text!r} has {_count(len(pieces), 'range')} for "
+            f"{_count(len(names), 'variable')} "
             f"({', '.join(names)})\nhint: --range " + ",".join(["-3:3"] * len(names))
         )
     box = []

@@ -209,7 +209,8 @@ def explain_step(
                  **optimizer_options)  # fmt: skip
     if result.iterations <= k:
         raise DescentError(
-            f"the run has no step {k}: it stops after {result.iterations} steps "
+            f"the run has no step {k}: it stops after {result.iterations} "
+            f"step{'s' * (result.iterations != 1)} "
             f"({result.status}: {result.message}); hint: pick a step from 0 to "
             f"{max(result.iterations - 1, 0)}"
         )

@@ -138,10 +138,10 @@ def _extent(r: Any) -> tuple[int, float]:
 
 # how each status reads in a legend, with the number of steps taken
 _OUTCOMES = {
-    "converged": "converged in {} steps",
-    "max_iterations": "stopped at the limit, {} steps",
-    "diverged": "diverged after {} steps",
-    "stationary": "started where ∇f = 0, {} steps",
+    "converged": "converged in {}",
+    "max_iterations": "stopped at the limit, {}",
+    "diverged": "diverged after {}",
+    "stationary": "started where ∇f = 0, {}",
 }
 
 
@@ -151,7 +151,8 @@ def _summary(runs: list[Any]) -> str:
     if len(runs) == 1:
         steps = getattr(runs[0], "iterations", len(runs[0].path) - 1)
         status = runs[0].status
-        return _OUTCOMES.get(status, status.replace("_", " ") + ", {} steps").format(steps)
+        taken = f"{steps} step{'s' * (steps != 1)}"
+        return _OUTCOMES.get(status, status.replace("_", " ") + ", {}").format(taken)
     counts: dict[str, int] = {}
     for r in runs:
         counts[r.status.replace("_", " ")] = counts.get(r.status.replace("_", " "), 0) + 1
