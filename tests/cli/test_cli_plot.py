@@ -165,3 +165,13 @@ def test_one_step_is_one_step_in_the_printed_line(tmp_path, capsys):
     assert main(["plot", "x^2 + y^2", "--from", "1,1", "--max-iter", "1",
                  "--out", str(tmp_path / "f.png")]) == 0
     assert "max iterations after 1 step at (" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("box", ["-1e308:1e308", "0:1e101", "-1e300:-1e299,-1:1"])
+def test_a_range_past_a_sane_magnitude_is_refused_naming_range(tmp_path, box):
+    out = tmp_path / "big.png"
+    done = steepest("plot", "x^2 y", "--range", box, "--out", str(out))
+    assert done.returncode == 2 and not out.exists()
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("steepest: error: --range '") and "within ±1e+100" in lines[0]
+    assert lines[1:] == ["hint: --range -3:3"]  # no RuntimeWarning, no blame on f's domain

@@ -7,9 +7,13 @@ Parses the arguments and calls :mod:`steepest.plot`; matplotlib is imported only
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from steepest.cli._options import accept_negative_values
+
+#: The largest |end| of a --range: past it the grid's spacing and f's values overflow.
+MAX_BOUND = 1e100
 
 HELP = "draw an equation: contour map with gradient field, surface, graph, descent paths"
 
@@ -323,5 +327,8 @@ def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
         low, high = _number(lo, "--range"), _number(hi, "--range")
         if not low < high:
             raise UsageError(f"--range {piece!r}: the low end must be below the high end")
+        if max(abs(low), abs(high)) > MAX_BOUND or not math.isfinite(high - low):
+            raise UsageError(f"--range {piece!r}: each end must lie within ±{MAX_BOUND:.0e}, "
+                             "so that f can be computed across it\nhint: --range -3:3")
         box.append((low, high))
     return box
