@@ -175,3 +175,26 @@ def test_a_range_past_a_sane_magnitude_is_refused_naming_range(tmp_path, box):
     lines = done.stderr.splitlines()
     assert lines[0].startswith("steepest: error: --range '") and "within ±1e+100" in lines[0]
     assert lines[1:] == ["hint: --range -3:3"]  # no RuntimeWarning, no blame on f's domain
+
+
+def test_every_optimizer_is_checked_before_the_first_descent(tmp_path, capsys):
+    out = tmp_path / "f.png"
+    assert main(["plot", "x^2 y", "--descend", "--optimizer", "gd,foo", "--from", "1,1",
+                 "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "unknown optimizer 'foo'" in captured.err  # gd never ran
+    assert main(["plot", "x^2 y", "--from", "1,1", "--optimizer", "gd,adam", "--lr", "0.1,-1",
+                 "--out", str(out)]) == 2
+    assert capsys.readouterr().out == "" and not out.exists()
+
+
+@pytest.mark.parametrize("which", ["animate", "out"])
+def test_every_output_is_checked_writable_before_any_is_drawn(tmp_path, capsys, which):
+    paths = {"out": tmp_path / "ok.png", "animate": tmp_path / "ok.gif"}
+    paths[which] = tmp_path / "missing" / paths[which].name
+    code = main(["plot", "x^2 y", "--descend", "--from", "1,1", "--max-iter", "5",
+                 "--out", str(paths["out"]), "--animate", str(paths["animate"])])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert f"cannot write '{paths[which]}'" in captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing drawn, nothing left

@@ -116,6 +116,11 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.animate and n != 2:
         raise UsageError("--animate draws on the contour map: it needs two variables")
+    from steepest._files import check_writable
+
+    for path in (args.out, args.animate):  # every file found writable before any is drawn
+        if path:
+            check_writable(path)
     bounds = _range(args.range, g.names) if args.range else None
     if bounds is not None:
         _check_defined(g, bounds, args.range)
@@ -130,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
     if n == 2 and args.kind != "contour":
         raise UsageError("descent paths are drawn on the contour map\nhint: drop --kind "
                          f"{args.kind} (or draw the {args.kind} in a second run without --descend)")
-    return _descend(g, bounds, args, options)
+    return _descend(g, bounds, args, options, _optimizers(args, names))
 
 
 def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
@@ -157,24 +162,29 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     return 0
 
 
-def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]) -> int:
-    from steepest import plot as figures
-    from steepest.cli._options import optimizer_from
-    from steepest.descent.run import EQUATION_LEARNING_RATE, maximize, minimize
-    from steepest.plot import animate_descent, plot_result
-
-    names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
-    from steepest.cli._options import check_positive
+def _optimizers(args: argparse.Namespace, names: list[str]) -> list[tuple[str, Any]]:
+    """Each named optimizer at its rate, all checked before the first descent runs."""
+    from steepest.cli import UsageError
+    from steepest.cli._options import check_positive, optimizer_from
+    from steepest.descent.run import EQUATION_LEARNING_RATE
 
     rates: list[Any] = [None] if args.lr is None else [
         check_positive(rate, "--lr") for rate in _numbers(args.lr, "--lr")]
     if len(rates) not in (1, len(names)):
-        from steepest.cli import UsageError
-
         raise UsageError(f"--lr has {_count(len(rates), 'value')} for "
                          f"{_count(len(names), 'optimizer')}"
                          "\nhint: give one rate for all, or one per optimizer, in order")
     rates = rates * len(names) if len(rates) == 1 else rates
+    return [(name, optimizer_from(name, rate, default=EQUATION_LEARNING_RATE))
+            for name, rate in zip(names, rates, strict=True)]
+
+
+def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any],
+             optimizers: list[tuple[str, Any]]) -> int:
+    from steepest import plot as figures
+    from steepest.descent.run import maximize, minimize
+    from steepest.plot import animate_descent, plot_result
+
     box = bounds
     if args.start:
         starts = [_point(text, g.names) for text in args.start]
@@ -184,8 +194,7 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
         print("no --from given: starting at (" + ", ".join(f"{c:.3g}" for c in starts[0]) + ")")
     run_one = maximize if args.ascend else minimize
     results: dict[str, list[Any]] = {}
-    for name, rate in zip(names, rates, strict=True):
-        optimizer = optimizer_from(name, rate, default=EQUATION_LEARNING_RATE)
+    for name, optimizer in optimizers:
         rate = optimizer.learning_rate  # the rate it runs at, for the line
         for start in starts:
             r = run_one(g, start, optimizer=optimizer, max_iter=args.max_iter)
