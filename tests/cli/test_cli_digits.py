@@ -161,6 +161,9 @@ def test_the_same_seed_gives_the_same_network(tmp_path):
         (["--out", "."], "--out .: is a folder; give a file name, e.g. --out model.npz"),
         (["--seed", "-1"], "--seed must be a non-negative integer; got -1"),
         (["--hidden", "100000000000"], "7.95e+13 parameters"),
+        (["--batch", "100000"], "--batch 100000 is larger than the 5,000 training images\n"),
+        (["--limit", "50"], "is larger than the 50 training images\nhint: --batch 50, or a "
+                            "larger --limit"),
     ],
 )
 def test_train_refuses_bad_arguments_before_training(tmp_path, monkeypatch, extra, message):
@@ -215,6 +218,17 @@ def test_evaluate_refuses_a_plot_folder_that_is_a_file(trained, tmp_path):
     code, out, err = call("evaluate", str(trained[0]), "--sample", "--plot", str(afile))
     assert code == 2 and out == ""
     assert err.startswith("steepest: error: --plot ") and "is a file, not a folder" in err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_evaluate_refuses_an_unmakable_plot_folder_before_scoring(trained, tmp_path):
+    code, out, err = call("evaluate", str(trained[0]), "--sample", "--plot", "/proc/steepest-x")
+    assert code == 2 and out == ""  # no report printed before the refusal
+    assert err.startswith("steepest: error: --plot /proc/steepest-x: the folder cannot be made")
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    code, out, err = call("evaluate", str(trained[0]), "--sample", "--plot", str(afile / "sub"))
+    assert code == 2 and out == "" and "is a file, so the folder cannot be made" in err
 
 
 def test_evaluate_refuses_a_file_that_is_not_a_model(tmp_path, capsys):

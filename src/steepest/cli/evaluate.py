@@ -48,15 +48,13 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest evaluate``."""
     import os
 
-    from steepest.cli import UsageError
     from steepest.cli.train import load_data
     from steepest.data.mnist import ENV_VAR
     from steepest.nn import Network, trained_on
     from steepest.nn.evaluation import evaluate
 
-    if args.plot is not None and Path(args.plot).exists() and not Path(args.plot).is_dir():
-        raise UsageError(f"--plot {args.plot}: is a file, not a folder\nhint: --plot takes a "
-                         "folder for the four pictures (made if missing)")
+    if args.plot is not None:
+        _check_folder(args.plot)
     network = Network.load(args.model)
     if (not args.sample and args.data_dir is None and not os.environ.get(ENV_VAR)
             and trained_on(args.model) == "sample"):
@@ -78,6 +76,28 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(f"pictures written to {args.plot}: {', '.join(written)}")
     return 0
+
+
+def _check_folder(text: str) -> None:
+    """Refuse a --plot folder that could not be made or written, before any scoring."""
+    from steepest._files import check_writable
+    from steepest.cli import UsageError
+    from steepest.errors import OutputError
+
+    folder = Path(text)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--plot {text}: is a file, not a folder\nhint: --plot takes a "
+                         "folder for the four pictures (made if missing)")
+    nearest = next(p for p in (folder, *folder.absolute().parents) if p.exists())
+    if not nearest.is_dir():
+        raise UsageError(f"--plot {text}: {nearest} is a file, so the folder cannot be made")
+    try:  # a picture in the folder, or else in the folder it would be made in
+        check_writable(nearest / "confusion.png")
+    except OutputError:
+        raise UsageError(f"--plot {text}: the folder cannot be "
+                         f"{'written' if nearest == folder else 'made'} ({nearest} is not "
+                         "writable)\nhint: --plot a folder of your own, e.g. --plot figures"
+                         ) from None
 
 
 def _pictures(network: Any, images: Any, result: Any, folder: Path) -> list[str]:

@@ -236,6 +236,14 @@ def run(args: argparse.Namespace) -> int:
     (x, y), test = data
     if args.limit is not None:
         x, y = x[: args.limit], y[: args.limit]
+    if setup.batch_size > len(y):  # known only now that the data is; before any training
+        from steepest.cli import UsageError
+
+        what = (f"--batch {setup.batch_size}" if args.batch is not None
+                else f"the setup's mini-batch of {setup.batch_size}")
+        more = ", or a larger --limit" if args.limit else ""
+        raise UsageError(f"{what} is larger than the {len(y):,} training images\nhint: "
+                         f"--batch {min(len(y), 100)}{more}")
     seed = args.seed if args.seed is not None else int(np.random.SeedSequence().entropy % 2**31)
     rng = np.random.default_rng(seed)
     network = setup.network(x.shape[1], 10, seed=rng)
