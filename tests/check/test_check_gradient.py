@@ -213,3 +213,54 @@ def test_it_is_exported_from_steepest():
     assert "check_gradient" in dir(steepest)
     report = check_gradient(SEED, "2x sin(y), 0")
     assert repr(report) == "<GradientCheck f(x, y) = x²·sin(y): ✓x ✗y>"
+
+
+@pytest.mark.parametrize("offset", ["+ 1e-12", "+ 1e-15", "- 1e-15", "+ 1e-30", "+ 3/10^40"])
+def test_a_right_answer_off_by_a_tiny_constant_is_wrong(offset):
+    report = check_gradient(SEED, f"2x sin(y) {offset}, x^2 cos(y)")
+    assert not report.correct, report.text()
+    c = report.components[0]
+    assert not c.correct and report.components[1].correct
+    more = "minus" if offset.startswith("-") else "plus"
+    assert c.diagnosis.startswith(f"yours is the right one {more} the constant")
+    assert c.point is not None
+    size = float(sympy.sympify(offset.split()[1].replace("^", "**")))
+    assert abs(c.difference) == pytest.approx(size, rel=1e-6)  # not lost in floats
+    assert "All right." not in report.text()
+
+
+def test_a_tiny_constant_offset_is_wrong_without_simplification_too(monkeypatch):
+    monkeypatch.setattr("steepest.check._compare.SIMPLIFY_MAX_NODES", 0)
+    report = check_gradient(SEED, "2x sin(y) + 1e-12, x^2 cos(y)")
+    assert not report.components[0].correct
+    assert report.components[0].method == "numeric"
+
+
+def test_a_tiny_offset_that_is_not_constant_is_wrong():
+    report = check_gradient(SEED, "2x sin(y) + 1e-13 x, x^2 cos(y) - 1e-14 y^2")
+    assert [c.correct for c in report.components] == [False, False]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "2*x*sin(y), x^2 cos(y)",
+        "sin(y)*x*2, cos(y)*x^2",
+        "x sin(y) + x sin(y), x^2 cos(y) + 1e-12 - 10^-12",
+        "2x sin(y), x^2 (cos(y/2)^2 - sin(y/2)^2)",
+    ],
+)
+def test_a_right_answer_written_differently_is_still_right(answer):
+    report = check_gradient(SEED, answer)
+    assert report.correct, report.text()
+    assert [c.method for c in report.components] == ["symbolic", "symbolic"]
+
+
+def test_an_identity_true_on_part_of_the_domain_only_is_wrong():
+    # sqrt(1 - sin(y)^2) is |cos(y)|: right where cos(y) >= 0, wrong (and shown) elsewhere
+    report = check_gradient(SEED, "2x sin(y), x^2 (1 - sin(y)^2)^(1/2)")
+    c = report.components[1]
+    assert not c.correct, report.text()
+    y = float(c.point[1])
+    assert math.cos(y) < 0
+    assert c.given_value == pytest.approx(-c.expected_value)

@@ -1,11 +1,12 @@
-"""Whether two expressions are the same function: compared at exact points, then proven.
+"""Whether two expressions are the same function: compared at exact points, then by SymPy.
 
 :func:`points_for` picks up to ten exact points where a function and its partial
 derivatives are finite reals, small round coordinates first so that a point shown to a
 learner is easy to check by hand; :func:`same` compares two expressions there with 30
-significant digits; :func:`proven` asks ``sympy.simplify`` for a proof when the
-difference is small enough to stay quick. Left out: intervals and domains (a point where
-the right answer is undefined is never chosen).
+significant digits; :func:`decided` asks ``sympy.simplify`` whether the difference is 0
+(equal) or a nonzero number (a constant offset: different) when it is small enough to stay
+quick. Left out: intervals and domains (a point where the right answer is undefined is
+never chosen).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import sympy
 
 from steepest.equation import Equation
 
-__all__ = ["SIMPLIFY_MAX_NODES", "Point", "equal", "points_for", "proven", "real", "same",
-           "size"]
+__all__ = ["SIMPLIFY_MAX_NODES", "TOLERANCE", "Point", "decided", "equal", "gap", "points_for",
+           "real", "same", "size"]
 
 Point = dict[sympy.Symbol, sympy.Expr]
 
@@ -27,6 +28,8 @@ POINTS = 10
 #: differences with more nodes than this are not passed to sympy.simplify
 SIMPLIFY_MAX_NODES = 150
 #: coordinates tried first, so that a point shown to a learner is easy to check by hand
+#: relative difference at a point, computed with 30 digits, above which two values differ
+TOLERANCE = 1e-20
 NICE = (1, 2, -1, 3, sympy.Rational(1, 2), -2, sympy.Rational(3, 2), sympy.Rational(-1, 2))
 
 
@@ -35,6 +38,8 @@ def same(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool | Point | No
 
     The point shown is the first where ``b`` is undefined or differs by at least 10 %
     (so that the difference is plain to see), else the one with the largest difference.
+    Where floats cannot tell the two apart, the difference itself is evaluated with 30
+    digits: values that differ by more than a relative ``TOLERANCE`` differ.
     """
     if a == b or (size(a) + size(b) < 60 and sympy.expand(a - b) == 0):
         return None
@@ -45,17 +50,37 @@ def same(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool | Point | No
             continue  # only points where the right answer is defined were chosen
         if vb is None:
             return point
-        relative = abs(va - vb) / max(1.0, abs(va), abs(vb))
+        scale = max(1.0, abs(va), abs(vb))
+        relative = abs(va - vb) / scale
         if relative >= 0.1:
             return point
-        if relative > 1e-9 and relative > largest:
+        if relative <= 1e-9:  # beyond what floats tell apart
+            relative = abs(gap(a, b, point) or 0.0) / scale
+        if relative > TOLERANCE and relative > largest:
             worst, largest = point, relative
     return True if worst is None else worst
 
 
-def proven(a: sympy.Expr, b: sympy.Expr) -> bool:
+def decided(a: sympy.Expr, b: sympy.Expr) -> bool | None:
+    """True if SymPy simplifies ``a - b`` to 0, False if to a nonzero number, else None.
+
+    None also when the difference has more than ``SIMPLIFY_MAX_NODES`` nodes.
+    """
     difference = a - b
-    return size(difference) <= SIMPLIFY_MAX_NODES and sympy.simplify(difference) == 0
+    if size(difference) > SIMPLIFY_MAX_NODES:
+        return None
+    simple = sympy.simplify(difference)
+    if simple == 0:
+        return True
+    if simple.is_number and simple.is_zero is False:
+        return False
+    return None
+
+
+def gap(a: sympy.Expr, b: sympy.Expr, point: Point) -> float | None:
+    """``b - a`` at ``point``, evaluated as one expression with 30 digits, or None where it
+    is not a finite real number (so that a difference of 1e-15 is not lost in floats)."""
+    return real(b - a, point)
 
 
 def equal(a: sympy.Expr, b: sympy.Expr, points: list[Point]) -> bool:

@@ -7,11 +7,16 @@ answer. The decision is made in this order:
 
 1. the two expressions are identical once SymPy has read them: right;
 2. their values are compared at a few exact points (small numbers such as ``(1, 2)``
-   first, then random ones), with 30 significant digits: the first point where they
-   differ by more than a relative 1e-9 makes the answer wrong, and is shown;
+   first, then random ones), with 30 significant digits: a point where they differ by
+   more than a relative 1e-20 makes the answer wrong, and is shown;
 3. if they agree at every point, ``sympy.simplify`` of the difference (when it has at
-   most a few hundred nodes, so that it stays quick) proves it right; if it cannot,
-   agreement at all the points is taken as right (the report says "checked numerically").
+   most a few hundred nodes, so that it stays quick) decides: 0 proves it right, a
+   nonzero number (``+ 1e-30``) proves it wrong; if it decides neither, agreement at all
+   the points is taken as right (the report says "checked numerically").
+
+The answer must equal the right one wherever the right one is defined:
+``x^2 sqrt(1 - sin(y)^2)`` is ``x^2 |cos(y)|``, right only where ``cos(y) >= 0``, and is
+wrong.
 
 A wrong partial derivative is matched against common slips: the wrong sign, the
 derivative with respect to another variable (or the components swapped), the function
@@ -36,9 +41,10 @@ from steepest.check._answer import read_answer
 from steepest.check._compare import (
     SIMPLIFY_MAX_NODES,
     Point,
+    decided,
     equal,
+    gap,
     points_for,
-    proven,
     real,
     same,
     size,
@@ -85,12 +91,16 @@ class ComponentCheck:
     given_value: float | None = None
     diagnosis: str | None = None
     hint: str | None = None
+    #: theirs minus the right one at ``point``, evaluated with 30 digits (see difference)
+    gap: float | None = None
 
     @property
     def difference(self) -> float | None:
         """How much the learner's value differs at ``point`` (theirs minus the right one)."""
         if self.given_value is None or self.expected_value is None:
             return None
+        if self.gap is not None:
+            return self.gap
         return self.given_value - self.expected_value
 
 
@@ -275,8 +285,12 @@ def _verdict(
     if verdict is None:
         return ComponentCheck(variable, expected, given, True, "symbolic")
     if verdict is True:
-        if proven(expected, given):
+        decision = decided(expected, given)
+        if decision:
             return ComponentCheck(variable, expected, given, True, "symbolic")
+        if decision is False:  # equal to 30 digits at every point, yet a nonzero constant off
+            return _wrong(i, g, given, answer, points, points[0] if points else None,
+                          "symbolic")
         if points:
             return ComponentCheck(variable, expected, given, True, "numeric")
         return ComponentCheck(  # no point to compare at, and no proof: not shown to be right
@@ -284,14 +298,22 @@ def _verdict(
             diagnosis="could not be checked: SymPy cannot simplify the difference to 0, and "
             "no point was found where the function and its derivatives are real numbers",
         )
-    point = verdict
+    return _wrong(i, g, given, answer, points, verdict, "numeric")
+
+
+def _wrong(
+    i: int, g: Gradient, given: sympy.Expr, answer: list[sympy.Expr], points: list[Point],
+    point: Point | None, method: str,
+) -> ComponentCheck:
+    expected = g.components[i]
     return ComponentCheck(
-        variable, expected, given, False, "numeric",
-        point=tuple(point[v] for v in g.variables),
-        expected_value=real(expected, point),
-        given_value=real(given, point),
+        g.names[i], expected, given, False, method,
+        point=None if point is None else tuple(point[v] for v in g.variables),
+        expected_value=None if point is None else real(expected, point),
+        given_value=None if point is None else real(given, point),
         diagnosis=_diagnose(i, g, given, answer, points),
         hint=_first_step(g, i),
+        gap=None if point is None else gap(expected, given, point),
     )
 
 
@@ -310,7 +332,19 @@ def _diagnose(
             return f"this is {d}, the derivative with respect to {plain(g.variables[j])}"
     if equal(g.equation.expr, given, points):
         return f"this is {name} itself, not its derivative"
-    return _factor(expected, given, points)
+    return _offset(expected, given) or _factor(expected, given, points)
+
+
+def _offset(expected: sympy.Expr, given: sympy.Expr) -> str | None:
+    """A constant term added to, or taken from, the right answer."""
+    if size(expected) + size(given) > SIMPLIFY_MAX_NODES:
+        return None
+    offset = sympy.simplify(given - expected)
+    if not offset.is_number or offset.is_zero is not False or not offset.is_real:
+        return None
+    more = "plus" if offset.is_positive else "minus"
+    return (f"yours is the right one {more} the constant {plain(abs(offset))}: "
+            "a constant term is off")
 
 
 def _factor(expected: sympy.Expr, given: sympy.Expr, points: list[Point]) -> str | None:
