@@ -343,9 +343,11 @@ def test_an_unwritable_output_is_one_line_naming_path_and_reason(capsys, argv):
 def test_evaluate_plot_into_an_unwritable_folder(tmp_path, capsys):
     model = Network([784, 10], seed=0).save(tmp_path / "model.npz")
     assert main(["evaluate", str(model), "--sample", "--plot", "/proc/steepest-nope"]) == 2
-    err = capsys.readouterr().err.splitlines()
-    assert err == ["steepest: error: cannot create folder '/proc/steepest-nope': "
-                   "No such file or directory"]
+    captured = capsys.readouterr()
+    assert captured.out == ""  # refused before the scoring, not after its report
+    assert captured.err.splitlines() == [
+        "steepest: error: --plot /proc/steepest-nope: the folder cannot be made (/proc is not "
+        "writable)", "hint: --plot a folder of your own, e.g. --plot figures"]
 
 
 @pytest.mark.parametrize("f", ["x", "x + y", "-log(x)", "exp(-x)"])
