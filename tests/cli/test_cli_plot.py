@@ -177,6 +177,19 @@ def test_a_range_past_a_sane_magnitude_is_refused_naming_range(tmp_path, box):
     assert lines[1:] == ["hint: --range -3:3"]  # no RuntimeWarning, no blame on f's domain
 
 
+@pytest.mark.parametrize(("equation", "box"), [("x^20 + y^20", "0:1e15"),
+                                                ("x^2 y", "1e99:1e100")])
+def test_values_too_large_to_contour_are_one_line_not_a_traceback(tmp_path, capsys,
+                                                                   equation, box):
+    # matplotlib's contouring overflowed on values near 1e300 ("upper_level must be larger
+    # than lower_level"), inside a range that --range itself accepts
+    out = tmp_path / "f.png"
+    assert main(["plot", equation, "--range", box, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "contours are drawn only where |f| stays within 1e+150" in err
+    assert "Traceback" not in err and not out.exists()
+
+
 def test_every_optimizer_is_checked_before_the_first_descent(tmp_path, capsys):
     out = tmp_path / "f.png"
     assert main(["plot", "x^2 y", "--descend", "--optimizer", "gd,foo", "--from", "1,1",

@@ -177,6 +177,10 @@ def set_aspect(ax: Axes, box: _common.Bounds) -> None:
     ax.apply_aspect()
 
 
+#: the largest |f| a contour map is drawn for
+_LARGEST_DRAWN = 1e150
+
+
 def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
     """The contour levels for values ``z``: see :func:`contour_map`'s ``levels``."""
     if not isinstance(levels, str):
@@ -193,6 +197,11 @@ def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
     if finite.size == 0:
         raise PlotError("f is not finite anywhere in the box; choose another range")
     lo, hi = float(finite.min()), float(finite.max())
+    if max(abs(lo), abs(hi)) > _LARGEST_DRAWN:
+        # matplotlib's contouring interpolates between values and overflows near 1e308
+        raise PlotError(f"f reaches {hi if abs(hi) >= abs(lo) else lo:.3g} in this box: "
+                        f"contours are drawn only where |f| stays within {_LARGEST_DRAWN:.0e}; "
+                        "choose a smaller --range")
     if hi - lo <= 1e-12 * max(1.0, abs(lo)):
         return np.array([lo - 0.5, lo + 0.5]) if hi == lo else np.linspace(lo, hi, 3)
     spread = (float(np.median(finite)) - lo) / (hi - lo)
@@ -202,8 +211,14 @@ def contour_levels(z: np.ndarray, levels: int | Sequence[float] | str) -> Any:
         steps = np.geomspace(smallest, hi - lo, 14)[:-1]
         # a minimum of (nearly) 0 is 0 on the scale, not the grid's 0.000634
         base = 0.0 if 0 <= lo <= smallest else lo
-        return base + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]])
-    return MaxNLocator(15).tick_values(lo, hi)
+        geometric = np.unique(base + np.concatenate([[0.0], [float(f"{v:.2g}") for v in steps]]))
+        # far from 0, base + a small step can round back to base: keep only distinct levels
+        if geometric.size >= 3:
+            return geometric
+    ticks = np.unique(MaxNLocator(15).tick_values(lo, hi))
+    if ticks.size < 2:  # values so large that neighbouring ticks round to one number
+        return np.array([lo, hi]) if hi > lo else np.array([lo - 0.5, lo + 0.5])
+    return ticks
 
 
 def draw_contours(
