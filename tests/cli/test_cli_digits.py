@@ -3,8 +3,6 @@ MNIST when ../shared/data/mnist is there): outputs against direct computations, 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import subprocess
 import sys
@@ -13,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from tests.cli.in_process import call
 
 from steepest.cli import main
 from steepest.data import load_mnist_sample
@@ -29,13 +28,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "steepest", *args], capture_output=True,
                           text=True, timeout=120)
 
-
-def call(*args: str) -> tuple[int, str, str]:
-    """``main`` in-process, with its stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,20 @@ exit 2), with and without PyTorch."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import sys
 
 import numpy as np
 import pytest
+from tests.cli.in_process import call
 
 from steepest import Network
-from steepest.cli import main
 
 needs_torch = pytest.mark.skipif(
     importlib.util.find_spec("torch") is None,
     reason="PyTorch is optional and not installed: pip install torch==2.13.0",
 )
 
-
-def call(*args: str) -> tuple[int, str, str]:
-    """``main`` in-process, with its stdout and stderr."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import re
 import stat
@@ -12,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from tests.cli.in_process import call
 
-from steepest.cli import main
 from steepest.data import load_mnist_sample
 from steepest.nn import Network
 from steepest.nn.landscape import landscape
@@ -23,12 +21,6 @@ from steepest.nn.presets import PRESETS
 SMALL = ["--sample", "--hidden", "16", "--epochs", "2", "--lr", "0.003", "--seed", "0",
          "--quiet"]
 
-
-def call(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
