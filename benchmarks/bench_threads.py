@@ -1,24 +1,25 @@
-"""Benchmark: one BLAS thread or every core, for training steps of many sizes; the rule's choice.
+"""Benchmark: one BLAS thread or every core, for training steps of many sizes; auto's choice.
 
-For each network and mini-batch size in a grid, times a training step (backpropagation of
-a mini-batch and one Adam step, as :func:`steepest.nn.train` takes it) with BLAS held to
-one thread and with every core this process may use, and prints both, their ratio, the
-largest product of the step (``m · n_in · n_out`` multiply-adds), the thread count that
-:func:`steepest.nn.blas.blas_threads_for` picks from the work (``ok`` when it picked the
-faster setting, or one within 5%), and what ``train``'s ``blas_threads="auto"`` takes at
-that moment (:func:`~steepest.nn.blas.choose_blas_threads`: no more than the idle cores).
-Last, the product sizes at which every core first won and one thread last won: the
-threshold ``MIN_PARALLEL_PRODUCT`` belongs between them.
+For each network and mini-batch size in a grid, times a training step (a mini-batch gathered
+from 10,000 rows, its backpropagation and one Adam step, as :func:`steepest.nn.train` takes
+it) with BLAS held to one thread and with every core this process may use, and prints both
+and their ratio. Then it asks what ``train``'s ``blas_threads="auto"`` takes for a run of 10
+epochs of 60,000 images at that size (:func:`steepest.nn.blas.measure_training_threads`,
+which times the run's own steps, a few alternating rounds), ``--probes`` times, and says
+how often the choice was the faster setting or one within 5% (``ok``), and what the
+measurement cost.
 
-Threads that wait for a core busy with another program make products far slower, so this
-figure means something only on a quiet machine: the load average is printed at the start
-and the end. Run: ``python benchmarks/bench_threads.py`` (about a minute on a quiet machine).
+Threads that wait for a core busy with another program make products far slower, so the
+one-or-every-core figures mean something only on a quiet machine: the load average is
+printed at the start and the end. Run: ``python benchmarks/bench_threads.py`` (about two
+minutes on a quiet machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -38,36 +39,47 @@ GRID = [
 ]
 
 
-def step_seconds(sizes: list[int], m: int, threads: int, budget: float) -> float:
-    """The median seconds of one step (backprop + Adam) over repeats of about ``budget`` s."""
-    from threadpoolctl import threadpool_limits
-
+def setup(sizes: list[int], m: int):  # type: ignore[no-untyped-def]
+    """A network, its data (10,000 random rows), and one training step, as train takes it."""
     from steepest.cost import get_cost
     from steepest.descent.optimizers import make_optimizer
     from steepest.nn import Network
 
     rng = np.random.default_rng(0)
     net = Network(sizes, "relu", "softmax", seed=0)
-    plan = net.backprop_for(m, get_cost("cross-entropy"))
+    cost = get_cost("cross-entropy")
+    plan = net.backprop_for(m, cost)
     params, grads = [net.params], [net.grads]
     optimizer = make_optimizer("adam", 1e-3)
-    xs = [rng.random((m, sizes[0]), dtype=np.float32) for _ in range(8)]
-    ys = [np.eye(sizes[-1], dtype=np.float32)[rng.integers(0, sizes[-1], m)] for _ in range(8)]
+    x = rng.random((10_000, sizes[0]), dtype=np.float32)
+    y = np.eye(sizes[-1], dtype=np.float32)[rng.integers(0, sizes[-1], len(x))]
+    rows = rng.integers(0, len(x), (64, m))
+    count = itertools.count()
+
+    def step() -> None:
+        batch = rows[next(count) % len(rows)]
+        plan(x.take(batch, 0), y.take(batch, 0))
+        optimizer.step(params, grads)
+
+    return net, x, y, cost, step
+
+
+def step_seconds(step, threads: int, budget: float) -> float:  # type: ignore[no-untyped-def]
+    """The median seconds of one step over 5 timings of repeats adding up to ``budget`` s."""
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(threads, user_api="blas"):
-        for i in range(3):  # warm up: buffers, thread pool
-            plan(xs[i], ys[i])
-            optimizer.step(params, grads)
+        for _ in range(3):  # warm up: buffers, thread pool
+            step()
         start, n = time.perf_counter(), 0
         while time.perf_counter() - start < budget / 5:
-            plan(xs[n % 8], ys[n % 8])
-            optimizer.step(params, grads)
+            step()
             n += 1
         times = []
         for _ in range(5):
             start = time.perf_counter()
-            for i in range(n):
-                plan(xs[i % 8], ys[i % 8])
-                optimizer.step(params, grads)
+            for _ in range(n):
+                step()
             times.append((time.perf_counter() - start) / n)
     return sorted(times)[2]
 
@@ -76,49 +88,43 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=0.5,
                         help="seconds of timing per setting (default 0.5)")
+    parser.add_argument("--probes", type=int, default=3,
+                        help="times to ask auto at each size (default 3)")
     args = parser.parse_args(argv)
 
-    from steepest.nn.blas import (
-        MIN_PARALLEL_PRODUCT,
-        available_cores,
-        blas_threads_for,
-        choose_blas_threads,
-    )
+    from steepest.nn.blas import available_cores, measure_training_threads
 
     cores = available_cores()
     print(f"processor: {processor_name()}; {load()}")
-    print(f"a step: backpropagation of a mini-batch (ReLU, softmax, cross-entropy) and one "
-          f"Adam step; median of 5 timings; rule threshold {MIN_PARALLEL_PRODUCT:,}")
+    print("a step: a mini-batch gathered, backpropagated (ReLU, softmax, cross-entropy) and one "
+          "Adam step; median of 5 timings; auto: a run of 10 epochs of 60,000 images, asked "
+          f"{args.probes} times")
     if cores == 1:
         print("one core available: nothing to compare")
         return 0
-    print(f"{'network':>16} {'m':>4} {'largest':>12} {'1 thread':>10} {f'{cores} threads':>10} "
-          f"{'ratio':>6}  rule  auto")
-    wins_many, wins_one, right, auto_right = [], [], 0, 0
+    print(f"{'network':>16} {'m':>4} {'1 thread':>10} {f'{cores} threads':>10} "
+          f"{'ratio':>6}  auto's choices   probe ms")
     cases = [(sizes, m) for sizes, batches in GRID for m in batches]
+    right = asked = all_right = 0
     for sizes, m in cases:
-        largest = m * max(a * b for a, b in itertools.pairwise(sizes))
-        one = step_seconds(sizes, m, 1, args.budget)
-        many = step_seconds(sizes, m, cores, args.budget)
-        chosen = blas_threads_for(sizes, m, cores)
-        auto = choose_blas_threads(sizes, m)
+        net, x, y, cost, step = setup(sizes, m)
+        one = step_seconds(step, 1, args.budget)
+        many = step_seconds(step, cores, args.budget)
+        tie = abs(one - many) < 0.05 * min(one, many)
         faster = cores if many < one else 1
-        ok = chosen == faster or abs(one - many) < 0.05 * min(one, many)
-        auto_ok = auto == faster or abs(one - many) < 0.05 * min(one, many)
-        right += ok
-        auto_right += auto_ok
-        (wins_many if many < 0.95 * one else wins_one).append(largest)
-        print(f"{'-'.join(map(str, sizes)):>16} {m:4d} {largest:12,} {one * 1e6:8.0f}µs "
-              f"{many * 1e6:8.0f}µs {one / many:6.2f}  {chosen} {'ok' if ok else 'WRONG'}"
-              f"  {auto} {'ok' if auto_ok else 'WRONG'}",
-              flush=True)
-    print(f"the rule picked the faster setting (or one within 5%) in {right} of {len(cases)}; "
-          f"'auto' (the rule, capped by the idle cores) in {auto_right}")
-    if wins_many:
-        print(f"every core won by 5% or more from a largest product of {min(wins_many):,}")
-    above = [size for size in wins_one if wins_many and size > min(wins_many)]
-    if above:
-        print(f"one thread (or a tie) still won at {', '.join(f'{s:,}' for s in sorted(above))}")
+        steps = 10 * -(-60_000 // m)
+        probes = [measure_training_threads(net, x, y, m, cost, steps) for _ in range(args.probes)]
+        oks = [p.threads == faster or tie for p in probes]
+        right += sum(oks)
+        asked += len(oks)
+        all_right += all(oks)
+        choices = " ".join(f"{p.threads}{'' if ok else '!'}"
+                           for p, ok in zip(probes, oks, strict=True))
+        spent = statistics.median(p.seconds for p in probes) * 1e3
+        print(f"{'-'.join(map(str, sizes)):>16} {m:4d} {one * 1e6:8.0f}µs {many * 1e6:8.0f}µs "
+              f"{one / many:6.2f}  {choices:15s} {spent:8.1f}", flush=True)
+    print(f"auto picked the faster setting (or one within 5%) in {right} of {asked} probes; "
+          f"in all {args.probes} probes at {all_right} of {len(cases)} sizes ('!': a wrong pick)")
     print(f"{load()} at end")
     return 0
 

@@ -1,43 +1,74 @@
-"""How many BLAS threads a training run uses: one for small products, every idle core for large.
+"""How many BLAS threads a training run uses: measured on the run's own steps, not guessed.
 
 A training step is a handful of matrix products (GEMMs) that BLAS (OpenBLAS, MKL) may
 split across threads. Splitting costs a wake-up and a wait for every product, so it pays
-only when a product is large: a mini-batch of 10 through 784-30-10 runs fastest on one
-thread, a mini-batch of 256 through 784-512-512-10 on every core. :func:`blas_threads_for`
-decides from the size of the largest product of a step, against a threshold measured on
-this project's machine (``benchmarks/bench_threads.py`` measures it again).
+only when the products are large enough, and where that happens depends on the shapes, the
+processor, its caches and what else runs on it: a rule from the size of the largest product,
+fitted on one machine, picked the faster setting in only 10 of 24 sizes on that same machine.
+So :func:`measure_blas_threads`, what ``train(..., blas_threads="auto")`` asks, times steps
+of the run itself (its network, its mini-batch size, its data) on one thread and on every
+idle core, a few alternating rounds, and keeps the faster; more threads must win by
+:data:`MARGIN`.
 
-A thread also needs a core to itself: OpenBLAS threads wait for each other by spinning, and
-one that waits for a core busy with another program makes every product 10 to 100 times
-slower (measured on 2 cores beside other programs' test suites). So :func:`choose_blas_threads`,
-what ``train(..., blas_threads="auto")`` asks, takes no more threads than the cores that
-sat idle over a tenth of a second before training (:func:`idle_cores`). BLAS rounds
-differently on one thread and on two, so a run repeats bit for bit with the same thread
-count: ``History.settings["blas_threads"]`` records it, and passing it repeats the run.
+The timed steps are backpropagations that leave the weights alone (no optimizer step), so a
+run is decided by its thread count alone: BLAS rounds differently on one thread and on two,
+and ``History.settings["blas_threads"]`` records the count, which passed back repeats the
+run bit for bit. The probe costs at most :data:`PROBE_SHARE` of the run's estimated time
+(and :data:`PROBE_SECONDS`); a run too short to afford two rounds, or a process allowed one
+core, takes one thread without timing anything.
 
 Left out: changing the thread count within a run (a program that starts later still
-competes) and any library other than the BLAS that NumPy uses.
+competes), thread counts between one and every idle core, and any library other than the
+BLAS that NumPy uses.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import os
+import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from steepest.cost import Cost
+    from steepest.nn.network import Network
 
 __all__ = [
-    "MIN_PARALLEL_PRODUCT",
+    "MARGIN",
+    "PROBE_SECONDS",
+    "PROBE_SHARE",
+    "ThreadProbe",
     "available_cores",
-    "blas_threads_for",
-    "choose_blas_threads",
     "idle_cores",
+    "measure_blas_threads",
+    "measure_training_threads",
+    "pick_faster",
 ]
 
-#: The multiply-adds (m · n_in · n_out) of a step's largest product from which BLAS threads
-#: pay: below it one thread is faster, above it every core. Measured with
-#: ``benchmarks/bench_threads.py`` (see the README's performance table).
-MIN_PARALLEL_PRODUCT = 2_800_000
+#: More threads are kept only if their median step is at least this share faster than one
+#: thread's; on a tie one thread leaves the other cores to other programs.
+MARGIN = 0.03
+#: The probe's share of the run's time at most, estimated from a step on one thread ...
+PROBE_SHARE = 0.03
+#: ... and its seconds at most.
+PROBE_SECONDS = 1.0
+#: Each timing covers consecutive steps adding up to about this long (on one thread), so
+#: that the clock's resolution and a thread's wake-up count little.
+BURST_SECONDS = 0.001
+#: Rounds of timings, each a burst on one thread and a burst on every idle core: at least
+#: two (a round alone could fall on a moment another program ran), at most this many.
+ROUNDS = 5
+#: Runs of fewer steps take one thread without timing any.
+MIN_STEPS = 50
+
+Limit = Callable[[int], AbstractContextManager[Any]]
 
 
 def _affinity() -> set[int] | None:
@@ -88,45 +119,152 @@ def idle_cores(window: float = 0.1) -> float | None:
     return len(cores) * (after[0] - before[0]) / (after[1] - before[1])  # type: ignore[arg-type]
 
 
-def blas_threads_for(sizes: Sequence[int], batch_size: int, cores: int | None = None) -> int:
-    """The BLAS threads for training a network of ``sizes`` on mini-batches of ``batch_size``.
+@dataclass(frozen=True)
+class ThreadProbe:
+    """What :func:`measure_blas_threads` decided, and from what.
 
-    Parameters
+    Attributes
     ----------
-    sizes
-        Neurons per layer, inputs first (``Network.sizes``).
-    batch_size
-        Examples per mini-batch.
-    cores
-        The cores to use at most; ``None``: :func:`available_cores`.
+    threads
+        The thread count chosen.
+    reason
+        ``"measured"``, ``"one core"`` (the process may run on one core only) or
+        ``"short run"`` (too few steps to afford timing two settings).
+    step_seconds
+        The seconds of a step measured in each round, by thread count (empty unless
+        measured).
+    seconds
+        Wall-clock seconds the probe took.
+    """
 
-    Returns
-    -------
-    int
-        1 if the largest product of a step, ``batch_size · n_in · n_out`` multiply-adds
-        for the widest layer, is below :data:`MIN_PARALLEL_PRODUCT`; otherwise ``cores``.
+    threads: int
+    reason: str
+    step_seconds: dict[int, list[float]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Plain numbers for ``History.settings``: the reason, the median step by thread
+        count, the seconds spent."""
+        medians = {n: statistics.median(t) for n, t in self.step_seconds.items() if t}
+        return {"reason": self.reason, "step_seconds": medians, "seconds": self.seconds}
+
+
+def pick_faster(step_seconds: Mapping[int, Sequence[float]], margin: float = MARGIN) -> int:
+    """The thread count whose median step is fastest; a larger count must beat each smaller
+    one's median by ``margin`` (a share) to be kept.
 
     Examples
     --------
-    >>> blas_threads_for([784, 30, 10], 10, cores=2)  # 235,200: one thread
-    1
-    >>> blas_threads_for([784, 512, 512, 10], 256, cores=2)  # 103 million: both cores
+    >>> pick_faster({1: [1.0, 1.1, 0.9], 2: [0.6, 0.7, 0.5]})
     2
+    >>> pick_faster({1: [1.0], 2: [0.98]})  # 2% faster: within the margin, one thread
+    1
     """
-    cores = available_cores() if cores is None else max(1, int(cores))
-    largest = max(a * b for a, b in itertools.pairwise(sizes)) * int(batch_size)
-    return cores if largest >= MIN_PARALLEL_PRODUCT else 1
+    medians = {n: statistics.median(t) for n, t in step_seconds.items() if len(t)}
+    if not medians:
+        raise ValueError("pick_faster needs at least one timing")
+    best = min(medians)
+    for n in sorted(medians):
+        if medians[n] < medians[best] * (1 - margin):
+            best = n
+    return best
 
 
-def choose_blas_threads(sizes: Sequence[int], batch_size: int) -> int:
-    """The BLAS threads for a run: :func:`blas_threads_for`, but no more than the idle cores.
+def _blas_limit() -> Limit:
+    """``limit(n)``: a context in which NumPy's BLAS uses ``n`` threads (threadpoolctl)."""
+    from threadpoolctl import ThreadpoolController  # here only: it looks at every library
 
-    Only when the work asks for more than one thread are the cores watched (for a tenth
-    of a second); a core counts as idle if at least half of it was.
+    blas = ThreadpoolController().select(user_api="blas")
+    return lambda n: blas.limit(limits=n)
+
+
+def measure_blas_threads(
+    step: Callable[[], Any],
+    steps: int,
+    *,
+    cores: int | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+    limit: Limit | None = None,
+) -> ThreadProbe:
+    """Time ``step`` on one thread and on every idle core; the faster count.
+
+    Parameters
+    ----------
+    step
+        One training step's work (a backpropagation); called on every setting timed.
+    steps
+        The steps of the whole run, to bound the probe's cost: at most
+        :data:`PROBE_SHARE` of ``steps`` one-thread steps, and :data:`PROBE_SECONDS`.
+    cores
+        The most threads to try; ``None``: the cores this process may run on, and no more
+        than sit idle (:func:`idle_cores`) where there are more than two.
+    clock, limit
+        The clock (seconds) and ``limit(n)``, a context holding BLAS to ``n`` threads;
+        given by tests, which time nothing real.
+
+    Returns
+    -------
+    ThreadProbe
+        The thread count and how it was found. Rounds alternate the settings (one thread
+        first, then every core, then every core first, ...) so that a slow patch of the
+        machine falls on both; each round times a burst of steps after one step that wakes
+        the threads.
     """
-    threads = blas_threads_for(sizes, batch_size)
-    if threads > 1:
-        idle = idle_cores()
-        if idle is not None:
-            threads = max(1, min(threads, int(idle + 0.5)))
-    return threads
+    if cores is None:
+        cores = available_cores()
+        if cores > 2:  # on two cores the only choice is one or both; a busy core shows in the times
+            idle = idle_cores(0.05)
+            cores = cores if idle is None else min(cores, max(2, int(idle + 0.5)))
+    if cores <= 1:
+        return ThreadProbe(1, "one core")
+    if steps < MIN_STEPS:
+        return ThreadProbe(1, "short run")
+    limit = limit or _blas_limit()
+    start = clock()
+    with limit(1):
+        step()  # buffers and caches warm
+        before = clock()
+        step()
+        one = max(clock() - before, 1e-9)
+    budget = min(PROBE_SECONDS, PROBE_SHARE * steps * one)
+    burst = max(1, math.ceil(BURST_SECONDS / one))
+    if 2 * 2 * (burst + 1) * one > budget:  # two rounds on both settings, each warmed up
+        return ThreadProbe(1, "short run", seconds=clock() - start)
+    timed: dict[int, list[float]] = {1: [], cores: []}
+    for round_ in range(ROUNDS):
+        for n in (1, cores) if round_ % 2 == 0 else (cores, 1):
+            with limit(n):
+                step()  # wakes the threads
+                before = clock()
+                done = 0
+                while done < burst:
+                    step()
+                    done += 1
+                    if clock() - start > 2 * budget:  # far slower than one thread: stop
+                        break
+                timed[n].append((clock() - before) / done)
+        if round_ >= 1 and clock() - start >= budget:
+            break
+    return ThreadProbe(pick_faster(timed), "measured", timed, clock() - start)
+
+
+def measure_training_threads(
+    network: Network, x: np.ndarray, y: np.ndarray, batch_size: int, cost: Cost, steps: int
+) -> ThreadProbe:
+    """:func:`measure_blas_threads` for training ``network`` on ``(x, y)`` (checked, in the
+    network's dtype) in mini-batches of ``batch_size``, ``steps`` steps in all.
+
+    The timed step gathers a mini-batch of rows and backpropagates it, as training does,
+    without an optimizer step: the weights stay as they were. The rows are drawn by a
+    generator of their own, so the run's shuffling is not disturbed.
+    """
+    backprop = network.backprop_for(batch_size, cost)
+    rows = np.random.default_rng(0).integers(0, x.shape[0], (8, batch_size))
+    count = itertools.count()
+
+    def step() -> None:
+        batch = rows[next(count) % len(rows)]
+        backprop(x.take(batch, 0), y.take(batch, 0))
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        return measure_blas_threads(step, steps)

@@ -31,7 +31,7 @@ from steepest._validate import as_generator
 from steepest.cost import Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
-from steepest.nn.blas import choose_blas_threads
+from steepest.nn.blas import measure_training_threads
 from steepest.nn.evaluation import score
 from steepest.nn.network import Network, targets
 
@@ -306,13 +306,15 @@ def train(
         end the run (:meth:`TrainingStep.stop`).
     blas_threads
         How many threads BLAS (OpenBLAS, MKL) may use during training, set through
-        ``threadpoolctl`` and restored on return. ``"auto"`` (the default) lets the
-        work decide (:func:`steepest.nn.blas.choose_blas_threads`): one thread when a
-        step's largest matrix product is small (784-30-10 at mini-batch 10), every
-        idle core when it is large (784-512-512-10 at mini-batch 256). An int sets
-        the count; ``None`` leaves BLAS as configured. The count used is in
-        ``history.settings["blas_threads"]``: BLAS rounds differently on one thread
-        and on two, so pass it to repeat a run bit for bit.
+        ``threadpoolctl`` and restored on return. ``"auto"`` (the default) measures:
+        :func:`steepest.nn.blas.measure_training_threads` times a few of the run's steps
+        on one thread and on every idle core and keeps the faster (at most 3% of the run's
+        time, counted in the first epoch's seconds; short runs take one thread untimed).
+        An int sets the count; ``None`` leaves BLAS as configured. The count used is in
+        ``history.settings["blas_threads"]`` (and what the measurement saw in
+        ``history.settings["blas_probe"]``): BLAS rounds differently on one thread and
+        on two, and the timed steps leave the weights alone, so passing the count
+        repeats the run bit for bit.
 
     Returns
     -------
@@ -336,7 +338,6 @@ def train(
         if blas_threads != "auto":
             raise NetworkError(f"blas_threads must be 'auto', a whole number of at least 1 "
                                f"or None; got {blas_threads!r}")
-        blas_threads = choose_blas_threads(network.sizes, batch_size)
     elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
@@ -363,11 +364,17 @@ def train(
     watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,
                                                                     n_batches))
     try:
+        start, cpu_start = time.perf_counter(), time.process_time()  # the probe's time counts
+        if blas_threads == "auto":
+            probe = measure_training_threads(network, x, y, batch_size, cost, epochs * n_batches)
+            blas_threads = history.settings["blas_threads"] = probe.threads
+            history.settings["blas_probe"] = probe.summary()
         with _blas_limit(blas_threads):
-            for _ in range(epochs):
+            for epoch in range(epochs):
                 costs = np.full(n_batches, np.nan)
                 history.batch_costs.append(costs)
-                start, cpu_start = time.perf_counter(), time.process_time()
+                if epoch:
+                    start, cpu_start = time.perf_counter(), time.process_time()
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
                     done = _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost,
                                   opt, costs, reporter, watcher)

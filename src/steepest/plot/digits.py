@@ -68,7 +68,9 @@ def plot_history(history: Any, *, title: str | None = None) -> Figure:
     ax = axes[0]
     epochs = np.arange(1, history.epochs + 1)
     lows = _cost_band(ax, history.batch_costs[: history.epochs])
-    ax.plot(epochs, history.cost, "o-", color=RIGHT, ms=3, label="training cost (epoch mean)")
+    smoothed = history.settings.get("label_smoothing")
+    ax.plot(epochs, history.cost, "o-", color=RIGHT, ms=3,
+            label="training cost (epoch mean" + (", smoothed labels)" if smoothed else ")"))
     if history.test_cost:
         ax.plot(epochs, history.test_cost, "s-", color=WRONG, ms=3, label="test cost")
     ax.set(xlabel="epoch", ylabel="cost (log scale)", yscale="log",
@@ -166,6 +168,8 @@ def describe_run(settings: dict[str, Any]) -> str:
         parts.append(", ".join(words))
     if settings.get("batch_size"):
         parts.append(f"mini-batches of {settings['batch_size']}")
+    if settings.get("label_smoothing"):
+        parts.append(f"label smoothing {settings['label_smoothing']:g}")
     return ", ".join(parts)
 
 
