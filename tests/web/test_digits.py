@@ -267,3 +267,14 @@ def test_the_openapi_schema_states_the_digits_caps(client) -> None:
     assert parts["TrainRequest"]["properties"]["epochs"]["maximum"] == 50
     assert parts["LandscapeRequest"]["properties"]["grid"]["maximum"] == 61
     assert parts["DrawRequest"]["properties"]["rgba"]["maxLength"] == 60_000
+
+
+def test_a_run_starts_from_the_quick_setup_by_default() -> None:
+    from steepest.nn.presets import PRESETS
+    from steepest.web.digits import TrainRequest
+
+    quick, request = PRESETS["quick"], TrainRequest()
+    assert (tuple(request.hidden), request.activation, request.cost, request.optimizer,
+            request.learning_rate, request.batch_size, request.epochs) == (
+        quick.hidden, quick.activation, quick.cost, quick.optimizer, quick.learning_rate,
+        quick.batch_size, quick.epochs)

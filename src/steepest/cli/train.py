@@ -103,6 +103,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     net.add_argument("--batch", type=int, metavar="N", help="examples per mini-batch")
     net.add_argument("--epochs", type=int, metavar="N", help="passes over the training images")
     net.add_argument("--seed", type=int, help="seed for the initial weights and the shuffling")
+    net.add_argument("--blas-threads", default="auto", metavar="N|auto",
+                     help="threads for the matrix products: a count, or auto (the default: "
+                          "time the first steps on one thread and on every idle core, keep "
+                          "the faster); the summary says the count, which repeats a run")
     add_data_arguments(parser).add_argument(
         "--limit", type=int, metavar="N", help="train on the first N training images only")
     out = parser.add_argument_group("output")
@@ -188,6 +192,7 @@ def _settings(args: argparse.Namespace) -> Any:
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer; got {args.seed}"
                          "\nhint: --seed 0")
+    _blas_threads(args)
     sizes = [INPUTS, *chosen["hidden"], 10]
     count = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     if count > MAX_PARAMETERS:
@@ -198,6 +203,25 @@ def _settings(args: argparse.Namespace) -> Any:
             "are plenty for MNIST: --hidden 300"
         )
     return preset.replace(**{FLAGS[key]: value for key, value in chosen.items()})
+
+
+def _blas_threads(args: argparse.Namespace) -> None:
+    """``--blas-threads``: ``"auto"`` or a count from 1 to the cores this process may use."""
+    from steepest.cli import UsageError
+    from steepest.nn.blas import available_cores
+
+    value, cores = str(args.blas_threads).strip(), available_cores()
+    if value == "auto":
+        args.blas_threads = "auto"
+        return
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= cores:
+        raise UsageError(f"--blas-threads must be auto or a whole number from 1 to {cores} "
+                         f"(the cores here); got {value!r}")
+    args.blas_threads = count
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -267,7 +291,7 @@ def run(args: argparse.Namespace) -> int:
     history = train(network, (x, y), epochs=epochs, batch_size=setup.batch_size,
                     optimizer=optimizer, cost=setup.cost, test=tuple(test), seed=rng,
                     label_smoothing=setup.label_smoothing, progress=not args.quiet,
-                    on_batch=recorder)
+                    on_batch=recorder, blas_threads=args.blas_threads)
     if history.diverged:
         what = (f"the cost became {history.cost[-1]}" if not np.isfinite(history.cost[-1])
                 else "the weights or outputs became infinite or NaN")
@@ -315,7 +339,9 @@ def _summary(history: Any, total: float, args: argparse.Namespace) -> None:
           f"{history.cost[-1]:.4f}")
     training = sum(history.seconds)
     threads = history.settings.get("blas_threads")
+    probe = history.settings.get("blas_probe")
+    how = f", {probe['reason']}: --blas-threads {threads} repeats the run" if probe else ""
     print(f"time: {total:.1f} s in all, {training:.1f} s training "
           f"({training / last:.2f} s an epoch, {sum(history.cpu_seconds):.1f} s of CPU; "
-          f"BLAS on {threads} thread{'s' * (threads != 1)})")
+          f"BLAS on {threads} thread{'s' * (threads != 1)}{how})")
     print(f"model written to {args.out}" + (f", curves to {args.plot}" if args.plot else ""))

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from steepest.errors import DataError, NetworkError, SteepestError
+from steepest.nn.presets import PRESETS
 from steepest.web.models import ERRORS, Error
 from steepest.web.runs import BusyError, Runs, Settings, packed
 
@@ -38,6 +39,7 @@ MAX_GRID_IMAGES, MAX_LANDSCAPE_GRID, MAX_LANDSCAPE_IMAGES = 100, 61, 2000
 _POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
            "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; "
            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")  # as the explorer's page
+QUICK = PRESETS["quick"]  #: the defaults of a training run
 MAX_DRAWING = 60_000  #: base64 characters of a drawing's RGBA pixels (a 120 × 120 canvas)
 
 
@@ -52,16 +54,23 @@ class Strict(BaseModel):
 
 
 class TrainRequest(Strict):
-    """A network, an optimizer and the data to train on."""
+    """A network, an optimizer and the data to train on.
+
+    The defaults are steepest's quick setup for watching a network learn
+    (:data:`steepest.nn.presets.PRESETS` ``["quick"]``: 784-128-10, ReLU, cross-entropy,
+    Adam at 0.004, mini-batches of 128, 8 epochs), at a constant learning rate and without
+    label smoothing, which a run's settings do not carry yet.
+    """
 
     hidden: list[Annotated[int, Field(ge=1, le=MAX_WIDTH)]] = Field(
-        default=[30], min_length=1, max_length=MAX_HIDDEN_LAYERS)
-    activation: Literal["sigmoid", "tanh", "relu"] = "sigmoid"
-    cost: Literal["quadratic", "cross-entropy"] = "quadratic"
-    optimizer: Literal["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] = "gd"
-    learning_rate: float = Field(default=3.0, gt=0, le=100, allow_inf_nan=False)
-    batch_size: int = Field(default=10, ge=1, le=MAX_BATCH)
-    epochs: int = Field(default=10, ge=1, le=MAX_EPOCHS)
+        default=list(QUICK.hidden), min_length=1, max_length=MAX_HIDDEN_LAYERS)
+    activation: Literal["sigmoid", "tanh", "relu"] = QUICK.activation
+    cost: Literal["quadratic", "cross-entropy"] = QUICK.cost
+    optimizer: Literal["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] = (
+        QUICK.optimizer)
+    learning_rate: float = Field(default=QUICK.learning_rate, gt=0, le=100, allow_inf_nan=False)
+    batch_size: int = Field(default=QUICK.batch_size, ge=1, le=MAX_BATCH)
+    epochs: int = Field(default=QUICK.epochs, ge=1, le=MAX_EPOCHS)
     data: Literal["sample", "mnist"] = "sample"
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     pace: float = Field(default=0.0, ge=0, le=100_000, allow_inf_nan=False,
