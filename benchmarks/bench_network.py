@@ -237,28 +237,35 @@ def main(argv: list[str] | None = None) -> int:
           f"seeds {seeds}); best-epoch test accuracy median {statistics.median(accuracies):.2%}"
           f"{ACCURACY_TARGETS.get(tuple(sizes), '')}")
 
-    # --- the GEMM floor and mini-batch 128, in each BLAS setting
+    # --- the GEMM floor and mini-batch 128: auto, one thread, every core
     flops = epoch_flops(n, sizes)
     print(f"an epoch's matrix products: {flops / 1e9:.2f} GFLOP")
-    rates = []
-    for threads, _label in blas_settings():
+    cores = os.cpu_count() or 1
+    rates = {}
+    for threads in sorted({1, cores}):
         with blas_threads(threads):
-            rates.append(gemm_rate())
-    best_floor = flops / max(rate for rate, _cpu in rates)
-    for (threads, label), (rate, cpu_rate) in zip(blas_settings(), rates, strict=True):
-        floor, cpu_floor = flops / rate, flops / cpu_rate
-        print(f"{label}:\n  float32 GEMM rate (2048³, best of 5, these threads) "
-              f"{rate / 1e9:.1f} GFLOP/s ({cpu_rate / 1e9:.1f} per CPU second) -> floor "
-              f"{floor:.3f} s/epoch")
-        if args.epochs_128:
+            rates[threads] = gemm_rate()
+        rate, cpu_rate = rates[threads]
+        print(f"float32 GEMM rate on {threads} thread(s) (2048³, best of 5): {rate / 1e9:.1f} "
+              f"GFLOP/s ({cpu_rate / 1e9:.1f} per CPU second) -> floor {flops / rate:.3f} s/epoch")
+    best_floor = flops / rates[cores][0]
+    if args.epochs_128:
+        for threads, label in [*blas_settings(), (cores, f"blas_threads={cores}")][
+                : 2 if cores == 1 else 3]:
             history = run_steepest(sizes, train_set, test_set, args.epochs_128, 128, seeds[0],
                                    blas=threads)
             t128 = median_after_first(history.seconds)
             cpu128 = median_after_first(history.cpu_seconds)
-            print(f"  steepest, mini-batch 128 on {history.settings['blas_threads']} BLAS "
-                  f"thread(s): {t128:.3f} s/epoch = {floor / t128:.0%} of this GEMM rate, "
-                  f"{best_floor / t128:.0%} of the highest measured (target ≥ 30%); "
-                  f"in CPU time {cpu128:.3f} s = {cpu_floor / cpu128:.0%} of this rate")
+            used = history.settings["blas_threads"]
+            probe = history.settings.get("blas_probe")
+            seen = "" if not probe else (
+                f" [auto: {probe['reason']}, a step " + ", ".join(
+                    f"{t * 1e6:.0f} µs on {k}" for k, t in probe["step_seconds"].items())
+                + f", {probe['seconds'] * 1e3:.0f} ms spent]")
+            print(f"steepest, mini-batch 128, {label}, on {used} BLAS thread(s): {t128:.3f} "
+                  f"s/epoch = {best_floor / t128:.0%} of the {cores}-thread GEMM rate (target "
+                  f"≥ 30%), {flops / rates[used][0] / t128:.0%} of the {used}-thread rate; "
+                  f"CPU time {cpu128:.3f} s{seen}")
     print(f"mini-batch 10 ({blas_settings()[0][1]}) reaches {best_floor / ours:.0%} of the "
           f"highest GEMM rate measured")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
