@@ -2,17 +2,18 @@
 
 For each network and mini-batch size in a grid, times a training step (a mini-batch gathered
 from 10,000 rows, its backpropagation and one Adam step, as :func:`steepest.nn.train` takes
-it) with BLAS held to one thread and with every core this process may use, before and
-after asking auto, and prints each setting's faster timing and their ratio. In between it asks what ``train``'s ``blas_threads="auto"`` takes for a run of 10
-epochs of 60,000 images at that size (:func:`steepest.nn.blas.measure_training_threads`,
-which times the run's own steps, a few alternating rounds), ``--probes`` times, and says
-how often the choice was the faster setting or one within 5% (``ok``), and what the
-measurement cost.
+it) with BLAS held to one thread and with every core this process may use, before and after
+asking auto, and prints each setting's faster timing and their ratio. In between it asks what
+``train``'s ``blas_threads="auto"`` takes for a run of 10 epochs of 60,000 images at that
+size (:func:`steepest.nn.blas.measure_training_threads`, which times the run's own steps, a
+few alternating rounds), ``--probes`` times, and says how often the choice was the faster
+setting or one within 5% (``ok``), and what the measurement cost.
 
 Threads that wait for a core busy with another program make products far slower, so the
 one-or-every-core figures mean something only on a quiet machine: the load average is
-printed at the start and the end. Run: ``python benchmarks/bench_threads.py`` (about two
-to three minutes on a quiet machine).
+printed at the start and the end, and the sizes where the faster setting changed between
+the two reference timings are counted. Run: ``python benchmarks/bench_threads.py`` (two to
+three minutes on a quiet machine).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def setup(sizes: list[int], m: int):  # type: ignore[no-untyped-def]
         plan(x.take(batch, 0), y.take(batch, 0))
         optimizer.step(params, grads)
 
-    return net, x, y, cost, step
+    return net, x, y, cost, optimizer, step
 
 
 def step_seconds(step, threads: int, budget: float) -> float:  # type: ignore[no-untyped-def]
@@ -107,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     cases = [(sizes, m) for sizes, batches in GRID for m in batches]
     right = asked = all_right = unsettled = 0
     for sizes, m in cases:
-        net, x, y, cost, step = setup(sizes, m)
+        net, x, y, cost, optimizer, step = setup(sizes, m)
         before = step_seconds(step, 1, args.budget), step_seconds(step, cores, args.budget)
         steps = 10 * -(-60_000 // m)
-        probes = [measure_training_threads(net, x, y, m, cost, steps) for _ in range(args.probes)]
+        probes = [measure_training_threads(net, x, y, m, cost, optimizer, steps)
+                  for _ in range(args.probes)]
         after = step_seconds(step, 1, args.budget), step_seconds(step, cores, args.budget)
         # the reference: each setting's faster timing, before and after auto was asked (other
         # programs only ever slow a step down)

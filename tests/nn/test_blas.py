@@ -211,3 +211,29 @@ def test_passing_the_recorded_count_repeats_an_auto_run_bit_for_bit() -> None:
     assert isinstance(runs[0][1]["blas_threads"], int)
     assert runs[0][1]["blas_probe"]["reason"] in ("measured", "short run", "one core")
     np.testing.assert_array_equal(runs[0][0], runs[1][0])
+
+
+def test_the_timed_steps_train_a_copy_and_the_weights_are_put_back(monkeypatch) -> None:
+    from steepest.cost import get_cost
+    from steepest.descent.optimizers import Adam
+
+    moved = []
+
+    def measure(step, steps, **_):  # type: ignore[no-untyped-def]
+        before = net.params.copy()
+        for _ in range(5):
+            step()
+        moved.append(not np.array_equal(before, net.params))  # the steps did step
+        return ThreadProbe(2, "measured", {1: [1.0], 2: [0.5]}, 0.1)
+
+    monkeypatch.setattr(blas, "measure_blas_threads", measure)
+    rng = np.random.default_rng(0)
+    net = Network([20, 8, 3], "relu", "softmax", seed=0)
+    x = rng.normal(size=(100, 20)).astype(np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 100)]
+    start, optimizer = net.params.copy(), Adam(0.01)
+    probe = blas.measure_training_threads(net, x, y, 10, get_cost("cross-entropy"), optimizer,
+                                          1000)
+    assert probe.threads == 2 and moved == [True]
+    np.testing.assert_array_equal(net.params, start)
+    assert optimizer.t == 0 and not optimizer.state  # the run's optimizer was not stepped

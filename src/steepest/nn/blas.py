@@ -10,12 +10,14 @@ of the run itself (its network, its mini-batch size, its data) on one thread and
 idle core, a few alternating rounds, and keeps the faster; more threads must win by
 :data:`MARGIN`.
 
-The timed steps are backpropagations that leave the weights alone (no optimizer step), so a
-run is decided by its thread count alone: BLAS rounds differently on one thread and on two,
-and ``History.settings["blas_threads"]`` records the count, which passed back repeats the
-run bit for bit. The probe costs at most :data:`PROBE_SHARE` of the run's estimated time
-(and :data:`PROBE_SECONDS`); a run too short to afford two rounds, or a process allowed one
-core, takes one thread without timing anything.
+The timed steps are training steps (a backpropagation and a step of a copy of the run's
+optimizer) whose weights are put back afterwards, so a run is decided by its thread count
+alone: BLAS rounds differently on one thread and on two, and
+``History.settings["blas_threads"]`` records the count, which passed back repeats the run
+bit for bit. While it runs, the probe holds a copy of the weights and the optimizer's state.
+It costs at most :data:`PROBE_SHARE` of the run's estimated time (and :data:`PROBE_SECONDS`);
+a run too short to afford two rounds, or a process allowed one core, takes one thread
+without timing anything.
 
 Left out: changing the thread count within a run (a program that starts later still
 competes), thread counts between one and every idle core, and any library other than the
@@ -38,6 +40,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from steepest.cost import Cost
+    from steepest.descent.protocol import Optimizer
     from steepest.nn.network import Network
 
 __all__ = [
@@ -249,22 +252,32 @@ def measure_blas_threads(
 
 
 def measure_training_threads(
-    network: Network, x: np.ndarray, y: np.ndarray, batch_size: int, cost: Cost, steps: int
+    network: Network, x: np.ndarray, y: np.ndarray, batch_size: int, cost: Cost,
+    optimizer: Optimizer, steps: int,
 ) -> ThreadProbe:
     """:func:`measure_blas_threads` for training ``network`` on ``(x, y)`` (checked, in the
-    network's dtype) in mini-batches of ``batch_size``, ``steps`` steps in all.
+    network's dtype) in mini-batches of ``batch_size`` with ``optimizer``, ``steps`` steps in all.
 
-    The timed step gathers a mini-batch of rows and backpropagates it, as training does,
-    without an optimizer step: the weights stay as they were. The rows are drawn by a
-    generator of their own, so the run's shuffling is not disturbed.
+    The timed step is a training step: a mini-batch of rows gathered, backpropagated, and one
+    step of a :meth:`~steepest.Optimizer.fresh` copy of ``optimizer`` (its update counts: at
+    784-300-10 and mini-batch 10, two threads were faster for the backpropagation alone and
+    slower with Adam's step). The weights are put back afterwards, bit for bit, and
+    ``optimizer`` is not touched, so the run goes on as if nothing had been timed. The rows
+    are drawn by a generator of their own: the run's shuffling is not disturbed.
     """
     backprop = network.backprop_for(batch_size, cost)
     rows = np.random.default_rng(0).integers(0, x.shape[0], (8, batch_size))
     count = itertools.count()
+    saved, params, grads = network.params.copy(), [network.params], [network.grads]
+    update = optimizer.fresh().step
 
     def step() -> None:
         batch = rows[next(count) % len(rows)]
         backprop(x.take(batch, 0), y.take(batch, 0))
+        update(params, grads)
 
-    with np.errstate(over="ignore", invalid="ignore"):
-        return measure_blas_threads(step, steps)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return measure_blas_threads(step, steps)
+    finally:
+        np.copyto(network.params, saved)

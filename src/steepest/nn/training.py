@@ -313,8 +313,8 @@ def train(
         An int sets the count; ``None`` leaves BLAS as configured. The count used is in
         ``history.settings["blas_threads"]`` (and what the measurement saw in
         ``history.settings["blas_probe"]``): BLAS rounds differently on one thread and
-        on two, and the timed steps leave the weights alone, so passing the count
-        repeats the run bit for bit.
+        on two, and the timed steps' weights are put back, so passing the count repeats the
+        run bit for bit.
 
     Returns
     -------
@@ -366,7 +366,8 @@ def train(
     try:
         start, cpu_start = time.perf_counter(), time.process_time()  # the probe's time counts
         if blas_threads == "auto":
-            probe = measure_training_threads(network, x, y, batch_size, cost, epochs * n_batches)
+            probe = measure_training_threads(network, x, y, batch_size, cost, opt,
+                                             epochs * n_batches)
             blas_threads = history.settings["blas_threads"] = probe.threads
             history.settings["blas_probe"] = probe.summary()
         with _blas_limit(blas_threads):
