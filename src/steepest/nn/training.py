@@ -10,7 +10,7 @@ callable is optional. ``on_batch`` is called after every mini-batch with a
 reads the cost, changes the optimizer's settings from the next step on, or stops.
 
 One regularisation is here, label smoothing (``label_smoothing=``); BLAS threads
-are chosen by the work (:mod:`steepest.nn.blas`). Left out: early stopping,
+are measured on the run's first steps (:mod:`steepest.nn.blas`). Left out: early stopping,
 validation splits, dropout, and learning-rate search; schedules belong to the
 optimizer (``Optimizer(schedule=...)``).
 """
