@@ -113,7 +113,7 @@ def test_json_reports_of_unusable_input_are_json_too_with_exit_2(args):
         (("gradient", "x^2 sin(y)", "--answer", "2x sin(z), 0"), "uses z"),
         (("gradient", "x^2 sin(y)"), "--answer"),
         (("cost", "missing.py:cost"), "no file 'missing.py'"),
-        (("frobnicate",), "invalid choice"),
+        (("frobnicate",), "unknown exercise 'frobnicate'"),
         (("cost", "good.py:cost", "--timeout", "inf"), "--timeout must lie in (0, 3600]"),
         (("cost", "good.py:cost", "--timeout", "1e12"), "--timeout must lie in (0, 3600]"),
         (("descent", "good.py", "--timeout", "0"), "--timeout must lie in (0, 3600]"),

@@ -81,3 +81,25 @@ def test_a_limit_of_one_step_is_said_in_the_singular(capsys):
     code = main(["descend", "x^2 + y^2", "--from", "1,1", "--lr", "0.01", "--max-iter", "1"])
     assert code == 1  # not converged
     assert "stopped after 1 step with" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "first", "hint"),
+    [
+        (["gard", "x^2"], "unknown command 'gard' for 'steepest'", "did you mean grad? "),
+        (["desend"], "unknown command 'desend' for 'steepest'",
+         "did you mean descend or ascend? "),
+        (["frobnicate"], "unknown command 'frobnicate' for 'steepest'", "run 'steepest --help'"),
+        (["check", "gradiant"], "unknown exercise 'gradiant' for 'steepest check'",
+         "did you mean gradient? "),
+    ],
+)
+def test_a_mistyped_command_is_named_with_the_closest_ones(capsys, argv, first, hint):
+    err = error_of(capsys, *argv)
+    assert err.startswith(f"steepest: error: {first}\nhint: ") and hint in err
+    assert err.count("\n") == 2 and "choose from" not in err
+
+
+def test_a_mistyped_choice_of_an_option_is_named_with_the_closest_one(capsys):
+    err = error_of(capsys, "descend", "x^2", "--from", "1", "--optimizer", "adma")
+    assert "invalid choice: 'adma'" in err and "hint: did you mean adam? " in err

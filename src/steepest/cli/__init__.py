@@ -10,6 +10,7 @@ command says so), 2 for unusable input, with a one-line reason and a hint on std
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import re
 import sys
@@ -53,6 +54,9 @@ class _Parser(argparse.ArgumentParser):
         hint = f"run '{self.prog} --help' to see the options"
         option = re.search(r"argument (--[\w-]+)", message)
         unknown = self.unknown_options()
+        choice = re.match(r"argument (\S+): invalid choice: ('.*?'|\".*?\") \(choose from", message)
+        if choice:
+            raise UsageError(self.invalid_choice(message, choice[1], ast.literal_eval(choice[2])))
         if "expected one argument" in message and option:
             hint = f"a value that starts with '-' goes after '=': {option[1]}=-1,2; " + hint
         elif "arguments are required" in message and unknown:
@@ -65,6 +69,24 @@ class _Parser(argparse.ArgumentParser):
                     f"goes after '--', following the options: {self.prog} [options] -- "
                     f"\"{taken}\"; " + hint)
         raise UsageError(f"{message}\nhint: {hint}")
+
+    def invalid_choice(self, message: str, name: str, value: str) -> str:
+        """A value outside an argument's choices, with the closest choices as the hint: a
+        mistyped command (``steepest gard``) in one line, ``did you mean grad?``."""
+        import difflib
+
+        action = next((a for a in self._actions
+                       if ("/".join(a.option_strings) or a.metavar or a.dest) == name), None)
+        if action is None or action.choices is None:  # not found: argparse's words
+            return f"{message}\nhint: run '{self.prog} --help' to see the options"
+        choices = [str(c) for c in action.choices]
+        close = difflib.get_close_matches(value, choices, n=2, cutoff=0.6)
+        also = f"did you mean {' or '.join(close)}? " if close else ""
+        if isinstance(action, argparse._SubParsersAction):  # a command, or an exercise
+            word = str(action.metavar or "command").lower()
+            return (f"unknown {word} {value!r} for '{self.prog}'\nhint: {also}run "
+                    f"'{self.prog} --help' to see the {word}s")
+        return f"{message}\nhint: {also}run '{self.prog} --help' to see the options"
 
     def unknown_options(self) -> list[str]:
         """Arguments that look like options (start with '-') but are none of this parser's."""
