@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(f"--animate {args.animate!r}: MP4 needs the ffmpeg program, "
                                  "which was not found\nhint: write a .gif instead")
     g = gradient(args.equation, variable_names(args.vars))
-    g = figures.fix_variables(g, _assignments(args.fix, "--fix"))
+    g = figures.fix_variables(g, _fixed(args.fix, g.names))
     n = len(g.variables)
     if n > 2:
         fixed = ",".join(f"{v}=0" for v in g.names[2:])
@@ -151,7 +151,7 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     if bounds is None:
         _check_defined(g, box, ",".join(f"{lo:g}:{hi:g}" for lo, hi in box))
     fig = plot_gradient(g, box, **options)
-    path = figures.save_figure(fig, args.out, dpi=args.dpi)
+    path = _save(fig, args.out, args.dpi)
     print(f"wrote {path}")
     if not args.no_stationary:
         found = stationary_points(g, box)
@@ -205,10 +205,30 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
                   f"at ({where}), "
                   f"{g.equation.name} = {r.value:.6g}")
     fig = plot_result(results, g, box, **options)
-    print(f"wrote {figures.save_figure(fig, args.out, dpi=args.dpi)}")
+    print(f"wrote {_save(fig, args.out, args.dpi)}")
     if args.animate:  # two variables: checked in run
         print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
     return 0
+
+
+def _save(fig: Any, out: str, dpi: int) -> Any:
+    """Write the figure, once ``--dpi`` is found to give it a picture of a size we draw."""
+    from steepest import plot as figures
+    from steepest.cli import UsageError
+    from steepest.plot._common import MAX_PIXELS
+
+    width, height = fig.get_size_inches()
+    pixels = round(width * dpi) * round(height * dpi)
+    if pixels > MAX_PIXELS:
+        most = int((MAX_PIXELS / (width * height)) ** 0.5)
+        while round(width * most) * round(height * most) > MAX_PIXELS:
+            most -= 1  # the sides are rounded to whole pixels
+        raise UsageError(f"--dpi {dpi} makes this {width:g} × {height:g} inch picture "
+                         f"{round(width * dpi):,} × {round(height * dpi):,} = "
+                         f"{pixels / 1e6:.1f} million pixels; at most "
+                         f"{MAX_PIXELS / 1e6:g} million\nhint: --dpi {most} or less "
+                         "(300 suits print)")
+    return figures.save_figure(fig, out, dpi=dpi)
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
@@ -316,6 +336,22 @@ def _assignments(text: str | None, option: str) -> dict[str, float]:
     return result
 
 
+def _fixed(text: str | None, names: tuple[str, ...]) -> dict[str, float]:
+    """The values ``--fix`` holds, each naming a variable of f, and one or two left free."""
+    from steepest.cli import UsageError
+
+    fixed = _assignments(text, "--fix")
+    unknown = [name for name in fixed if name not in names]
+    if unknown:
+        raise UsageError(f"--fix {text!r} names {', '.join(unknown)}, which f does not have; "
+                         f"its variables are {', '.join(names)}\nhint: --fix {names[-1]}=0")
+    if fixed and len(fixed) == len(names):
+        raise UsageError(f"--fix {text!r} holds every variable of f, leaving none to draw"
+                         "\nhint: hold all but one or two: --fix "
+                         + ",".join(f"{n}=0" for n in names[2:] or names[1:]))
+    return fixed
+
+
 def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
     from steepest.cli import UsageError
 
@@ -330,9 +366,12 @@ def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
         )
     box = []
     for piece in pieces:
-        lo, sep, hi = piece.partition(":")
-        if not sep:
-            raise UsageError(f"--range {text!r}: each range is LOW:HIGH\nhint: --range -3:3")
+        lo, _, hi = piece.partition(":")
+        if piece.count(":") != 1:
+            got = f"; got {piece!r}" if piece != text else ""
+            raise UsageError(f"--range {text!r}: each range is LOW:HIGH, one colon between two "
+                             f"numbers{got}\nhint: --range -3:3 for every axis, or "
+                             "one per variable: --range -3:3,-2:2")
         low, high = _number(lo, "--range"), _number(hi, "--range")
         if not low < high:
             raise UsageError(f"--range {piece!r}: the low end must be below the high end")
