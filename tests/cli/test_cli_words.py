@@ -103,3 +103,18 @@ def test_a_mistyped_command_is_named_with_the_closest_ones(capsys, argv, first, 
 def test_a_mistyped_choice_of_an_option_is_named_with_the_closest_one(capsys):
     err = error_of(capsys, "descend", "x^2", "--from", "1", "--optimizer", "adma")
     assert "invalid choice: 'adma'" in err and "hint: did you mean adam? " in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "first"),
+    [
+        (["grad", "x^2 + y^2", "--at", "abc,1"], "--at: 'abc' is not a finite real number"),
+        (["grad", "x^2", "--at", "sqrt(-1)"], "--at: 'sqrt(-1)' is not a finite real number"),
+        (["descend", "x^2 + y^2", "--from", "1,abc"],
+         "--from: 'abc' is not a finite real number"),
+        (["plot", "x^2", "--range", "a:3"], "--range: 'a' is not a finite real number"),
+    ],
+)
+def test_a_coordinate_that_is_not_a_number_is_named_in_the_options_words(capsys, argv, first):
+    err = error_of(capsys, *argv)
+    assert err == f"steepest: error: {first}\nhint: write 2, -1.5 or pi/2\n"

@@ -20,6 +20,7 @@ __all__ = [
     "check_positive",
     "cli_words",
     "optimizer_from",
+    "real_number",
     "variable_names",
 ]
 
@@ -72,6 +73,41 @@ def check_positive(value: float, option: str, *, zero: bool = False) -> float:
         expected = "0 or a positive number" if zero else "a positive number"
         raise UsageError(f"{option} must be {expected}, got {value:g}")
     return value
+
+
+def real_number(text: str, option: str, *, exact: bool = False) -> Any:
+    """A finite real number written as a number or with constants (``2``, ``-1.5``,
+    ``pi/2``), as a float (or, with ``exact``, the exact SymPy number); anything else is
+    a UsageError in the option's words.
+
+    Examples
+    --------
+    >>> real_number("pi/2", "--at"), real_number("1/3", "--at", exact=True)
+    (1.5707963267948966, 1/3)
+    >>> real_number("abc", "--at")
+    Traceback (most recent call last):
+    ...
+    steepest.cli.UsageError: --at: 'abc' is not a finite real number
+    hint: write 2, -1.5 or pi/2
+    """
+    from steepest.cli import UsageError
+    from steepest.equation import parse
+    from steepest.errors import SteepestError
+
+    hint = "\nhint: write 2, -1.5 or pi/2"
+    try:
+        expr = parse(text, variables=[]).expr
+    except SteepestError:  # letters, or not an expression at all
+        raise UsageError(f"{option}: {text!r} is not a finite real number{hint}") from None
+    try:
+        value = complex(expr.evalf())
+    except TypeError:
+        value = complex("nan")
+    real = expr.is_real and expr.is_finite if exact else (
+        value.imag == 0 and math.isfinite(value.real))
+    if not real:
+        raise UsageError(f"{option}: {text!r} is not a finite real number{hint}")
+    return expr if exact else value.real
 
 
 def cli_words(message: str) -> str:

@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 def _parse_start(text: str, names: tuple[str, ...]) -> list[float]:
     """``2,1`` or ``x=2,y=1`` (numbers or constants such as pi/4) in variable order."""
     from steepest.cli import UsageError
-    from steepest.equation import parse
+    from steepest.cli._options import real_number
 
     parts = [part.strip() for part in text.split(",")]
     example = ",".join(f"{n}=1" for n in names)
@@ -136,13 +136,7 @@ def _parse_start(text: str, names: tuple[str, ...]) -> list[float]:
             f"number{'s' * (len(names) != 1)}, in that order\nhint: --from "
             f"{','.join('1' * len(names))} or --from {example} (set the order with --vars)"
         )
-    values = []
-    for part in parts:
-        value = complex(parse(part, variables=[]).expr.evalf())
-        if value.imag or not math.isfinite(value.real):
-            raise UsageError(f"--from: the coordinate {part!r} is not a finite real number")
-        values.append(value.real)
-    return values
+    return [real_number(part, "--from") for part in parts]
 
 
 def _rows(iterations: int, every: int | None) -> list[int]:

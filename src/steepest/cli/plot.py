@@ -275,29 +275,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def _number(text: str, option: str) -> float:
-    """A finite real number, written as a number or with constants: 2, -1.5, pi/2."""
-    from steepest.cli import UsageError
-    from steepest.equation import parse
-    from steepest.errors import SteepestError
-
-    try:
-        value = complex(parse(text, variables=[]).expr.evalf())
-    except (SteepestError, TypeError):
-        value = complex("nan")
-    if value.imag != 0 or not value.real == value.real or abs(value.real) == float("inf"):
-        raise UsageError(f"{option}: {text!r} is not a finite real number\nhint: write 2, -1.5 "
-                         "or pi/2")
-    return value.real
-
-
 def _numbers(text: str, option: str) -> list[float]:
+    from steepest.cli._options import real_number
+
     parts = [p.strip() for p in text.split(",")]
     if not all(parts):
         from steepest.cli import UsageError
 
         raise UsageError(f"{option} {text!r} has an empty value")
-    return [_number(p, option) for p in parts]
+    return [real_number(p, option) for p in parts]
 
 
 def _point(text: str, names: tuple[str, ...]) -> list[float]:
@@ -323,6 +309,7 @@ def _assignments(text: str | None, option: str) -> dict[str, float]:
     if not text:
         return {}
     from steepest.cli import UsageError
+    from steepest.cli._options import real_number
 
     result = {}
     for part in text.split(","):
@@ -332,7 +319,7 @@ def _assignments(text: str | None, option: str) -> dict[str, float]:
         if name.strip() in result:
             raise UsageError(f"{option} {text!r} gives {name.strip()} twice\nhint: give each "
                              "variable one value")
-        result[name.strip()] = _number(value.strip(), option)
+        result[name.strip()] = real_number(value.strip(), option)
     return result
 
 
@@ -354,6 +341,7 @@ def _fixed(text: str | None, names: tuple[str, ...]) -> dict[str, float]:
 
 def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
     from steepest.cli import UsageError
+    from steepest.cli._options import real_number
 
     pieces = [p.strip() for p in text.split(",")]
     if len(pieces) == 1:
@@ -372,7 +360,7 @@ def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
             raise UsageError(f"--range {text!r}: each range is LOW:HIGH, one colon between two "
                              f"numbers{got}\nhint: --range -3:3 for every axis, or "
                              "one per variable: --range -3:3,-2:2")
-        low, high = _number(lo, "--range"), _number(hi, "--range")
+        low, high = real_number(lo, "--range"), real_number(hi, "--range")
         if not low < high:
             raise UsageError(f"--range {piece!r}: the low end must be below the high end")
         if max(abs(low), abs(high)) > MAX_BOUND or not math.isfinite(high - low):
