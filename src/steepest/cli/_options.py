@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.descent.optimizers import Optimizer
+    from steepest.nn import Network
 
 __all__ = [
     "NEGATIVE_VALUE",
     "accept_negative_values",
     "check_positive",
     "cli_words",
+    "digit_network",
     "optimizer_from",
     "real_number",
     "variable_names",
@@ -147,3 +149,22 @@ def optimizer_from(
         check_positive(learning_rate, "--lr")
     rate = default if learning_rate is None else learning_rate
     return make_optimizer(name, rate, **({} if schedule is None else {"schedule": schedule}))
+
+
+def digit_network(path: str) -> Network:
+    """The network saved in ``path``, refused in one line unless it reads MNIST digits:
+    784 inputs (28 × 28 pixels) and 10 outputs (one per digit)."""
+    from steepest.errors import NetworkError
+    from steepest.nn import Network
+
+    network = Network.load(path)
+    inputs, outputs = network.sizes[0], network.sizes[-1]
+    if (inputs, outputs) != (784, 10):
+        shape = "-".join(str(size) for size in network.sizes)
+        raise NetworkError(
+            f"{path} holds a {shape} network ({inputs} input{'s' * (inputs != 1)}, "
+            f"{outputs} output{'s' * (outputs != 1)}); reading digits needs 784 inputs "
+            "(28 × 28 pixels) and 10 outputs (one per digit)\nhint: use a network trained "
+            "by 'steepest train'"
+        )
+    return network
