@@ -118,3 +118,25 @@ def test_a_mistyped_choice_of_an_option_is_named_with_the_closest_one(capsys):
 def test_a_coordinate_that_is_not_a_number_is_named_in_the_options_words(capsys, argv, first):
     err = error_of(capsys, *argv)
     assert err == f"steepest: error: {first}\nhint: write 2, -1.5 or pi/2\n"
+
+
+@pytest.mark.parametrize("command", [["train"], ["evaluate", "m.npz"], ["landscape", "m.npz"],
+                                     ["tour"], ["explore", "--no-browser"]])
+def test_a_data_dir_that_is_not_there_is_refused_at_once_in_the_options_words(
+        capsys, tmp_path, command):
+    nowhere = tmp_path / "nowhere"
+    first, hint = error_of(capsys, *command, "--data-dir", str(nowhere)).rstrip("\n").split("\n")
+    assert first == f"steepest: error: --data-dir {nowhere}: no such folder"
+    assert "data_dir" not in hint and "t10k-labels-idx1-ubyte.gz" in hint
+    assert ("--sample" in hint) == (command[0] in ("train", "evaluate", "landscape"))
+
+
+def test_a_data_dir_lacking_some_files_names_them(capsys, tmp_path):
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(b"")  # uncompressed counts too
+    (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(b"")
+    first = error_of(capsys, "train", "--data-dir", str(tmp_path)).splitlines()[0]
+    assert first == (f"steepest: error: --data-dir {tmp_path}: 2 of the four MNIST files are "
+                     "missing: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz")
+    a_file = tmp_path / "train-images-idx3-ubyte"
+    first = error_of(capsys, "tour", "--data-dir", str(a_file)).splitlines()[0]
+    assert first == f"steepest: error: --data-dir {a_file}: is a file, not a folder"

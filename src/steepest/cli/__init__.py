@@ -155,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "_run", None) is None:
             parser.print_help()
             return 2
+        if getattr(args, "data_dir", None) is not None:  # train, evaluate, landscape, tour,
+            from steepest.cli._options import check_data_dir  # explore: refused before work
+
+            check_data_dir(args.data_dir, sample=hasattr(args, "sample"))
         return int(args._run(args))
     except SteepestError as error:
         print(f"steepest: error: {error}", file=sys.stderr)

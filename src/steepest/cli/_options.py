@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "NEGATIVE_VALUE",
     "accept_negative_values",
+    "check_data_dir",
     "check_positive",
     "cli_words",
     "digit_network",
@@ -110,6 +111,35 @@ def real_number(text: str, option: str, *, exact: bool = False) -> Any:
     if not real:
         raise UsageError(f"{option}: {text!r} is not a finite real number{hint}")
     return expr if exact else value.real
+
+
+def check_data_dir(text: str, *, sample: bool) -> None:
+    """Refuse a ``--data-dir`` that is not a folder holding the four MNIST files, at once
+    (before a command trains, scores or serves), in the option's words.
+
+    ``sample`` says whether the command has ``--sample`` for the hint.
+    """
+    from pathlib import Path
+
+    from steepest.cli import UsageError
+    from steepest.data.mnist import FILES, missing_files
+
+    other = ("or add --sample to use the 5,000 + 1,000 digits bundled with steepest" if sample
+             else "or leave out --data-dir to use the digits bundled with steepest")
+    hint = (f"\nhint: name the folder that holds the four MNIST files ({', '.join(FILES)}; "
+            f"each may be uncompressed), {other}")
+    folder = Path(text).expanduser()
+    if not folder.exists():
+        raise UsageError(f"--data-dir {text}: no such folder{hint}")
+    if not folder.is_dir():
+        raise UsageError(f"--data-dir {text}: is a file, not a folder{hint}")
+    missing = missing_files(folder)
+    if len(missing) == len(FILES):
+        raise UsageError(f"--data-dir {text}: none of the four MNIST files is there{hint}")
+    if missing:
+        raise UsageError(f"--data-dir {text}: {len(missing)} of the four MNIST files "
+                         f"{'is' if len(missing) == 1 else 'are'} missing: "
+                         f"{', '.join(missing)}{hint}")
 
 
 def cli_words(message: str) -> str:
