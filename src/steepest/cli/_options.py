@@ -20,6 +20,7 @@ __all__ = [
     "accept_negative_values",
     "check_data_dir",
     "check_positive",
+    "check_start",
     "cli_words",
     "digit_network",
     "optimizer_from",
@@ -142,6 +143,48 @@ def check_data_dir(text: str, *, sample: bool) -> None:
                          f"{', '.join(missing)}{hint}")
 
 
+def check_start(g: Any, start: list[float], option: str, text: str) -> None:
+    """Refuse a start where descent cannot begin, in one line: outside f's domain (naming
+    the piece of f that breaks there and what it needs), or where ∇f is not defined.
+    ``option`` and ``text`` are the option and the value the user typed.
+
+    A run that leaves the domain later is the descent's to report (``diverged``); a start
+    outside it is bad input.
+    """
+    import numpy as np
+
+    from steepest.calculus.domain import why_undefined
+    from steepest.cli import UsageError
+    from steepest.equation.printing import symbol_text
+    from steepest.errors import GradientError
+
+    names = [symbol_text(n) for n in g.names]
+    at = (f"{names[0]} = {start[0]:g}" if len(names) == 1 else
+          f"({', '.join(names)}) = ({', '.join(f'{c:g}' for c in start)})")
+    given = f"{option} {text}: the start {at}"
+    with np.errstate(all="ignore"):
+        value, grad = g.value_and_grad(np.array(start, dtype=float))
+    value, grad = complex(value), np.asarray(grad, dtype=complex)
+    if value.imag != 0 or not math.isfinite(value.real):
+        why = why_undefined(g.equation.expr, g.variables, start)
+        if why is not None:
+            raise UsageError(f"{given} is outside the domain of {g.equation}: {why}"
+                             "\nhint: start where f is defined")
+        what = ("is too large for floating point numbers there" if math.isinf(value.real)
+                else "has no finite value there")
+        raise UsageError(f"{given}: {g.equation.name} {what} ({g.equation.name} = "
+                         f"{value.real if value.imag == 0 else value:g})\nhint: start where "
+                         f"{g.equation.name} is defined and smaller")
+    if np.all(np.isfinite(grad.real) & (grad.imag == 0)):
+        return
+    try:
+        g.explain_at(start)
+        reason = "it is too large for floating point numbers there"
+    except GradientError as error:
+        reason = str(error).splitlines()[0].replace(" at this point", "")
+    raise UsageError(f"{given} has no gradient: {reason}\nhint: start at a point next to it")
+
+
 def cli_words(message: str) -> str:
     """A library message with its hints in command-line words.
 
@@ -152,6 +195,8 @@ def cli_words(message: str) -> str:
     'stopped after 5 steps; hint: raise --max-iter, or try another --lr or --optimizer'
     >>> cli_words("the step size 5 is too large for this function: ...; try 0.5")
     'the step size 5 is too large for this function: ...; try --lr 0.5'
+    >>> cli_words("a step 10 times smaller stays inside: try learning_rate 0.3 (but ...)")
+    'a step 10 times smaller stays inside: try --lr 0.3 (but ...)'
     """
     message = re.sub(r"\bmax_iter=(\d+) steps",
                      lambda m: f"{m[1]} step{'s' * (m[1] != '1')}", message)
@@ -159,6 +204,7 @@ def cli_words(message: str) -> str:
     if sep:
         hint = re.sub(r"\b(" + "|".join(_FLAGS) + r")\b", lambda m: _FLAGS[m[1]], hint)
         message = head + sep + hint
+    message = re.sub(r"\btry learning_rate (?=\d)", "try --lr ", message)
     return re.sub(r"; try (\d[\d.e+-]*)$", r"; try --lr \1", message)
 
 

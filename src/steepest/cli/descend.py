@@ -79,7 +79,12 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
     from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import check_positive, optimizer_from, variable_names
+    from steepest.cli._options import (
+        check_positive,
+        check_start,
+        optimizer_from,
+        variable_names,
+    )
     from steepest.descent.run import (
         EQUATION_LEARNING_RATE,
         MAX_ITER_LIMIT,
@@ -100,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--every must be 1 or more, got {args.every}")
     g = gradient(args.equation, variable_names(args.vars))
     start = _parse_start(args.start, g.names)
+    check_start(g, start, "--from", args.start)
     optimizer = optimizer_from(args.optimizer, args.lr, default=EQUATION_LEARNING_RATE,
                                schedule=args.schedule)
     descent = maximize if args.maximize else minimize

@@ -182,12 +182,15 @@ def _optimizers(args: argparse.Namespace, names: list[str]) -> list[tuple[str, A
 def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any],
              optimizers: list[tuple[str, Any]]) -> int:
     from steepest import plot as figures
+    from steepest.cli._options import check_start
     from steepest.descent.run import maximize, minimize
     from steepest.plot import animate_descent, plot_result
 
     box = bounds
     if args.start:
         starts = [_point(text, g.names) for text in args.start]
+        for text, start in zip(args.start, starts, strict=True):
+            check_start(g, start, "--from", text)
     else:
         box = box if box is not None else figures.default_bounds(g)
         starts = [[lo + 0.8 * (hi - lo) for lo, hi in box]]
