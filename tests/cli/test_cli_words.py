@@ -140,3 +140,31 @@ def test_a_data_dir_lacking_some_files_names_them(capsys, tmp_path):
     a_file = tmp_path / "train-images-idx3-ubyte"
     first = error_of(capsys, "tour", "--data-dir", str(a_file)).splitlines()[0]
     assert first == f"steepest: error: --data-dir {a_file}: is a file, not a folder"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["grad", "x^2", "--vars", "sin"], "--vars sin: 'sin' is a function\nhint: a variable "
+         "name is a letter, then letters, digits or _ (x, x2, x_max, θ)\n"),
+        (["descend", "x^2", "--from", "1", "--vars", "x,x"],
+         "--vars x,x: 'x' is given twice\nhint: give each variable once\n"),
+        (["plot", "x^2 + y^2", "--from", "1,1", "--max-iter", "-5"],
+         "--max-iter must be 0 or more, got -5\n"),
+    ],
+)
+def test_library_parameters_are_named_as_the_options_that_set_them(capsys, argv, expected):
+    assert error_of(capsys, *argv) == f"steepest: error: {expected}"
+
+
+def test_a_variable_missing_from_vars_is_said_in_the_options_words(capsys):
+    err = error_of(capsys, "grad", "x^2 + y", "--vars", "x")
+    assert err.startswith("steepest: error: unknown variable 'y'\n")
+    assert err.endswith("hint: the variables are x (given by --vars x)\n")
+    err = error_of(capsys, "grad", "f(x, y) = x^2 + y", "--vars", "y,x")
+    assert "the declaration f(x, y) and --vars y,x disagree" in err and "variables=" not in err
+
+
+def test_an_unwritable_out_is_named_as_the_option(capsys, tmp_path):
+    err = error_of(capsys, "plot", "x^2", "--out", str(tmp_path / "none" / "f.png"))
+    assert err.startswith(f"steepest: error: --out: cannot write '{tmp_path / 'none' / 'f.png'}'")

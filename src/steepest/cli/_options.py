@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from steepest.calculus.gradients import Gradient
     from steepest.descent.optimizers import Optimizer
     from steepest.nn import Network
 
@@ -19,10 +20,12 @@ __all__ = [
     "NEGATIVE_VALUE",
     "accept_negative_values",
     "check_data_dir",
+    "check_max_iter",
     "check_positive",
     "check_start",
     "cli_words",
     "digit_network",
+    "gradient_of",
     "optimizer_from",
     "real_number",
     "variable_names",
@@ -66,6 +69,42 @@ def variable_names(text: str | None) -> list[str] | None:
     if text is None:
         return None
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def gradient_of(equation: str, names: str | None) -> Gradient:
+    """The gradient of the equation typed, its variables in the order ``--vars`` gives;
+    a problem with ``--vars`` named in the option's words (not ``variables=[...]``)."""
+    from steepest.calculus.gradients import gradient
+    from steepest.cli import UsageError
+    from steepest.errors import EquationError
+
+    given = variable_names(names)
+    try:
+        return gradient(equation, given)
+    except EquationError as error:
+        if given is None:
+            raise
+        message = str(error)
+        if message.startswith("variables: "):  # a name given to --vars: no caret to show
+            first = message.splitlines()[0].removeprefix("variables: ")
+            hint = f"\nhint: {error.hint}" if error.hint else ""
+            raise UsageError(f"--vars {names}: {first}{hint}") from None
+        message = re.sub(r"given as variables=\[[^\]]*\]", f"given by --vars {names}", message)
+        raise UsageError(re.sub(r"variables=\[[^\]]*\]", f"--vars {names}", message)) from None
+
+
+def check_max_iter(value: int) -> int:
+    """``--max-iter`` if a descent can take that many steps, else a UsageError."""
+    from steepest.cli import UsageError
+    from steepest.descent.run import MAX_ITER_LIMIT
+
+    if value < 0:
+        raise UsageError(f"--max-iter must be 0 or more, got {value}")
+    if value > MAX_ITER_LIMIT:
+        raise UsageError(f"--max-iter must be at most {MAX_ITER_LIMIT:,} (every point of the "
+                         f"path is kept), got {value:,}\nhint: a run that needs more "
+                         "steps needs a larger --lr or another --optimizer")
+    return value
 
 
 def check_positive(value: float, option: str, *, zero: bool = False) -> float:

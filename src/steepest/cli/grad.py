@@ -44,12 +44,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest grad``."""
-    from steepest.calculus.gradients import gradient
-    from steepest.cli._options import variable_names
+    from steepest.cli._options import gradient_of
     from steepest.equation.printing import plain
     from steepest.equation.typed import reading
 
-    g = gradient(args.equation, variable_names(args.vars))
+    g = gradient_of(args.equation, args.vars)
     point = _parse_point(args.at, g.names) if args.at is not None else None
     evaluated = g.explain_at(point) if point is not None else None
 

@@ -80,9 +80,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest plot``."""
     from steepest import plot as figures
-    from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import variable_names
+    from steepest.cli._options import check_max_iter, gradient_of
 
     figures.output_format(args.out)
     if args.dpi < 1:
@@ -91,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fps < 1:
         raise UsageError(f"--fps must be at least 1; got {args.fps}\nhint: the default is 12")
     _check_sizes(args)
+    check_max_iter(args.max_iter)
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
     if not names:
         raise UsageError(f"--optimizer {args.optimizer!r} names no optimizer\nhint: --optimizer "
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             if not ffmpeg_available():
                 raise UsageError(f"--animate {args.animate!r}: MP4 needs the ffmpeg program, "
                                  "which was not found\nhint: write a .gif instead")
-    g = gradient(args.equation, variable_names(args.vars))
+    g = gradient_of(args.equation, args.vars)
     g = figures.fix_variables(g, _fixed(args.fix, g.names))
     n = len(g.variables)
     if n > 2:
@@ -117,10 +117,14 @@ def run(args: argparse.Namespace) -> int:
     if args.animate and n != 2:
         raise UsageError("--animate draws on the contour map: it needs two variables")
     from steepest._files import check_writable
+    from steepest.errors import OutputError
 
-    for path in (args.out, args.animate):  # every file found writable before any is drawn
-        if path:
-            check_writable(path)
+    for option, path in (("--out", args.out), ("--animate", args.animate)):
+        if path:  # every file found writable before any is drawn
+            try:
+                check_writable(path)
+            except OutputError as error:
+                raise UsageError(f"{option}: {error}") from None
     bounds = _range(args.range, g.names) if args.range else None
     if bounds is not None:
         _check_defined(g, bounds, args.range)
