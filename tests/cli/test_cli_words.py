@@ -168,3 +168,17 @@ def test_a_variable_missing_from_vars_is_said_in_the_options_words(capsys):
 def test_an_unwritable_out_is_named_as_the_option(capsys, tmp_path):
     err = error_of(capsys, "plot", "x^2", "--out", str(tmp_path / "none" / "f.png"))
     assert err.startswith(f"steepest: error: --out: cannot write '{tmp_path / 'none' / 'f.png'}'")
+
+
+def test_a_mistyped_optimizer_among_several_is_named_in_the_options_words(capsys):
+    err = error_of(capsys, "plot", "x^2 + y^2", "--from", "1,1", "--optimizer", "gd,adma")
+    assert err == ("steepest: error: --optimizer 'gd,adma': unknown optimizer 'adma'\nhint: "
+                   "did you mean adam? the optimizers are gd, momentum, nesterov, adagrad, "
+                   "rmsprop, adam\n")
+
+
+def test_the_hint_about_quoting_an_equation_only_where_one_is_taken(capsys, tmp_path):
+    model = tmp_path / "m.npz"
+    err = error_of(capsys, "export", str(model), "more.npz")
+    assert "unexpected argument 'more.npz'" in err and "equation" not in err
+    assert "in quotes" in error_of(capsys, "grad", "x^2", "sin(y)")

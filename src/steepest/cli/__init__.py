@@ -181,8 +181,11 @@ def _refuse_extras(parser: argparse.ArgumentParser, args: argparse.Namespace,
         close = command.closest(first) if isinstance(command, _Parser) else None
         also = f"did you mean {close}? " if close else ""
         raise UsageError(f"unknown option {first!r} for '{prog}'\nhint: {also}{hint}")
-    raise UsageError(f"unexpected argument {first!r} for '{prog}'\nhint: an equation with "
-                     f"spaces goes in quotes, as one argument: \"x^2 sin(y)\"; {hint}")
+    takes_equation = command is not None and any(
+        action.dest == "equation" for action in command._actions)
+    quote = ("an equation with spaces goes in quotes, as one argument: \"x^2 sin(y)\"; "
+             if takes_equation else "")
+    raise UsageError(f"unexpected argument {first!r} for '{prog}'\nhint: {quote}{hint}")
 
 
 def _command_parser(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Any:

@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if not names:
         raise UsageError(f"--optimizer {args.optimizer!r} names no optimizer\nhint: --optimizer "
                          "gd, or several to compare: --optimizer gd,momentum,adam")
+    _check_optimizers(args.optimizer, names)
     if args.animate:
         from steepest.plot.animate import ANIMATION_FORMATS
 
@@ -236,6 +237,21 @@ def _save(fig: Any, out: str, dpi: int) -> Any:
                          f"{MAX_PIXELS / 1e6:g} million\nhint: --dpi {most} or less "
                          "(300 suits print)")
     return figures.save_figure(fig, out, dpi=dpi)
+
+
+def _check_optimizers(text: str, names: list[str]) -> None:
+    """Refuse an optimizer name ``--optimizer`` does not know, with the closest ones."""
+    import difflib
+
+    from steepest.cli import UsageError
+    from steepest.cli.descend import OPTIMIZERS
+
+    for name in names:
+        if name.lower() not in OPTIMIZERS:
+            close = difflib.get_close_matches(name.lower(), OPTIMIZERS, n=1)
+            also = f"did you mean {close[0]}? " if close else ""
+            raise UsageError(f"--optimizer {text!r}: unknown optimizer {name!r}\nhint: {also}"
+                             f"the optimizers are {', '.join(OPTIMIZERS)}")
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
