@@ -185,26 +185,27 @@ def newton(
     scale = max(1.0, float(np.median(finite))) if finite.size else 1.0
     # a seed whose step has shrunk below rounding is done: only the others are stepped
     active = np.arange(len(x))
-    for _ in range(iterations):
-        if active.size == 0:
-            break
-        xa = x[active]
-        g = g_fn(xa)
-        h = h_fn(xa).reshape(-1, n, n)
-        bad = ~(np.all(np.isfinite(g), axis=-1) & np.all(np.isfinite(h), axis=(1, 2)))
-        g[bad] = 0.0
-        h[bad] = eye
-        # Gauss-Newton on |∇f|²: finds saddles and maxima too, and survives singular H.
-        ht = np.swapaxes(h, 1, 2)
-        a = ht @ h
-        damping = (1e-12 * np.trace(a, axis1=1, axis2=2) + 1e-300)[:, None, None] * eye
-        step = np.linalg.solve(a + damping, -(ht @ g[..., None]))[..., 0]
-        # never jump more than a quarter of the box in one step
-        longest = np.max(np.abs(step) / (0.25 * width), axis=-1, keepdims=True)
-        step = np.where(longest > 1, step / np.maximum(longest, 1), step)
-        x[active] = np.where(bad[:, None], np.nan, xa + step)
-        settled = bad | np.all(np.abs(step) <= 1e-15 * width, axis=-1)
-        active = active[~settled]
+    with np.errstate(all="ignore"):  # non-finite values are caught as `bad`
+        for _ in range(iterations):
+            if active.size == 0:
+                break
+            xa = x[active]
+            g = g_fn(xa)
+            h = h_fn(xa).reshape(-1, n, n)
+            bad = ~(np.all(np.isfinite(g), axis=-1) & np.all(np.isfinite(h), axis=(1, 2)))
+            g[bad] = 0.0
+            h[bad] = eye
+            # Gauss-Newton on |∇f|²: finds saddles and maxima too, and survives singular H.
+            ht = np.swapaxes(h, 1, 2)
+            a = ht @ h
+            damping = (1e-12 * np.trace(a, axis1=1, axis2=2) + 1e-300)[:, None, None] * eye
+            step = np.linalg.solve(a + damping, -(ht @ g[..., None]))[..., 0]
+            # never jump more than a quarter of the box in one step
+            longest = np.max(np.abs(step) / (0.25 * width), axis=-1, keepdims=True)
+            step = np.where(longest > 1, step / np.maximum(longest, 1), step)
+            x[active] = np.where(bad[:, None], np.nan, xa + step)
+            settled = bad | np.all(np.abs(step) <= 1e-15 * width, axis=-1)
+            active = active[~settled]
     with np.errstate(invalid="ignore"):
         g = g_fn(x)
         ok = np.all(np.isfinite(x), axis=-1) & np.all(np.abs(g) <= 1e-9 * scale, axis=-1)
