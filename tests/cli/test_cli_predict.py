@@ -63,6 +63,6 @@ def test_a_model_that_reads_no_digits_is_refused_naming_its_shape(pictures, tmp_
     code, out, err = call(*argv)
     assert code == 2 and out == ""
     assert err == (f"steepest: error: {model} holds {shape}; reading digits needs 784 inputs "
-                   "(28 × 28 pixels) and 10 outputs (one per digit)\nhint: use a network "
-                   "trained by 'steepest train'\n")
+                   "(28 × 28 pixels) and 10 outputs (one per digit), as 'steepest train' "
+                   "makes\n")
     assert not (tmp_path / "l.png").exists()

@@ -279,7 +279,6 @@ def digit_network(path: str) -> Network:
         raise NetworkError(
             f"{path} holds a {shape} network ({inputs} input{'s' * (inputs != 1)}, "
             f"{outputs} output{'s' * (outputs != 1)}); reading digits needs 784 inputs "
-            "(28 × 28 pixels) and 10 outputs (one per digit)\nhint: use a network trained "
-            "by 'steepest train'"
+            "(28 × 28 pixels) and 10 outputs (one per digit), as 'steepest train' makes"
         )
     return network

@@ -223,7 +223,7 @@ def _save(fig: Any, out: str, dpi: int) -> Any:
     """Write the figure, once ``--dpi`` is found to give it a picture of a size we draw."""
     from steepest import plot as figures
     from steepest.cli import UsageError
-    from steepest.plot._common import MAX_PIXELS
+    from steepest.plot import MAX_PIXELS
 
     width, height = fig.get_size_inches()
     pixels = round(width * dpi) * round(height * dpi)
