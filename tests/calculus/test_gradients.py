@@ -227,6 +227,12 @@ def test_large_grids_follow_the_callers_floating_point_settings():
         ("sign(x)^2", [0], "not continuous there: along x it is 1 on both sides of the point "
          "and 0 at it"),
         ("sqrt(|x|)", [0], "an infinite slope along x there"),
+        # a cone's tip: f is defined there, ∂f/∂x = x/sqrt(x² + y²) is 0/0 (not the domain)
+        ("sqrt(x^2 + y^2)", [0, 0], "^∂f/∂x does not exist at this point: f has a kink there: "
+         "its slope along x is -1 from the left and 1 from the right\nhint: try a point "),
+        ("(x^2 + y^2)^(1/3)", [0, 0], "^∂f/∂x does not exist .* an infinite slope along x"),
+        ("sqrt(x^4 + y^4)", [0, 0], "^∂f/∂x has no value at this point: its formula is "
+         "undefined there \\(nan\\), though f is defined \\(f = 0\\)\nhint: try a point"),
         ("|x|^(1/3) + y", [0, 2], "an infinite slope along x there"),
         ("sqrt(x) + |y|", [0, 0], "not a real number just to the left of it along x"),
         ("sqrt(x)", [0], "infinite"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -23,6 +24,17 @@ HIMMELBLAU_MINIMA = [
     (-3.779310, -3.283186),
     (3.584428, -1.848126),
 ]
+
+
+@pytest.fixture(autouse=True)
+def fresh_solves(monkeypatch):
+    """Each test starts with no kept solves, and the solves it cut off end within it (so
+    that a patched ``sympy.solve``'s answer is never kept for another test)."""
+    monkeypatch.setattr(_stationary_search, "_SOLVED", OrderedDict())
+    monkeypatch.setattr(_stationary_search, "_CUT_OFF", [])
+    yield
+    for thread in list(_stationary_search._CUT_OFF):
+        thread.join(60)
 
 
 def kinds(found):
@@ -222,3 +234,42 @@ def test_cut_off_solves_do_not_pile_up(monkeypatch):
     monkeypatch.setattr(sympy, "solve", real_solve)
     found = stationary_points("x^2 + y^2", BOX)
     assert found.method == "symbolic" and kinds(found) == ["minimum"] and found.note == ""
+
+
+def test_a_system_is_solved_once_and_the_answer_reused_for_every_box(monkeypatch):
+    calls = []
+    real_solve = sympy.solve
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(sympy, "solve", counted)
+    whole = stationary_points("sin(x) cos(y)", BOX)
+    panned = stationary_points("sin(x) cos(y)", [(0.0, 6.0), (-3.0, 3.0)])
+    assert len(calls) == 1 and whole.method == panned.method == "symbolic+numeric"
+    half = math.pi / 2
+    expected = [("maximum", half, 0), ("minimum", 3 * half, 0), ("saddle", 0, -half),
+                ("saddle", 0, half), ("saddle", math.pi, -half), ("saddle", math.pi, half)]
+    got = sorted((p.kind, *p.point) for p in panned)
+    assert [k for k, *_ in got] == [k for k, *_ in expected]
+    np.testing.assert_allclose([c for _, *c in got], [c for _, *c in expected], atol=1e-9)
+
+
+def test_a_solve_cut_off_by_its_time_limit_answers_the_next_search_once_it_ends(monkeypatch):
+    real_solve = sympy.solve
+    release = threading.Event()
+
+    def slow_solve(*args, **kwargs):
+        release.wait(60)
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(sympy, "solve", slow_solve)
+    first = stationary_points("x^2 - y^2", BOX, timeout=0.01)
+    assert first.method == "numeric" and not first.complete
+    release.set()
+    for thread in _stationary_search._CUT_OFF:
+        thread.join()
+    monkeypatch.setattr(sympy, "solve", lambda *a, **k: pytest.fail("solved twice"))
+    again = stationary_points("x^2 - y^2", BOX, timeout=0.01)
+    assert again.method == "symbolic" and again.complete and kinds(again) == ["saddle"]

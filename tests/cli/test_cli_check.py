@@ -112,8 +112,8 @@ def test_json_reports_of_unusable_input_are_json_too_with_exit_2(args):
         (("gradient", "x^2 sin(y)", "--answer", "2x sin(y)"), "1 partial derivative given"),
         (("gradient", "x^2 sin(y)", "--answer", "2x sin(z), 0"), "uses z"),
         (("gradient", "x^2 sin(y)"), "--answer"),
-        (("cost", "missing.py:cost"), "no file 'missing.py'"),
-        (("frobnicate",), "invalid choice"),
+        (("cost", "missing.py:cost"), "error: FILE:FUNCTION: no file 'missing.py'"),
+        (("frobnicate",), "unknown exercise 'frobnicate'"),
         (("cost", "good.py:cost", "--timeout", "inf"), "--timeout must lie in (0, 3600]"),
         (("cost", "good.py:cost", "--timeout", "1e12"), "--timeout must lie in (0, 3600]"),
         (("descent", "good.py", "--timeout", "0"), "--timeout must lie in (0, 3600]"),
@@ -130,7 +130,7 @@ def test_unusable_input_through_a_real_subprocess():
     result = run("gradient", "x^2 sin(y)", "--answer", "2x sin(y)")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("steepest: error: answer: 1 partial derivative given")
+    assert result.stderr.startswith("steepest: error: --answer: 1 partial derivative given")
     assert "Traceback" not in result.stderr
 
 

@@ -166,3 +166,46 @@ def test_the_old_step_limit_spelling_still_works_but_is_not_shown(capsys):
         main(["descend", "--help"])
     shown = capsys.readouterr().out
     assert "--max-iter" in shown and "--steps" not in shown
+
+
+@pytest.mark.parametrize(
+    ("argv", "first", "hint"),
+    [
+        (["descend", "log(x)", "--from", "-1"],
+         "--from -1: the start x = -1 is outside the domain of f(x) = ln(x): ln(x) needs x > 0",
+         "start where f is defined"),
+        (["ascend", "sqrt(1 - x^2 - y^2)", "--from=y=0,x=2"],
+         "--from y=0,x=2: the start (x, y) = (2, 0) is outside the domain of f(x, y) = "
+         "sqrt(-x² - y² + 1): sqrt(-x² - y² + 1) needs -x² - y² + 1 ≥ 0",
+         "start where f is defined"),
+        (["descend", "1/(x - 1)", "--from", "1"],
+         "--from 1: the start x = 1 is outside the domain of f(x) = 1/(x - 1): 1/(x - 1) needs "
+         "x - 1 ≠ 0", "start where f is defined"),
+        (["descend", "sqrt(x)", "--from", "0"],
+         "--from 0: the start x = 0 has no gradient: ∂f/∂x is infinite",
+         "start at a point next to it"),
+        (["descend", "sqrt(x^2 + y^2)", "--from", "0,0"],
+         "--from 0,0: the start (x, y) = (0, 0) has no gradient: ∂f/∂x does not exist: f has a "
+         "kink there: its slope along x is -1 from the left and 1 from the right",
+         "start at a point next to it"),
+        (["descend", "e^(e^x)", "--from", "10"],
+         "--from 10: the start x = 10: f is too large for floating point numbers there (f = inf)",
+         "start where f is defined and smaller"),
+        (["plot", "ln(x) + y^2", "--from=-1,2", "--out", "never.png"],
+         "--from -1,2: the start (x, y) = (-1, 2) is outside the domain of f(x, y) = y² + ln(x): "
+         "ln(x) needs x > 0", "start where f is defined"),
+    ],
+)
+def test_a_start_where_descent_cannot_begin_is_bad_input(capsys, tmp_path, monkeypatch, argv,
+                                                         first, hint):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and not (tmp_path / "never.png").exists()
+    assert err == f"steepest: error: {first}\nhint: {hint}\n"
+
+
+def test_a_run_that_leaves_the_domain_later_is_still_diverged(capsys):
+    code, out, _ = run(capsys, "descend", "sqrt(x)", "--from", "1", "--lr", "3")
+    assert code == 1
+    assert "status         diverged: the step left the function's domain" in out
+    assert "try --lr 0.3" in out and "learning_rate" not in out

@@ -105,6 +105,8 @@ def test_python_dash_m_and_version():
         (["grad", "x^2", "--at", "x=1,x=2"], "more than once"),
         (["grad", "e^x", "--at", "1000"], "too large for floating point"),
         (["grad", "|x|", "--at", "0"], "kink there: its slope along x is -1 from the left"),
+        (["grad", "sqrt(x^2 + y^2)", "--at", "0,0"],
+         "kink there: its slope along x is -1 from the left"),
     ],
 )
 def test_more_bad_input_gets_one_line_and_a_hint(args, fragment, capsys):

@@ -98,7 +98,15 @@ def test_default_start_and_named_start(tmp_path, capsys):
      (["--from", "1,1", "--optimizer", "gd,adam", "--lr", "0.1,0.2,0.3"], "3 values for 2"),
      (["--from", "1,1", "--kind", "surface"], "drawn on the contour map"),
      (["--from", "1,1", "--optimizer", "sgdd"], "sgdd"),
-     (["--fix", "q=1"], "fix names variables that f does not have"),
+     (["--fix", "q=1"], "error: --fix 'q=1' names q, which f does not have; its variables "
+                        "are x, y\nhint: --fix y=0"),
+     (["--fix", "x=1,y=2"], "error: --fix 'x=1,y=2' holds every variable of f"),
+     (["--range", "-3:3:3"], "error: --range '-3:3:3': each range is LOW:HIGH, one colon "
+                             "between two numbers\nhint: --range -3:3"),
+     (["--range", "-3:3,1:2:3"], "one colon between two numbers; got '1:2:3'"),
+     (["--dpi", "1200"], "error: --dpi 1200 makes this 6.4 × 5.2 inch picture 7,680 × 6,240 "
+                         "= 47.9 million pixels; at most 25 million\nhint: --dpi 866 or less"),
+     (["--from", "1,1", "--dpi", "1000"], "error: --dpi 1000 makes this 12 × 5.6 inch"),
      (["--animate", "a.avi"], ".gif"),
      (["--dpi", "0"], "--dpi must be a positive number of pixels per inch; got 0"),
      (["--animate", "an.avi"], "hint: name the file like an.gif (or .mp4)"),

@@ -115,4 +115,4 @@ def test_tour_replaces_only_a_folder_of_an_earlier_tour(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "notes.txt"]
     if Path("/proc").is_dir():  # Linux: nothing can be created there
         assert main(["tour", "--quick", "--out", "/proc/steepest-nope"]) == 2
-        assert capsys.readouterr().err.startswith("steepest: error: cannot write '/proc/")
+        assert capsys.readouterr().err.startswith("steepest: error: --out: cannot write '/proc/")

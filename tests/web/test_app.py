@@ -344,3 +344,45 @@ def test_a_slow_request_does_not_hold_up_a_quick_one():
     quick, quick_time, slow = asyncio.run(both())
     assert quick.status_code == 200 and slow.status_code in (200, 503)
     assert quick_time < 5  # answered beside the slow one, not after it
+
+
+def test_a_chunked_body_over_64_kb_is_refused_too(app):
+    async def go():
+        async def chunks():
+            for _ in range(10):
+                yield b"x" * 8_000
+
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/api/equation", content=chunks(),
+                                     headers={"content-type": "application/json"})
+
+    answer = asyncio.run(go())
+    assert answer.status_code == 413
+    assert answer.json() == {"error": "the request body is more than 65,536 bytes; at most "
+                                      "65,536 (64 KB) are allowed"}
+
+
+def test_a_small_chunked_body_is_read_whole():
+    async def go(app):
+        async def chunks():
+            yield b'{"equation": '
+            yield b'"x^2 + y"}'
+
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/api/equation", content=chunks(),
+                                     headers={"content-type": "application/json"})
+
+    answer = asyncio.run(go(create_app()))
+    assert answer.status_code == 200 and answer.json()["variables"] == ["x", "y"]
+
+
+def test_unknown_addresses_and_methods_answer_in_the_explorers_form(app):
+    missing = call(app, "/api/nothing", {})
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "there is nothing at this address; the API's addresses "
+                                       "are listed at /api/docs"}
+    wrong = call(app, "/api/equation", method="GET")
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST"
+    assert wrong.json() == {"error": "this address does not take that method; see /api/docs"}

@@ -256,7 +256,7 @@ def test_explore_serves_the_model_given(tmp_path) -> None:
     Network([5, 2]).save(bad)
     refused = subprocess.run([sys.executable, "-m", "steepest", "explore", "--no-browser",
                               "--model", str(bad)], capture_output=True, text=True, timeout=60)
-    assert refused.returncode == 2 and "needs a network of 784" in refused.stderr
+    assert refused.returncode == 2 and "reading digits needs 784 inputs" in refused.stderr
     assert refused.stderr.count("\n") == 1
 
 

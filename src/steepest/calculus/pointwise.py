@@ -9,122 +9,18 @@ refused with the reason. Building gradients is :mod:`steepest.calculus.gradients
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
 
+from steepest.calculus.exact import TooLargeError as _TooLargeError
+from steepest.calculus.exact import exact_at
 from steepest.equation import printing as _printing
 from steepest.errors import GradientError
 
 if TYPE_CHECKING:  # pragma: no cover
     from steepest.calculus.gradients import Gradient
-
-
-# -- exact values, bounded ---------------------------------------------------------------
-
-EXACT_SECONDS = 2.0  # the most time spent building one exact value
-_EVAL_BITS = 1 << 20  # the largest |log2| of a value left for evalf (x^y with y not exact)
-
-
-class _TooLargeError(Exception):
-    """An exact value at a point would be too large (or too slow) to compute."""
-
-
-def exact_at(expr: sympy.Expr, where: dict[Any, Any],
-             seconds: float = EXACT_SECONDS) -> sympy.Expr:
-    """``expr`` at a point, exactly: ``expr.subs(where)`` with every step bounded.
-
-    SymPy computes exact numbers eagerly, so ``x^x^x^x^x^x`` at 2 or ``exp(exp(x))`` at
-    100 would take hours or fill memory. The expression is rebuilt from its leaves, and
-    before each node is built the size of the exact numbers it would produce is
-    estimated with the parser's own guards (:mod:`steepest.equation.guards`, float arithmetic
-    on their bits, never SymPy's evaluation); past those bounds, or after ``seconds``,
-    :class:`_TooLargeError` is raised.
-    """
-    deadline = time.monotonic() + seconds
-    memo: dict[sympy.Expr, sympy.Expr] = {}
-
-    def walk(e: sympy.Expr) -> sympy.Expr:
-        if e in where:
-            return where[e]
-        if not e.args or not e.free_symbols:
-            return e
-        found = memo.get(e)
-        if found is None:
-            if time.monotonic() > deadline:
-                raise _TooLargeError
-            found = memo[e] = _build(e, [walk(a) for a in e.args])
-        return found
-
-    return walk(expr)
-
-
-def _build(e: sympy.Expr, args: list[sympy.Expr]) -> sympy.Expr:
-    """``e.func(*args)`` once the sizes it would compute are known to be small."""
-    from steepest.equation import guards as guard
-
-    try:
-        if e.is_Pow:
-            _check_power_size(*args)
-            return sympy.Pow(*args)
-        if e.is_Mul:
-            guard._check_product(args)
-            return sympy.Mul(*args)
-        if e.is_Add:
-            guard._check_sum(args)
-            return sympy.Add(*args)
-        if isinstance(e, sympy.exp):
-            _check_exp_size(args[0])
-        for arg in args:
-            for number in arg.atoms(sympy.Rational):
-                if guard._bits(number) > guard._MAX_ROOT_BITS:
-                    raise _TooLargeError
-        return e.func(*args)
-    except guard.RefusedError:
-        raise _TooLargeError from None
-
-
-def _check_power_size(base: sympy.Expr, exp: sympy.Expr) -> None:
-    """Refuse ``base^exp`` when its exact value would be huge (not when it is undefined:
-    0^-1 and (-1)^(1/2) are built, and reported as infinite or not real)."""
-    from steepest.equation import guards as guard
-
-    if base is sympy.E:
-        _check_exp_size(exp)
-        return
-    if not exp.is_Rational:  # kept symbolic by SymPy; evalf's cost grows with |exp·ln base|
-        size = abs(guard._approx(exp)) * abs(math.log2(abs(guard._approx(base)) or 1.0))
-        if size > _EVAL_BITS:
-            raise _TooLargeError
-        return
-    if base.is_Rational:
-        if base in (sympy.S.Zero, sympy.S.One, sympy.S.NegativeOne):
-            return
-        if guard._log2_size(guard._bits(base), exp) > guard._LOG2_MAX_BITS:
-            raise _TooLargeError
-        if exp.q != 1 and (guard._exponent_too_large(exp)
-                           or guard._bits(base) > guard._MAX_ROOT_BITS):
-            raise _TooLargeError
-        return
-    number, root = guard._sizes(base)
-    if (guard._exponent_too_large(exp)
-            or guard._log2_size(number + root, exp) > guard._LOG2_MAX_BITS):
-        raise _TooLargeError
-
-
-def _check_exp_size(arg: sympy.Expr) -> None:
-    """Refuse exp(arg) when arg is far beyond what floating point holds (|arg| > 10^6:
-    evalf's work grows with it), or when it holds n·ln(b), which SymPy turns into b^n."""
-    from steepest.equation import guards as guard
-
-    for term in sympy.Add.make_args(arg):
-        coeff, rest = term.as_coeff_Mul()
-        if isinstance(rest, sympy.log):
-            _check_power_size(rest.args[0], coeff)
-    if abs(guard._approx(arg)) > _EVAL_BITS:  # False for nan: unknown values pass
-        raise _TooLargeError
 
 
 def explain_at(g: Gradient, point: Any) -> GradientAt:
@@ -151,7 +47,8 @@ def explain_at(g: Gradient, point: Any) -> GradientAt:
         return _in_floats(g, exact_point)
     f = _real_number(f_exact, name, huge=True)
     _check_differentiable(g.equation.expr, where, name)
-    values = [_real_number(e, f"∂{name}/∂{v}") for v, e in zip(g.names, exact, strict=True)]
+    values = [_component(g, where, e, f"∂{name}/∂{v}", f)
+              for v, e in zip(g.names, exact, strict=True)]
     gradient_at = GradientAt(g, exact_point, exact, np.array(values),
                              f if math.isfinite(f) else None)
     if not math.isfinite(gradient_at.norm):
@@ -160,6 +57,39 @@ def explain_at(g: Gradient, point: Any) -> GradientAt:
             f"(the largest component is about {max(map(abs, values)):.3g})"
         )
     return gradient_at
+
+
+def _component(g: Gradient, where: dict[Any, Any], exact: sympy.Expr, what: str,
+               f: float) -> float:
+    """One partial derivative at the point as a float, or the reason it has none.
+
+    Where f is defined but the derivative's formula has no value (0/0, as that of
+    sqrt(x² + y²) at its tip), the point is in f's domain: f itself is examined along each
+    variable, as at a ``|u|``, and a kink, jump or infinite slope found there is named.
+    """
+    if not math.isfinite(f) or not _undefined(exact.evalf(30)):
+        return _real_number(exact, what)
+    name = g.equation.name
+    _check_differentiable(g.equation.expr, where, name, anywhere=True)
+    raise GradientError(
+        f"{what} has no value at this point: its formula is undefined there "
+        f"({_short_text(exact)}), though {name} is defined ({name} = {f:.6g})"
+        "\nhint: try a point next to it"
+    )
+
+
+def _undefined(number: sympy.Expr) -> bool:
+    """Whether a value has no number at all (nan, as 0/0 gives), rather than an infinite
+    or a complex one."""
+    if number is sympy.nan:
+        return True
+    if number.has(sympy.I, sympy.zoo, sympy.oo, sympy.S.NegativeInfinity) or (
+            number.is_real is False):
+        return False
+    try:
+        return math.isnan(float(number))
+    except TypeError:
+        return True
 
 
 def _in_floats(g: Gradient, exact_point: tuple[sympy.Expr, ...]) -> GradientAt:
@@ -235,24 +165,26 @@ def _real_number(value: sympy.Expr, what: str, *, huge: bool = False) -> float:
 _KINKS = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Max, sympy.Min)
 
 
-def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
+def _check_differentiable(f: sympy.Expr, where: dict[Any, Any], name: str, *,
+                          anywhere: bool = False) -> None:
     """Refuse a point where f has a kink, a jump or an infinite slope along a variable.
 
     Only points where one of f's non-smooth parts (``|u|``, ``sign(u)``, ``max``, ``min``,
     steps) sits exactly on its edge are examined: there f is evaluated exactly on both
     sides along each variable at two tiny rational steps, 1e-12 and 1e-18 (see
-    :func:`_one_variable`). The refusal says what was found: the two one-sided slopes
-    (a kink), the values on the two sides (a jump), or an infinite slope.
+    :func:`_one_variable`); with ``anywhere``, every point is. The refusal says what was
+    found: the two one-sided slopes (a kink), the values on the two sides (a jump), or an
+    infinite slope.
     """
     try:
-        return _check_kinks(f, where, name)
+        return _check_kinks(f, where, name, anywhere=anywhere)
     except _TooLargeError:
         return  # numbers too large to look closely; the values say what they can
 
 
-def _check_kinks(f: sympy.Expr, where: dict[Any, Any], name: str) -> None:
-    on_edge = False
-    for kink in f.atoms(*_KINKS):
+def _check_kinks(f: sympy.Expr, where: dict[Any, Any], name: str, *, anywhere: bool) -> None:
+    on_edge = anywhere
+    for kink in () if anywhere else f.atoms(*_KINKS):
         args = [exact_at(a, where) for a in kink.args]
         if isinstance(kink, (sympy.Max, sympy.Min)):
             on_edge |= len(set(args)) < len(args)

@@ -2,9 +2,12 @@
 
 - :func:`solve_symbolic`: SymPy's ``solve`` on ∇f = 0, bounded in size (:func:`small_enough`)
   and in time (it runs in a daemon thread; a solve cut off by its time limit finishes
-  there and its answer is dropped, as Python cannot stop a thread). While two such
-  solves still run, later searches skip SymPy unless forced, so that cut-off solves do
-  not pile up in a long session (each takes its share of the interpreter's time).
+  there, as Python cannot stop a thread). While two such solves still run, later searches
+  skip SymPy unless forced, so that cut-off solves do not pile up in a long session (each
+  takes its share of the interpreter's time). The answer does not depend on the box, so
+  every finished solve is kept (the last 128 systems): the same gradient searched again,
+  over another box (a map panned or zoomed) or after a solve that was cut off but has
+  since finished, costs no second solve.
 - :func:`newton`: damped Gauss–Newton on ∇f from a grid of seeds inside a box.
 
 Both work on the gradient's SymPy expressions and return plain data: exact coordinates,
@@ -15,7 +18,9 @@ the Hessian and the merging of the two answers (:mod:`steepest.calculus.stationa
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +42,10 @@ _CUT_OFF: list[threading.Thread] = []
 _LOCK = threading.Lock()
 #: how many of those may run at once before searches skip SymPy
 _MAX_CUT_OFF = 2
+#: finished solves by system (∇f, variables): SymPy's solutions, or None when it could not
+#: solve; the most recently used last (guarded by _LOCK)
+_SOLVED: OrderedDict[tuple[tuple[sympy.Expr, ...], tuple[sympy.Symbol, ...]], Any] = OrderedDict()
+_MAX_SOLVED = 128
 
 
 def small_enough(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]) -> bool:
@@ -64,29 +73,29 @@ def solve_symbolic(
     """
     if all(g.is_zero for g in grad):
         return [], [({}, variables)], True
-    if not force and not small_enough(grad, variables):
-        return "SymPy was not tried: the system ∇f = 0 is too large to solve exactly"
+    key = (tuple(grad), tuple(variables))
     with _LOCK:
-        _CUT_OFF[:] = [t for t in _CUT_OFF if t.is_alive()]
-        if len(_CUT_OFF) >= _MAX_CUT_OFF and not force:
-            return (f"SymPy was not tried: {len(_CUT_OFF)} earlier solves, cut off by their "
-                    "time limit, still run in this session")
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["solutions"] = sympy.solve(grad, list(variables), dict=True)
-        except (NotImplementedError, ValueError, TypeError, AttributeError):
-            box["solutions"] = None
-
-    thread = threading.Thread(target=work, daemon=True, name="steepest-solve")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
+        known = key in _SOLVED
+        if known:
+            _SOLVED.move_to_end(key)
+            solutions = _SOLVED[key]
+    if not known:
+        if not force and not small_enough(grad, variables):
+            return "SymPy was not tried: the system ∇f = 0 is too large to solve exactly"
         with _LOCK:
-            _CUT_OFF.append(thread)
-        return f"SymPy did not solve ∇f = 0 within the time limit ({timeout:g} s)"
-    solutions = box.get("solutions")
+            _CUT_OFF[:] = [t for t in _CUT_OFF if t.is_alive()]
+            if len(_CUT_OFF) >= _MAX_CUT_OFF and not force:
+                return (f"SymPy was not tried: {len(_CUT_OFF)} earlier solves, cut off by "
+                        "their time limit, still run in this session")
+        thread = threading.Thread(target=_solve, args=(key,), daemon=True, name="steepest-solve")
+        thread.start()
+        thread.join(timeout)
+        if thread.is_alive():
+            with _LOCK:
+                _CUT_OFF.append(thread)
+            return f"SymPy did not solve ∇f = 0 within the time limit ({timeout:g} s)"
+        with _LOCK:
+            solutions = _SOLVED.get(key)
     if solutions is None:
         return "SymPy could not solve ∇f = 0"
     points: list[Point] = []
@@ -104,6 +113,20 @@ def solve_symbolic(
     return points, curves, polynomial
 
 
+def _solve(key: tuple[tuple[sympy.Expr, ...], tuple[sympy.Symbol, ...]]) -> None:
+    """SymPy's solutions of the system ``key``, kept in :data:`_SOLVED` (None: not solved)."""
+    grad, variables = key
+    try:
+        solutions = sympy.solve(list(grad), list(variables), dict=True)
+    except (NotImplementedError, ValueError, TypeError, AttributeError):
+        solutions = None
+    with _LOCK:
+        _SOLVED[key] = solutions
+        _SOLVED.move_to_end(key)
+        while len(_SOLVED) > _MAX_SOLVED:
+            _SOLVED.popitem(last=False)
+
+
 def dirac_free(expr: Any) -> Any:
     """``expr`` (an expression or a matrix) with every DiracDelta replaced by 0.
 
@@ -118,9 +141,10 @@ def compile_points(
 ) -> Callable[[np.ndarray], np.ndarray]:
     """exprs -> a function of points (m, n) returning (m, len(exprs)), constants broadcast.
 
-    DiracDelta is compiled as 0 (:func:`dirac_free`).
+    DiracDelta is compiled as 0 (:func:`dirac_free`). The compiled code is kept for the
+    next call with the same expressions.
     """
-    fn = sympy.lambdify(variables, [dirac_free(sympy.sympify(e)) for e in exprs], "numpy")
+    fn = _compiled(tuple(sympy.sympify(e) for e in exprs), tuple(variables))
 
     def evaluate(points: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -129,6 +153,11 @@ def compile_points(
         return np.stack([np.broadcast_to(np.asarray(o, dtype=float), (m,)) for o in out], -1)
 
     return evaluate
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(exprs: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...]) -> Any:
+    return sympy.lambdify(variables, [dirac_free(e) for e in exprs], "numpy")
 
 
 def newton(
@@ -154,21 +183,29 @@ def newton(
         norms = np.linalg.norm(g_fn(x), axis=-1)
     finite = norms[np.isfinite(norms)]
     scale = max(1.0, float(np.median(finite))) if finite.size else 1.0
-    for _ in range(iterations):
-        g = g_fn(x)
-        h = h_fn(x).reshape(-1, n, n)
-        bad = ~(np.all(np.isfinite(g), axis=-1) & np.all(np.isfinite(h), axis=(1, 2)))
-        g[bad] = 0.0
-        h[bad] = eye
-        # Gauss-Newton on |∇f|²: finds saddles and maxima too, and survives singular H.
-        ht = np.swapaxes(h, 1, 2)
-        a = ht @ h
-        damping = (1e-12 * np.trace(a, axis1=1, axis2=2) + 1e-300)[:, None, None] * eye
-        step = np.linalg.solve(a + damping, -(ht @ g[..., None]))[..., 0]
-        # never jump more than a quarter of the box in one step
-        longest = np.max(np.abs(step) / (0.25 * width), axis=-1, keepdims=True)
-        step = np.where(longest > 1, step / np.maximum(longest, 1), step)
-        x = np.where(bad[:, None], np.nan, x + step)
+    # a seed whose step has shrunk below rounding is done: only the others are stepped
+    active = np.arange(len(x))
+    with np.errstate(all="ignore"):  # non-finite values are caught as `bad`
+        for _ in range(iterations):
+            if active.size == 0:
+                break
+            xa = x[active]
+            g = g_fn(xa)
+            h = h_fn(xa).reshape(-1, n, n)
+            bad = ~(np.all(np.isfinite(g), axis=-1) & np.all(np.isfinite(h), axis=(1, 2)))
+            g[bad] = 0.0
+            h[bad] = eye
+            # Gauss-Newton on |∇f|²: finds saddles and maxima too, and survives singular H.
+            ht = np.swapaxes(h, 1, 2)
+            a = ht @ h
+            damping = (1e-12 * np.trace(a, axis1=1, axis2=2) + 1e-300)[:, None, None] * eye
+            step = np.linalg.solve(a + damping, -(ht @ g[..., None]))[..., 0]
+            # never jump more than a quarter of the box in one step
+            longest = np.max(np.abs(step) / (0.25 * width), axis=-1, keepdims=True)
+            step = np.where(longest > 1, step / np.maximum(longest, 1), step)
+            x[active] = np.where(bad[:, None], np.nan, xa + step)
+            settled = bad | np.all(np.abs(step) <= 1e-15 * width, axis=-1)
+            active = active[~settled]
     with np.errstate(invalid="ignore"):
         g = g_fn(x)
         ok = np.all(np.isfinite(x), axis=-1) & np.all(np.abs(g) <= 1e-9 * scale, axis=-1)
@@ -178,8 +215,12 @@ def newton(
 
 
 def _dedupe(points: np.ndarray, distance: float) -> np.ndarray:
-    kept: list[np.ndarray] = []
-    for p in points:
-        if all(np.linalg.norm(p - q) > distance for q in kept):
-            kept.append(p)
-    return np.array(kept).reshape(-1, points.shape[-1])
+    """``points`` without those within ``distance`` of an earlier one that is kept."""
+    gaps = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=-1)
+    left = np.ones(len(points), dtype=bool)
+    kept = []
+    while left.any():
+        first = int(np.argmax(left))
+        kept.append(first)
+        left &= gaps[first] > distance
+    return points[kept].reshape(-1, points.shape[-1])

@@ -10,6 +10,7 @@ command says so), 2 for unusable input, with a one-line reason and a hint on std
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import re
 import sys
@@ -53,6 +54,9 @@ class _Parser(argparse.ArgumentParser):
         hint = f"run '{self.prog} --help' to see the options"
         option = re.search(r"argument (--[\w-]+)", message)
         unknown = self.unknown_options()
+        choice = re.match(r"argument (\S+): invalid choice: ('.*?'|\".*?\") \(choose from", message)
+        if choice:
+            raise UsageError(self.invalid_choice(message, choice[1], ast.literal_eval(choice[2])))
         if "expected one argument" in message and option:
             hint = f"a value that starts with '-' goes after '=': {option[1]}=-1,2; " + hint
         elif "arguments are required" in message and unknown:
@@ -65,6 +69,24 @@ class _Parser(argparse.ArgumentParser):
                     f"goes after '--', following the options: {self.prog} [options] -- "
                     f"\"{taken}\"; " + hint)
         raise UsageError(f"{message}\nhint: {hint}")
+
+    def invalid_choice(self, message: str, name: str, value: str) -> str:
+        """A value outside an argument's choices, with the closest choices as the hint: a
+        mistyped command (``steepest gard``) in one line, ``did you mean grad?``."""
+        import difflib
+
+        action = next((a for a in self._actions
+                       if ("/".join(a.option_strings) or a.metavar or a.dest) == name), None)
+        if action is None or action.choices is None:  # not found: argparse's words
+            return f"{message}\nhint: run '{self.prog} --help' to see the options"
+        choices = [str(c) for c in action.choices]
+        close = difflib.get_close_matches(value, choices, n=2, cutoff=0.6)
+        also = f"did you mean {' or '.join(close)}? " if close else ""
+        if isinstance(action, argparse._SubParsersAction):  # a command, or an exercise
+            word = str(action.metavar or "command").lower()
+            return (f"unknown {word} {value!r} for '{self.prog}'\nhint: {also}run "
+                    f"'{self.prog} --help' to see the {word}s")
+        return f"{message}\nhint: {also}run '{self.prog} --help' to see the options"
 
     def unknown_options(self) -> list[str]:
         """Arguments that look like options (start with '-') but are none of this parser's."""
@@ -133,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "_run", None) is None:
             parser.print_help()
             return 2
+        if getattr(args, "data_dir", None) is not None:  # train, evaluate, landscape, tour,
+            from steepest.cli._options import check_data_dir  # explore: refused before work
+
+            check_data_dir(args.data_dir, sample=hasattr(args, "sample"))
         return int(args._run(args))
     except SteepestError as error:
         print(f"steepest: error: {error}", file=sys.stderr)
@@ -155,8 +181,11 @@ def _refuse_extras(parser: argparse.ArgumentParser, args: argparse.Namespace,
         close = command.closest(first) if isinstance(command, _Parser) else None
         also = f"did you mean {close}? " if close else ""
         raise UsageError(f"unknown option {first!r} for '{prog}'\nhint: {also}{hint}")
-    raise UsageError(f"unexpected argument {first!r} for '{prog}'\nhint: an equation with "
-                     f"spaces goes in quotes, as one argument: \"x^2 sin(y)\"; {hint}")
+    takes_equation = command is not None and any(
+        action.dest == "equation" for action in command._actions)
+    quote = ("an equation with spaces goes in quotes, as one argument: \"x^2 sin(y)\"; "
+             if takes_equation else "")
+    raise UsageError(f"unexpected argument {first!r} for '{prog}'\nhint: {quote}{hint}")
 
 
 def _command_parser(parser: argparse.ArgumentParser, argv: Sequence[str]) -> Any:

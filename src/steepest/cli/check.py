@@ -132,14 +132,16 @@ def _json(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest check``."""
+    from steepest.cli import UsageError
     from steepest.errors import SteepestError
 
     try:
         report = _check(args)
     except SteepestError as error:
+        said = _in_cli_words(str(error))
         if args.json:  # a grading script reads stdout: it gets the reason there too
-            _print_json({"exercise": args.exercise, "correct": None, "error": str(error)})
-        raise  # and the one-line reason on stderr, exit 2, as without --json
+            _print_json({"exercise": args.exercise, "correct": None, "error": said})
+        raise UsageError(said) from None  # and the one-line reason on stderr, exit 2
     if args.json:
         reveal = args.exercise == "gradient" and (args.reveal or args.show_steps)
         _print_json(report.to_dict(reveal=True) if reveal else report.to_dict())
@@ -151,6 +153,27 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report)
     return 0 if report.correct else 1
+
+
+#: The library's names for the arguments, as the command line spells them.
+_ARGUMENTS = {"answer": "--answer", "loop": "--loop", "target": "FILE:FUNCTION"}
+
+
+def _in_cli_words(message: str) -> str:
+    """A library message that opens with an argument's name, opened with the option's.
+
+    Examples
+    --------
+    >>> _in_cli_words("answer: the part for x is empty")
+    '--answer: the part for x is empty'
+    >>> _in_cli_words("target: no file 'a.py'")
+    "FILE:FUNCTION: no file 'a.py'"
+    >>> _in_cli_words("answered")
+    'answered'
+    """
+    import re
+
+    return re.sub(r"^(answer|loop|target)\b", lambda m: _ARGUMENTS[m[1]], message)
 
 
 def _check(args: argparse.Namespace) -> Any:

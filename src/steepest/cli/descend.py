@@ -77,29 +77,25 @@ def _add(subparsers: Any, name: str, example: str, *, maximize: bool) -> argpars
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest descend`` or ``steepest ascend``."""
-    from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import check_positive, optimizer_from, variable_names
-    from steepest.descent.run import (
-        EQUATION_LEARNING_RATE,
-        MAX_ITER_LIMIT,
-        maximize,
-        minimize,
+    from steepest.cli._options import (
+        check_max_iter,
+        check_positive,
+        check_start,
+        gradient_of,
+        optimizer_from,
     )
+    from steepest.descent.run import EQUATION_LEARNING_RATE, maximize, minimize
 
-    if args.max_iter < 0:
-        raise UsageError(f"--max-iter must be 0 or more, got {args.max_iter}")
-    if args.max_iter > MAX_ITER_LIMIT:
-        raise UsageError(f"--max-iter must be at most {MAX_ITER_LIMIT:,} (every point of the "
-                         f"path is kept), got {args.max_iter:,}\nhint: a run that needs more "
-                         "steps needs a larger --lr or another --optimizer")
+    check_max_iter(args.max_iter)
     if args.lr is not None:
         check_positive(args.lr, "--lr")
     check_positive(args.tol, "--tol", zero=True)
     if args.every is not None and args.every < 1:
         raise UsageError(f"--every must be 1 or more, got {args.every}")
-    g = gradient(args.equation, variable_names(args.vars))
+    g = gradient_of(args.equation, args.vars)
     start = _parse_start(args.start, g.names)
+    check_start(g, start, "--from", args.start)
     optimizer = optimizer_from(args.optimizer, args.lr, default=EQUATION_LEARNING_RATE,
                                schedule=args.schedule)
     descent = maximize if args.maximize else minimize
@@ -115,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
 def _parse_start(text: str, names: tuple[str, ...]) -> list[float]:
     """``2,1`` or ``x=2,y=1`` (numbers or constants such as pi/4) in variable order."""
     from steepest.cli import UsageError
-    from steepest.equation import parse
+    from steepest.cli._options import real_number
 
     parts = [part.strip() for part in text.split(",")]
     example = ",".join(f"{n}=1" for n in names)
@@ -136,13 +132,7 @@ def _parse_start(text: str, names: tuple[str, ...]) -> list[float]:
             f"number{'s' * (len(names) != 1)}, in that order\nhint: --from "
             f"{','.join('1' * len(names))} or --from {example} (set the order with --vars)"
         )
-    values = []
-    for part in parts:
-        value = complex(parse(part, variables=[]).expr.evalf())
-        if value.imag or not math.isfinite(value.real):
-            raise UsageError(f"--from: the coordinate {part!r} is not a finite real number")
-        values.append(value.real)
-    return values
+    return [real_number(part, "--from") for part in parts]
 
 
 def _rows(iterations: int, every: int | None) -> list[int]:

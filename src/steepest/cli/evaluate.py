@@ -48,14 +48,15 @@ def run(args: argparse.Namespace) -> int:
     """Run ``steepest evaluate``."""
     import os
 
+    from steepest.cli._options import digit_network
     from steepest.cli.train import load_data
     from steepest.data.mnist import ENV_VAR
-    from steepest.nn import Network, trained_on
+    from steepest.nn import trained_on
     from steepest.nn.evaluation import evaluate
 
     if args.plot is not None:
         _check_folder(args.plot)
-    network = Network.load(args.model)
+    network = digit_network(args.model)
     if (not args.sample and args.data_dir is None and not os.environ.get(ENV_VAR)
             and trained_on(args.model) == "sample"):
         # scored on the data it learned from: no download (--data-dir DIR for the full set)

@@ -89,14 +89,10 @@ def _digits(args: argparse.Namespace) -> Any:
 
     model = None
     if args.model is not None:
-        from steepest.errors import NetworkError
-        from steepest.nn import Network
+        from steepest.cli._options import digit_network
         from steepest.nn.path import TrainingPath
 
-        network = Network.load(args.model)
-        if network.sizes[0] != 784:
-            raise NetworkError(f"{args.model} takes {network.sizes[0]} inputs; the Digits page "
-                               "needs a network of 784 (28 x 28) trained by 'steepest train'")
+        network = digit_network(args.model)
         model = (network, TrainingPath.read(args.model, network))
     return Runs(model=model, data_dir=args.data_dir)
 

@@ -44,12 +44,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest grad``."""
-    from steepest.calculus.gradients import gradient
-    from steepest.cli._options import variable_names
+    from steepest.cli._options import gradient_of
     from steepest.equation.printing import plain
     from steepest.equation.typed import reading
 
-    g = gradient(args.equation, variable_names(args.vars))
+    g = gradient_of(args.equation, args.vars)
     point = _parse_point(args.at, g.names) if args.at is not None else None
     evaluated = g.explain_at(point) if point is not None else None
 
@@ -85,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
     """``1,2`` or ``x=1,y=2`` as exact SymPy numbers in variable order."""
     from steepest.cli import UsageError
-    from steepest.equation import parse
+    from steepest.cli._options import real_number
 
     parts = [part.strip() for part in text.split(",")]
     if any(not part for part in parts):
@@ -117,13 +116,7 @@ def _parse_point(text: str, names: tuple[str, ...]) -> list[Any]:
             f"equation has {len(names)} variable{'s' * (len(names) != 1)} ({', '.join(names)})"
             f"\nhint: give one value for each, in that order (or set the order with --vars)"
         )
-    values = []
-    for part in parts:
-        value = parse(part, variables=[]).expr
-        if not value.is_real or not value.is_finite:
-            raise UsageError(f"--at: the coordinate {part!r} is not a finite real number")
-        values.append(value)
-    return values
+    return [real_number(part, "--at", exact=True) for part in parts]
 
 
 def _as_json(g: Any, point: list[Any] | None, evaluated: Any) -> dict[str, Any]:

@@ -63,8 +63,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest landscape``."""
     from steepest.cli import UsageError
+    from steepest.cli._options import digit_network
     from steepest.cli.train import load_data
-    from steepest.nn import Network
     from steepest.nn.landscape import MAX_GRID, MAX_IMAGES, landscape
     from steepest.nn.path import TrainingPath
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be a non-negative integer; got {args.seed}")
     _check_out(args.out)
     started = time.perf_counter()
-    network = Network.load(args.model)
+    network = digit_network(args.model)
     path = TrainingPath.read(args.model, network)
     directions = args.directions
     if directions == "auto":

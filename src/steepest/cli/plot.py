@@ -80,9 +80,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``steepest plot``."""
     from steepest import plot as figures
-    from steepest.calculus.gradients import gradient
     from steepest.cli import UsageError
-    from steepest.cli._options import variable_names
+    from steepest.cli._options import check_max_iter, gradient_of
 
     figures.output_format(args.out)
     if args.dpi < 1:
@@ -91,10 +90,12 @@ def run(args: argparse.Namespace) -> int:
     if args.fps < 1:
         raise UsageError(f"--fps must be at least 1; got {args.fps}\nhint: the default is 12")
     _check_sizes(args)
+    check_max_iter(args.max_iter)
     names = [o.strip() for o in args.optimizer.split(",") if o.strip()]
     if not names:
         raise UsageError(f"--optimizer {args.optimizer!r} names no optimizer\nhint: --optimizer "
                          "gd, or several to compare: --optimizer gd,momentum,adam")
+    _check_optimizers(args.optimizer, names)
     if args.animate:
         from steepest.plot.animate import ANIMATION_FORMATS
 
@@ -105,8 +106,8 @@ def run(args: argparse.Namespace) -> int:
             if not ffmpeg_available():
                 raise UsageError(f"--animate {args.animate!r}: MP4 needs the ffmpeg program, "
                                  "which was not found\nhint: write a .gif instead")
-    g = gradient(args.equation, variable_names(args.vars))
-    g = figures.fix_variables(g, _assignments(args.fix, "--fix"))
+    g = gradient_of(args.equation, args.vars)
+    g = figures.fix_variables(g, _fixed(args.fix, g.names))
     n = len(g.variables)
     if n > 2:
         fixed = ",".join(f"{v}=0" for v in g.names[2:])
@@ -117,10 +118,14 @@ def run(args: argparse.Namespace) -> int:
     if args.animate and n != 2:
         raise UsageError("--animate draws on the contour map: it needs two variables")
     from steepest._files import check_writable
+    from steepest.errors import OutputError
 
-    for path in (args.out, args.animate):  # every file found writable before any is drawn
-        if path:
-            check_writable(path)
+    for option, path in (("--out", args.out), ("--animate", args.animate)):
+        if path:  # every file found writable before any is drawn
+            try:
+                check_writable(path)
+            except OutputError as error:
+                raise UsageError(f"{option}: {error}") from None
     bounds = _range(args.range, g.names) if args.range else None
     if bounds is not None:
         _check_defined(g, bounds, args.range)
@@ -151,7 +156,7 @@ def _draw(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any]
     if bounds is None:
         _check_defined(g, box, ",".join(f"{lo:g}:{hi:g}" for lo, hi in box))
     fig = plot_gradient(g, box, **options)
-    path = figures.save_figure(fig, args.out, dpi=args.dpi)
+    path = _save(fig, args.out, args.dpi)
     print(f"wrote {path}")
     if not args.no_stationary:
         found = stationary_points(g, box)
@@ -182,12 +187,15 @@ def _optimizers(args: argparse.Namespace, names: list[str]) -> list[tuple[str, A
 def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, Any],
              optimizers: list[tuple[str, Any]]) -> int:
     from steepest import plot as figures
+    from steepest.cli._options import check_start
     from steepest.descent.run import maximize, minimize
     from steepest.plot import animate_descent, plot_result
 
     box = bounds
     if args.start:
         starts = [_point(text, g.names) for text in args.start]
+        for text, start in zip(args.start, starts, strict=True):
+            check_start(g, start, "--from", text)
     else:
         box = box if box is not None else figures.default_bounds(g)
         starts = [[lo + 0.8 * (hi - lo) for lo, hi in box]]
@@ -205,10 +213,45 @@ def _descend(g: Any, bounds: Any, args: argparse.Namespace, options: dict[str, A
                   f"at ({where}), "
                   f"{g.equation.name} = {r.value:.6g}")
     fig = plot_result(results, g, box, **options)
-    print(f"wrote {figures.save_figure(fig, args.out, dpi=args.dpi)}")
+    print(f"wrote {_save(fig, args.out, args.dpi)}")
     if args.animate:  # two variables: checked in run
         print(f"wrote {animate_descent(g, results, args.animate, box, fps=args.fps, **options)}")
     return 0
+
+
+def _save(fig: Any, out: str, dpi: int) -> Any:
+    """Write the figure, once ``--dpi`` is found to give it a picture of a size we draw."""
+    from steepest import plot as figures
+    from steepest.cli import UsageError
+    from steepest.plot import MAX_PIXELS
+
+    width, height = fig.get_size_inches()
+    pixels = round(width * dpi) * round(height * dpi)
+    if pixels > MAX_PIXELS:
+        most = int((MAX_PIXELS / (width * height)) ** 0.5)
+        while round(width * most) * round(height * most) > MAX_PIXELS:
+            most -= 1  # the sides are rounded to whole pixels
+        raise UsageError(f"--dpi {dpi} makes this {width:g} × {height:g} inch picture "
+                         f"{round(width * dpi):,} × {round(height * dpi):,} = "
+                         f"{pixels / 1e6:.1f} million pixels; at most "
+                         f"{MAX_PIXELS / 1e6:g} million\nhint: --dpi {most} or less "
+                         "(300 suits print)")
+    return figures.save_figure(fig, out, dpi=dpi)
+
+
+def _check_optimizers(text: str, names: list[str]) -> None:
+    """Refuse an optimizer name ``--optimizer`` does not know, with the closest ones."""
+    import difflib
+
+    from steepest.cli import UsageError
+    from steepest.cli.descend import OPTIMIZERS
+
+    for name in names:
+        if name.lower() not in OPTIMIZERS:
+            close = difflib.get_close_matches(name.lower(), OPTIMIZERS, n=1)
+            also = f"did you mean {close[0]}? " if close else ""
+            raise UsageError(f"--optimizer {text!r}: unknown optimizer {name!r}\nhint: {also}"
+                             f"the optimizers are {', '.join(OPTIMIZERS)}")
 
 
 def _check_sizes(args: argparse.Namespace) -> None:
@@ -255,29 +298,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def _number(text: str, option: str) -> float:
-    """A finite real number, written as a number or with constants: 2, -1.5, pi/2."""
-    from steepest.cli import UsageError
-    from steepest.equation import parse
-    from steepest.errors import SteepestError
-
-    try:
-        value = complex(parse(text, variables=[]).expr.evalf())
-    except (SteepestError, TypeError):
-        value = complex("nan")
-    if value.imag != 0 or not value.real == value.real or abs(value.real) == float("inf"):
-        raise UsageError(f"{option}: {text!r} is not a finite real number\nhint: write 2, -1.5 "
-                         "or pi/2")
-    return value.real
-
-
 def _numbers(text: str, option: str) -> list[float]:
+    from steepest.cli._options import real_number
+
     parts = [p.strip() for p in text.split(",")]
     if not all(parts):
         from steepest.cli import UsageError
 
         raise UsageError(f"{option} {text!r} has an empty value")
-    return [_number(p, option) for p in parts]
+    return [real_number(p, option) for p in parts]
 
 
 def _point(text: str, names: tuple[str, ...]) -> list[float]:
@@ -303,6 +332,7 @@ def _assignments(text: str | None, option: str) -> dict[str, float]:
     if not text:
         return {}
     from steepest.cli import UsageError
+    from steepest.cli._options import real_number
 
     result = {}
     for part in text.split(","):
@@ -312,12 +342,29 @@ def _assignments(text: str | None, option: str) -> dict[str, float]:
         if name.strip() in result:
             raise UsageError(f"{option} {text!r} gives {name.strip()} twice\nhint: give each "
                              "variable one value")
-        result[name.strip()] = _number(value.strip(), option)
+        result[name.strip()] = real_number(value.strip(), option)
     return result
+
+
+def _fixed(text: str | None, names: tuple[str, ...]) -> dict[str, float]:
+    """The values ``--fix`` holds, each naming a variable of f, and one or two left free."""
+    from steepest.cli import UsageError
+
+    fixed = _assignments(text, "--fix")
+    unknown = [name for name in fixed if name not in names]
+    if unknown:
+        raise UsageError(f"--fix {text!r} names {', '.join(unknown)}, which f does not have; "
+                         f"its variables are {', '.join(names)}\nhint: --fix {names[-1]}=0")
+    if fixed and len(fixed) == len(names):
+        raise UsageError(f"--fix {text!r} holds every variable of f, leaving none to draw"
+                         "\nhint: hold all but one or two: --fix "
+                         + ",".join(f"{n}=0" for n in names[2:] or names[1:]))
+    return fixed
 
 
 def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
     from steepest.cli import UsageError
+    from steepest.cli._options import real_number
 
     pieces = [p.strip() for p in text.split(",")]
     if len(pieces) == 1:
@@ -330,10 +377,13 @@ def _range(text: str, names: tuple[str, ...]) -> list[tuple[float, float]]:
         )
     box = []
     for piece in pieces:
-        lo, sep, hi = piece.partition(":")
-        if not sep:
-            raise UsageError(f"--range {text!r}: each range is LOW:HIGH\nhint: --range -3:3")
-        low, high = _number(lo, "--range"), _number(hi, "--range")
+        lo, _, hi = piece.partition(":")
+        if piece.count(":") != 1:
+            got = f"; got {piece!r}" if piece != text else ""
+            raise UsageError(f"--range {text!r}: each range is LOW:HIGH, one colon between two "
+                             f"numbers{got}\nhint: --range -3:3 for every axis, or "
+                             "one per variable: --range -3:3,-2:2")
+        low, high = real_number(lo, "--range"), real_number(hi, "--range")
         if not low < high:
             raise UsageError(f"--range {piece!r}: the low end must be below the high end")
         if max(abs(low), abs(high)) > MAX_BOUND or not math.isfinite(high - low):

@@ -16,6 +16,8 @@ HELP = "read the digit in a picture with a saved classifier"
 EPILOG = """examples:
   steepest predict model.npz digit.png
   steepest predict model.npz one.png two.jpg --show
+
+exit status: 0 every picture read; 2 any could not be (its error is printed in its place)
 """
 
 WIDTH = 30  # characters of the longest bar
@@ -38,30 +40,42 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``steepest predict``."""
+    """Run ``steepest predict``: every picture it can read, and one error for each other.
+
+    Exit status 0 when every picture was read, 2 when any could not be (its error on
+    stderr, in the place of its result; the others are still printed).
+    """
+    import sys
+
     import numpy as np
 
+    from steepest.cli._options import digit_network
     from steepest.data.images import prepare_image
-    from steepest.errors import NetworkError
-    from steepest.nn import Network
+    from steepest.errors import SteepestError
 
-    network = Network.load(args.model)
-    if network.sizes[0] != 784:
-        raise NetworkError(
-            f"{args.model} takes {network.sizes[0]} inputs, but a picture gives 784 "
-            "(28 x 28); hint: use a network trained on MNIST by 'steepest train'"
-        )
-    inputs = np.stack([prepare_image(path) for path in args.images])
-    outputs = network.forward(inputs)
-    for i, (path, x, out) in enumerate(zip(args.images, inputs, outputs, strict=True)):
-        if i:
+    network = digit_network(args.model)
+    prepared: list[Any] = []
+    for path in args.images:
+        try:
+            prepared.append(prepare_image(path))
+        except SteepestError as error:
+            prepared.append(error)
+    read = [x for x in prepared if not isinstance(x, SteepestError)]
+    outputs = iter(network.forward(np.stack(read)) if read else ())
+    shown = False
+    for path, x in zip(args.images, prepared, strict=True):
+        if isinstance(x, SteepestError):
+            print(f"steepest: error: {x}", file=sys.stderr, flush=True)
+            continue
+        if shown:
             print()
-        digit = int(out.argmax())
-        print(f"{path}: {digit}")
+        out = next(outputs)
+        print(f"{path}: {int(out.argmax())}")
         if args.show:
             print(ascii_digit(x))
-        print(bars(out))
-    return 0
+        print(bars(out), flush=True)
+        shown = True
+    return 2 if len(read) < len(prepared) else 0
 
 
 def bars(outputs: Any) -> str:

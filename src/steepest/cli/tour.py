@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from steepest.cli import UsageError
+    from steepest.errors import OutputError
     from steepest.report.tour import run_tour
 
     if args.seed < 0:
@@ -42,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise UsageError(f"--out {args.out!r} is a file, not a folder"
                          "\nhint: name a new or existing folder for the report")
-    summary = run_tour(args.out, quick=args.quick, data_dir=args.data_dir, seed=args.seed)
+    try:
+        summary = run_tour(args.out, quick=args.quick, data_dir=args.data_dir, seed=args.seed)
+    except OutputError as error:  # the report's folder, or a file in it
+        raise UsageError(f"--out: {error}") from None
     print()
     print(f"report: {os.path.abspath(summary.report)}  "
           f"({len(summary.figures)} figures, {summary.seconds:.0f} s)")

@@ -10,6 +10,7 @@ several digits in one image.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from typing import Any
 
@@ -161,10 +162,13 @@ def _grey(image: Any) -> np.ndarray:
         except DataError:
             raise
         except Image.DecompressionBombError as error:  # a header Pillow itself refuses
+            # its size, from Pillow's message when it says it: our limit is the one named
+            size = re.search(r"\((\d+) pixels\)", str(error))
+            megapixels = f" ({int(size[1]) / 1e6:,.1f} megapixels)" if size else ""
             raise DataError(
                 f"{path!r} is larger than the {MAX_IMAGE_PIXELS / 1e6:g} megapixels steepest "
-                f"reads ({str(error).rstrip('.')})\nhint: a digit needs few pixels: scale "
-                "the picture down"
+                f"reads{megapixels}\nhint: a digit needs few pixels: scale the picture down "
+                "(MNIST's are 28 × 28)"
             ) from None
         except FileNotFoundError:
             raise DataError(f"no image file at {path!r}") from None

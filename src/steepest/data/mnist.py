@@ -40,7 +40,7 @@ import numpy as np
 from steepest.data.idx import read_idx
 from steepest.errors import DataError
 
-__all__ = ["MNIST", "Split", "load_mnist", "load_mnist_sample"]
+__all__ = ["FILES", "MNIST", "Split", "load_mnist", "load_mnist_sample", "missing_files"]
 
 # The four official files, (images, labels) of each split, and the SHA-256 of each .gz.
 _TRAIN = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
@@ -63,6 +63,8 @@ _MIRRORS: tuple[str, ...] = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
     "http://yann.lecun.com/exdb/mnist/",
 )
+#: The four official files, as :func:`load_mnist` looks for them (each also uncompressed).
+FILES: tuple[str, ...] = tuple(_SHA256)
 _IMAGES_MAGIC, _LABELS_MAGIC = 0x00000803, 0x00000801
 _SAMPLE = "mnist-sample.npz"
 ENV_VAR = "STEEPEST_DATA"
@@ -226,6 +228,20 @@ def _folder(
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("steepest")) / "mnist", None
+
+
+def missing_files(folder: str | os.PathLike[str]) -> list[str]:
+    """Which of the four MNIST files (:data:`FILES`) ``folder`` lacks, in their order.
+
+    A file counts as there in its ``.gz`` form or uncompressed, as :func:`load_mnist`
+    reads it; nothing is opened. A folder that does not exist lacks all four.
+
+    Examples
+    --------
+    >>> missing_files("/no/such/folder") == list(FILES)
+    True
+    """
+    return [name for name in FILES if _find(Path(folder).expanduser(), name) is None]
 
 
 def _find(folder: Path, name: str) -> Path | None:

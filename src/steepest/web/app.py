@@ -2,14 +2,16 @@
 
 Every error is answered as ``{"error": message}`` (plus ``position`` and ``hint`` for an
 equation), with the words the command line prints: 400 for input the library refuses,
-413 for a body over 64 KB, 422 for a field past its cap or of the wrong form, 503 when
-busy or past the time limit. Any other exception is a bug and answers 500.
+404 and 405 for an address or method the API does not have, 413 for a body over 64 KB
+(with or without a declared length), 422 for a field past its cap or of the wrong form,
+503 when busy or past the time limit. Any other exception is a bug and answers 500.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steepest.errors import EquationError, ExploreError, SteepestError
@@ -99,6 +102,14 @@ def _add_handlers(app: FastAPI) -> None:
             body.update(position=error.position, hint=error.hint)
         return JSONResponse(body, status_code=400)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        status = error.status_code
+        words = str(error.detail)
+        if words == HTTPStatus(status).phrase:  # Starlette's own: "Not Found" ...
+            words = _HTTP_WORDS.get(status, words)
+        return JSONResponse({"error": words}, status_code=status, headers=error.headers)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse({"error": validation_message(error.errors())}, status_code=422)
@@ -115,6 +126,10 @@ def _add_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": f"this computation took longer than the time limit of "
                                       f"{limit:g} s and was stopped; hint: a smaller grid, "
                                       f"fewer steps or fewer starts"}, status_code=503)  # fmt: skip
+
+
+_HTTP_WORDS = {404: "there is nothing at this address; the API's addresses are listed at "
+                   "/api/docs", 405: "this address does not take that method; see /api/docs"}
 
 
 def validation_message(errors: Any) -> str:
@@ -181,6 +196,34 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             size = declared.decode("latin-1")
             await self._refuse(send, f"{int(size):,}" if size.isdigit() else repr(size))
+            return
+        if declared is None and scope.get("method") not in ("GET", "HEAD"):
+            # no length given (a chunked body): read it here, at most the limit, and hand
+            # the application the whole of it
+            chunks: list[bytes] = []
+            seen = 0
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunks.append(message.get("body", b""))
+                seen += len(chunks[-1])
+                if seen > self.limit:
+                    await self._refuse(send, f"more than {self.limit:,}")
+                    return
+                if not message.get("more_body", False):
+                    break
+            whole: Message | None = {"type": "http.request", "body": b"".join(chunks),
+                                     "more_body": False}  # fmt: skip
+
+            async def replayed() -> Message:
+                nonlocal whole
+                if whole is not None:
+                    message, whole = whole, None
+                    return message
+                return await receive()
+
+            await self.app(scope, replayed, send)
             return
         seen = 0
         started = False

@@ -10,6 +10,8 @@ what it returns.
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -29,10 +31,29 @@ ARROWS = 15  #: gradient arrows per side of the map
 STATIONARY_TIMEOUT = 0.5  #: seconds SymPy may take to solve ∇f = 0 before Newton's search
 
 
-@functools.lru_cache(maxsize=64)
+#: one gradient per function read (the most recently used last), so that texts that read
+#: the same (``x^2 sin(y)``, ``x^2*sin(y) ``, ``f(x, y) = x^2 sin(y)``) share their compiled
+#: code and the answers kept below
+_FUNCTIONS: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_FUNCTIONS_KEPT = 64
+_LOCK = threading.Lock()
+
+
 def gradient_of(text: str) -> Any:
-    """The library's gradient of ``text``, kept for the next request with the same text
-    (not per user: the same text gives the same gradient; compiled code is reused)."""
+    """The library's gradient of ``text``; the same object for every text that reads as the
+    same function (not per user: the same function has the same gradient)."""
+    g = _parsed(text)
+    key = (g.equation.name, g.variables, g.equation.expr)
+    with _LOCK:
+        kept = _FUNCTIONS.setdefault(key, g)
+        _FUNCTIONS.move_to_end(key)
+        while len(_FUNCTIONS) > _FUNCTIONS_KEPT:
+            _FUNCTIONS.popitem(last=False)
+    return kept
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> Any:
     import steepest
 
     return steepest.gradient(text)
@@ -73,14 +94,19 @@ async def read_equation(body: EquationText, request: Request) -> EquationAnswer:
     return await request.app.state.pool.run(lambda _: _read(body.equation))
 
 
-@functools.lru_cache(maxsize=64)
 def _read(text: str) -> EquationAnswer:
-    """The answer for ``text`` (kept: the same text always gets the same answer)."""
+    """The answer for ``text``: the one kept for its function, with the text as typed."""
+    g = gradient_of(text)
+    return _reading(g).model_copy(update={"equation": _parsed(text).equation.text})
+
+
+@functools.lru_cache(maxsize=64)
+def _reading(g: Any) -> EquationAnswer:
+    """The answer for the gradient ``g`` (kept: the same function, the same answer)."""
     import sympy
 
     from steepest.equation.printing import plain
 
-    g = gradient_of(text)
     name = g.equation.name
     f = sympy.Function(name)(*g.variables)
     components = [
@@ -148,15 +174,15 @@ async def surface(body: SurfaceRequest, request: Request) -> SurfaceAnswer:
     """f and ∇f on a grid over the box, the gradient field for arrows, and the stationary
     points (classified) and curves inside the box. Two variables."""
     bounds = tuple(tuple(pair) for pair in body.bounds)
-    return await request.app.state.pool.run(lambda _: _surface(body.equation, bounds, body.grid))
+    return await request.app.state.pool.run(
+        lambda _: _surface(gradient_of(body.equation), bounds, body.grid))
 
 
 @functools.lru_cache(maxsize=16)  # about 650 kB each at 200 × 200
-def _surface(text: str, bounds: tuple[tuple[float, ...], ...], num: int) -> SurfaceAnswer:
-    """The answer for this text, box and grid (kept: the same request, the same answer)."""
+def _surface(g: Any, bounds: tuple[tuple[float, ...], ...], num: int) -> SurfaceAnswer:
+    """The answer for this gradient, box and grid (kept: the same request, the same answer)."""
     import steepest
 
-    g = gradient_of(text)
     if len(g.names) != 2:
         raise ExploreError(
             f"the surface and the map need an equation of two variables; this one has "
