@@ -275,6 +275,31 @@ def test_a_run_starts_from_the_quick_setup_by_default() -> None:
 
     quick, request = PRESETS["quick"], TrainRequest()
     assert (tuple(request.hidden), request.activation, request.cost, request.optimizer,
-            request.learning_rate, request.batch_size, request.epochs) == (
+            request.learning_rate, request.batch_size, request.epochs, request.schedule,
+            request.label_smoothing) == (
         quick.hidden, quick.activation, quick.cost, quick.optimizer, quick.learning_rate,
-        quick.batch_size, quick.epochs)
+        quick.batch_size, quick.epochs, quick.schedule, quick.label_smoothing)
+
+
+def test_a_run_on_the_quick_setup_trains_as_the_library_does(client) -> None:
+    """The page's default run: the learning rate falls along the cosine, the labels are
+    smoothed, and the network ends where ``PRESETS["quick"]`` trained by the library ends."""
+    from steepest.data import load_mnist_sample
+    from steepest.nn import train
+    from steepest.nn.presets import PRESETS
+
+    quick = PRESETS["quick"].replace(epochs=2)
+    run = client.post("/api/digits/runs", json={"epochs": 2}).json()["run"]
+    seen = events(client, run)
+    assert seen[-1]["state"] == "finished"
+    batches = [u for u in seen if u["type"] == "batch"]
+    sizes = [u["step_size"] for u in batches]
+    assert all(u["learning_rate"] == quick.learning_rate for u in batches)
+    assert sizes == sorted(sizes, reverse=True) and sizes[-1] < 0.01 * quick.learning_rate
+    sample = load_mnist_sample()
+    network = quick.network(seed=0)
+    history = train(network, sample.train, epochs=2, batch_size=quick.batch_size,
+                    optimizer=quick.make_optimizer(len(sample.train[0])), cost=quick.cost,
+                    test=sample.test, seed=0, label_smoothing=quick.label_smoothing)
+    epochs = [u for u in seen if u["type"] == "epoch"]
+    np.testing.assert_allclose(epochs[-1]["test_accuracy"], history.test_accuracy[-1], atol=0.01)

@@ -174,11 +174,24 @@ def test_the_digits_part_of_the_explorers_page(browser, server) -> None:
     page.wait_for_selector("#part-digits[data-ready=yes]", state="attached", timeout=15_000)
     assert not page.is_visible("#start")  # the Equation part shows first
     page.click("#parts a[data-part=digits]")
+    assert page.input_value("#setup") == "quick" and page.input_value("#hidden") == "128"
+    page.select_option("#setup", "nielsen")  # a named setup fills the form
+    assert [page.input_value(f"#{field}") for field in
+            ("hidden", "activation", "cost", "optimizer", "lr", "schedule", "batch", "smoothing")
+            ] == ["30", "sigmoid", "quadratic", "gd", "3", "constant", "10", "0"]  # fmt: skip
     page.select_option("#pace", "1500")
     page.fill("#epochs", "2")
     page.click("#start")
     until(page, "document.getElementById('run-state').dataset.state === 'finished'", 30_000)
     width = page.evaluate("document.getElementById('cost-plot').getBoundingClientRect().width")
     assert width > 300 and points(page) == 1000  # every mini-batch of two epochs drawn
+    page.select_option("#setup", "quick")
+    page.select_option("#pace", "0")
+    page.click("#start")
+    # 8 epochs of 40 mini-batches of 128, every one drawn
+    until(page, "document.getElementById('run-state').dataset.state === 'finished' && "
+                "document.getElementById('cost-plot').data[0].x.length === 8 * 40", 30_000)
+    final = page.text_content("#status")
+    assert "along the schedule" in final and "learning rate 0.004" in final, final
     page.close()
     assert problems == []

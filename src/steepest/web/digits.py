@@ -58,8 +58,8 @@ class TrainRequest(Strict):
 
     The defaults are steepest's quick setup for watching a network learn
     (:data:`steepest.nn.presets.PRESETS` ``["quick"]``: 784-128-10, ReLU, cross-entropy,
-    Adam at 0.004, mini-batches of 128, 8 epochs), at a constant learning rate and without
-    label smoothing, which a run's settings do not carry yet.
+    Adam at 0.004 falling along a cosine to 0, mini-batches of 128, label smoothing 0.1,
+    8 epochs).
     """
 
     hidden: list[Annotated[int, Field(ge=1, le=MAX_WIDTH)]] = Field(
@@ -71,6 +71,12 @@ class TrainRequest(Strict):
     learning_rate: float = Field(default=QUICK.learning_rate, gt=0, le=100, allow_inf_nan=False)
     batch_size: int = Field(default=QUICK.batch_size, ge=1, le=MAX_BATCH)
     epochs: int = Field(default=QUICK.epochs, ge=1, le=MAX_EPOCHS)
+    schedule: Literal["constant", "cosine"] = Field(
+        default=QUICK.schedule, description="the learning rate: constant, or falling along half "
+                                            "a cosine to 0 over the run")  # fmt: skip
+    label_smoothing: float = Field(
+        default=QUICK.label_smoothing, ge=0, le=0.5, allow_inf_nan=False,
+        description="ε: targets 1 − ε and ε/9 instead of 1 and 0")  # fmt: skip
     data: Literal["sample", "mnist"] = "sample"
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     pace: float = Field(default=0.0, ge=0, le=100_000, allow_inf_nan=False,
@@ -187,7 +193,12 @@ async def info(request: Request) -> dict[str, Any]:
     model = None if runs.model is None else {
         "sizes": list(runs.model[0].sizes), "activation": runs.model[0].activation,
         "output": runs.model[0].output, "path": runs.model[1] is not None}
-    return {"runs_at_once": runs.limit, "full_mnist": full, "model": model,
+    setups = {name: {"hidden": list(p.hidden), "activation": p.activation, "cost": p.cost,
+                     "optimizer": p.optimizer, "learning_rate": p.learning_rate,
+                     "batch_size": p.batch_size, "epochs": p.epochs, "schedule": p.schedule,
+                     "label_smoothing": p.label_smoothing, "about": p.about}
+              for name, p in PRESETS.items() if name in ("quick", "nielsen")}  # fmt: skip
+    return {"runs_at_once": runs.limit, "full_mnist": full, "model": model, "setups": setups,
             "caps": {"hidden_layers": MAX_HIDDEN_LAYERS, "width": MAX_WIDTH,
                      "epochs": MAX_EPOCHS, "batch_size": MAX_BATCH}}  # fmt: skip
 

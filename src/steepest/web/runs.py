@@ -56,6 +56,8 @@ class Settings:
     learning_rate: float = 3.0
     batch_size: int = 10
     epochs: int = 10
+    schedule: str = "constant"  #: "constant", or "cosine": falling along half a cosine to 0
+    label_smoothing: float = 0.0
     data: str = "sample"
     seed: int = 0
     pace: float = 0.0  #: at most this many steps a second, to watch; 0: full speed
@@ -74,6 +76,7 @@ class Run:
 
     def __init__(self, settings: Settings, data: Any) -> None:
         from steepest.descent.optimizers import make_optimizer
+        from steepest.descent.schedules import cosine_decay
         from steepest.nn import Network
         from steepest.nn.path import PathRecorder
 
@@ -81,7 +84,10 @@ class Run:
         self.settings, self.data = settings, data
         output = "softmax" if settings.cost == "cross-entropy" else "sigmoid"
         self.network = Network(settings.sizes(), settings.activation, output, seed=settings.seed)
-        self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate)
+        steps = settings.epochs * -(-len(data.train[0]) // settings.batch_size)
+        self.schedule = cosine_decay(steps, final=0.0) if settings.schedule == "cosine" else None
+        self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate,
+                                        schedule=self.schedule)  # fmt: skip
         self.recorder = PathRecorder(self.network, max_bytes=PATH_BYTES)
         self.state, self.message = "starting", ""
         self.history: Any = None
@@ -193,7 +199,8 @@ class Run:
                 self.network, (x, y), epochs=self.settings.epochs,
                 batch_size=self.settings.batch_size, optimizer=self.optimizer,
                 cost=self.settings.cost, test=tuple(self.data.test), seed=self.settings.seed,
-                progress=self._epoch, on_batch=self._on_batch,
+                label_smoothing=self.settings.label_smoothing, progress=self._epoch,
+                on_batch=self._on_batch,
             )  # fmt: skip
         except Exception as error:  # a bug: say it on the page rather than lose it
             self.state, self.message = "failed", f"{type(error).__name__}: {error}"
@@ -256,11 +263,16 @@ class Run:
         update = {"type": "batch", "steps": step.steps, "epoch": step.epoch,
                   "batch": step.batch, "batches": step.batches, "costs": costs,
                   "smoothed": self._smoothed, "learning_rate": self.optimizer.learning_rate,
-                  "time": now}  # fmt: skip
+                  "step_size": self._step_size(step.steps), "time": now}  # fmt: skip
         if now - self._last_weights >= WEIGHTS_EVERY or force:
             self._last_weights = now
             update["weights"] = packed(self.network.weights[0][:WEIGHT_IMAGES])
         self._publish(update)
+
+    def _step_size(self, steps: int) -> float:
+        """The learning rate the last step used: the set one, times the schedule's factor."""
+        factor = 1.0 if self.schedule is None else self.schedule(max(0, steps - 1))
+        return float(self.optimizer.learning_rate) * factor
 
     def _epoch(self, history: Any) -> None:
         self._flush(force=True)

@@ -18,6 +18,7 @@ export async function start(root) {
     if (!info.full_mnist) $("data").querySelector("[value=mnist]").disabled = true;
     $("runs-note").textContent = `up to ${info.runs_at_once} networks train at once on this machine`;
     train.init();
+    if (info.setups) train.useSetups(info.setups);
     inspect.init(train.source);
     draw.init(train.source);
     landscape.init(train.source);

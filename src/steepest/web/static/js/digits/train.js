@@ -16,9 +16,33 @@ function settings() {
     hidden: $("hidden").value.split(",").map((s) => parseInt(s, 10)).filter((n) => !isNaN(n)),
     activation: $("activation").value, cost: $("cost").value, optimizer: $("optimizer").value,
     learning_rate: parseFloat($("lr").value), batch_size: parseInt($("batch").value, 10),
-    epochs: parseInt($("epochs").value, 10), data: $("data").value,
+    epochs: parseInt($("epochs").value, 10), schedule: $("schedule").value,
+    label_smoothing: parseFloat($("smoothing").value), data: $("data").value,
     pace: parseFloat($("pace").value),
   };
+}
+
+const SETUP_FIELDS = ["hidden", "activation", "optimizer", "lr", "lr-slider", "schedule", "batch", "epochs", "smoothing"];
+
+/** Let the form be filled with one of steepest's named setups (from /api/digits/info). */
+export function useSetups(setups) {
+  const select = $("setup");
+  for (const option of select.options) {
+    if (option.value && setups[option.value]) option.title = setups[option.value].about;
+  }
+  const fill = () => {
+    const s = setups[select.value];
+    if (!s) return;
+    $("hidden").value = s.hidden.join(","); $("activation").value = s.activation;
+    $("cost").value = s.cost; $("optimizer").value = s.optimizer;
+    $("lr").value = String(s.learning_rate); $("lr-slider").value = Math.log10(s.learning_rate);
+    $("schedule").value = s.schedule; $("batch").value = String(s.batch_size);
+    $("epochs").value = String(s.epochs); $("smoothing").value = String(s.label_smoothing);
+  };
+  select.addEventListener("change", fill);
+  // each cost with the setup made for it; any other field changed makes the setup one's own
+  $("cost").onchange = () => { select.value = $("cost").value === "quadratic" ? "nielsen" : "quick"; fill(); };
+  for (const id of SETUP_FIELDS) $(id).addEventListener("change", () => { select.value = ""; });
 }
 
 function resetPlots() {
@@ -61,7 +85,8 @@ function onUpdate(update) {
     if (drawing === null) drawing = setTimeout(() => { drawing = null; drawPending(); }, 250);
     $("status").textContent = `training · epoch ${update.epoch + 1}, mini-batch ${update.batch} of ` +
       `${update.batches} · step ${update.steps} · smoothed cost ${update.smoothed.toFixed(4)} · ` +
-      `learning rate ${update.learning_rate}`;
+      `learning rate ${update.learning_rate}` +
+      (update.step_size !== update.learning_rate ? ` (this step ${update.step_size.toPrecision(3)}, along the schedule)` : "");
     $("status").dataset.steps = update.steps;
     $("status").dataset.learningRate = update.learning_rate;
     if (update.weights) showWeights(unpack(update.weights));
@@ -112,7 +137,7 @@ async function start() {
     $("weights").replaceChildren();
     const run = await api("/api/digits/runs", settings());
     state.run = state.source = run.run;
-    $("run-state").textContent = "training";
+    $("run-state").textContent = $("run-state").dataset.state = "training";
     $("pause-run").disabled = $("stop").disabled = false;
     say(`training a ${run.sizes.join("-")} network on ${run.settings.data === "sample" ? "the bundled sample" : "MNIST"}`);
     state.stream = new EventSource(`/api/digits/runs/${run.run}/stream`);
