@@ -303,3 +303,13 @@ def test_a_run_on_the_quick_setup_trains_as_the_library_does(client) -> None:
                     test=sample.test, seed=0, label_smoothing=quick.label_smoothing)
     epochs = [u for u in seen if u["type"] == "epoch"]
     np.testing.assert_allclose(epochs[-1]["test_accuracy"], history.test_accuracy[-1], atol=0.01)
+
+
+def test_a_page_of_test_images_past_the_last_is_refused(client) -> None:
+    run = client.post("/api/digits/runs", json=SMALL).json()["run"]
+    events(client, run)
+    answer = client.post("/api/digits/tests", json={"source": run, "start": 5000})
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "start must be below 1,000 (the test images); got 5,000"}
+    last = client.post("/api/digits/tests", json={"source": run, "start": 990, "count": 60})
+    assert last.status_code == 200 and len(last.json()["labels"]) == 10

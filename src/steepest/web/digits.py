@@ -301,6 +301,9 @@ async def tests(request: Request, body: GridRequest) -> Response:
     def work() -> dict[str, Any]:
         network, _, data = _source(request, body.source)
         images, labels = data.test
+        if body.start >= len(labels):
+            raise DataError(f"start must be below {len(labels):,} (the test images); "
+                            f"got {body.start:,}")
         chunk = slice(body.start, min(body.start + body.count, len(labels)))
         x = images[chunk]
         guesses = network.predict(x) if len(x) else np.empty(0, int)
