@@ -1,9 +1,13 @@
-"""Make docs/explore.png: the explorer as a learner sees it, in headless Chromium.
+"""Make docs/explore.png and docs/images/explore-digits.png: the explorer as a learner sees
+it, in headless Chromium.
 
-Run from the repository: ``python scripts/make_explore_screenshot.py [--out docs/explore.png]``.
-It starts ``steepest explore --no-browser`` on 127.0.0.1, opens a shared address (the seed's
-x²·sin(y), momentum and Adam from one start), shows the maths of step 3, hovers the map,
-and screenshots panels 2 to 5. Needs Debian's ``chromium`` and Playwright for Python.
+Run from the repository: ``python scripts/make_explore_screenshot.py [--out docs/explore.png]
+[--digits-out docs/images/explore-digits.png]``. It starts ``steepest explore --no-browser``
+on 127.0.0.1, opens a shared address (the seed's x²·sin(y), momentum and Adam from one
+start), shows the maths of step 3, hovers the map, and screenshots panels 2 to 5; then on
+the Digits page trains the quick setup on the bundled sample at a watchable pace, halves
+the learning rate mid-run and screenshots the training panel. Needs Debian's ``chromium``
+and Playwright for Python.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/explore.png")
+    parser.add_argument("--digits-out", default="docs/images/explore-digits.png")
     args = parser.parse_args()
     with explore_server() as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -48,11 +53,40 @@ def main() -> None:
         bottom = page.locator("#panel-step").bounding_box()
         clip = {"x": 0, "y": top["y"] - 8, "width": 1400,
                 "height": bottom["y"] + bottom["height"] - top["y"] + 16}
-        out = Path(args.out)
-        with tempfile.NamedTemporaryFile(dir=out.parent, suffix=".png", delete=False) as aside:
-            page.screenshot(path=aside.name, clip=clip)
-        os.replace(aside.name, out)  # written aside, renamed into place
+        shoot(page, clip, Path(args.out))
+        page.close()
+        digits(browser.new_page(viewport={"width": 1200, "height": 1400}), url,
+               Path(args.digits_out))  # fmt: skip
         browser.close()
+
+
+def digits(page, url: str, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The Digits page's training panel: the quick setup, the learning rate halved mid-run."""
+    page.goto(url + "digits")
+    page.wait_for_function("() => document.body.dataset.ready === 'yes'")
+    page.fill("#epochs", "24")
+    page.select_option("#pace", "300")
+    page.click("#start")
+
+    def epoch_reached(k: int) -> None:
+        page.wait_for_function(f"() => document.getElementById('accuracy-plot').data[0].x"
+                               f".length >= {k}", timeout=60_000)  # fmt: skip
+
+    epoch_reached(8)
+    page.fill("#lr", "0.002")
+    page.dispatch_event("#lr", "change")
+    page.wait_for_function("() => document.getElementById('run-state').dataset.state === "
+                           "'finished'", timeout=60_000)  # fmt: skip
+    page.wait_for_timeout(600)  # the last redraw of the curves
+    bottom = page.locator("#weights").bounding_box()
+    shoot(page, {"x": 0, "y": 0, "width": 1200, "height": bottom["y"] + bottom["height"] + 12},
+          out)  # fmt: skip
+
+
+def shoot(page, clip: dict[str, float], out: Path) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.NamedTemporaryFile(dir=out.parent, suffix=".png", delete=False) as aside:
+        page.screenshot(path=aside.name, clip=clip)
+    os.replace(aside.name, out)  # written aside, renamed into place
     print(f"{out} ({out.stat().st_size / 1024:.0f} kB)")
 
 

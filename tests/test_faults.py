@@ -363,6 +363,23 @@ def test_functions_that_keep_decreasing_have_no_minimum(f):
     assert "seems to have no maximum" in steepest.maximize(f"-({f})", start).message
 
 
+def test_a_run_speeding_away_from_a_saddle_towards_a_far_minimum_is_not_unbounded():
+    # stopped while its fall still speeds up; the minimum is at y = ±22.4, 6 times further
+    result = steepest.minimize("x^2 - y^2 + 0.001 y^4", [0.5, 0.01], learning_rate=0.01,
+                               max_iter=300)  # fmt: skip
+    assert result.status == "max_iterations" and "no minimum" not in result.message
+    assert 1 < result.path[-1][1] < 10
+
+
+def test_a_curved_valley_to_minus_infinity_has_no_minimum():
+    # x²·sin(y) falls without bound along y = -π/2; Adam's path bends into that valley, so a
+    # straight line drawn 10^6 times its last half further leaves it, but f speeds its fall
+    result = steepest.minimize("x^2 sin(y)", [1.2, 1.5], optimizer="adam", learning_rate=0.05,
+                               max_iter=400)  # fmt: skip
+    assert result.status == "max_iterations"
+    assert "f seems to have no minimum" in result.message
+
+
 @pytest.mark.parametrize(("f", "start", "rate"), [
     ("(1-x)^2 + 100(y-x^2)^2", [-1.2, 1.0], 0.001),  # a slow crawl along the valley
     ("x^2 + 0.0001 y^2", [1.0, 1.0], 0.1),  # a long narrow bowl
