@@ -105,7 +105,7 @@ def _serve(sock: Any, url: str, browser: bool, time_limit: float, digits: Any = 
 
     from steepest.web import create_app
 
-    app = create_app(time_limit=time_limit)
+    app = create_app(time_limit=time_limit, processes=True)
     if digits is not None:
         app.state.digits = digits
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,

@@ -6,7 +6,8 @@ surface and map, :mod:`~steepest.web.descent` for descents, steps and basins) an
 static page (plain HTML, CSS and ES modules in ``static/``, one module per panel, with
 Plotly.js served from the installed ``plotly`` package). The routes call the public
 library, as the command line does; every computation runs in a bounded worker pool with a
-time limit (:mod:`~steepest.web._work`). Nothing in the library imports this package.
+time limit (:mod:`~steepest.web._work`), under ``steepest explore`` in child processes
+(:mod:`~steepest.web._children`). Nothing in the library imports this package.
 
 To add an area (a part of the page): a router module with its models, listed in
 :data:`~steepest.web.app.AREAS`, and its panel modules under ``static/js/``.

@@ -1,13 +1,18 @@
 """Running the library off the event loop: a bounded worker pool with a time limit.
 
-Every route hands its computation to :meth:`Pool.run`. At most ``workers`` computations run
-at once in threads and at most ``waiting`` more wait for a thread; a request beyond that is
-answered at once with "busy" (503). A computation that has not finished within the time
-limit is answered with a clear message (503) instead of a hang. Descents also stop
-themselves at the limit (their callback raises :class:`OutOfTimeError`), so that a thread is not
-left running; a SymPy call cannot be stopped from outside and finishes in its thread, while
-the request has long been answered (SymPy's own calls are bounded by the parser's size
-guards and the stationary-point search's own time limit).
+Every route hands its computation to the pool: :meth:`Pool.compute` for the tasks that
+need only their request (registered with :func:`task`: the equation's reading, surfaces,
+descents, steps, basins), :meth:`Pool.run` for work on the server's own state (the Digits
+runs). At most ``workers`` computations run at once and at most ``waiting`` more wait; a
+request beyond that is answered at once with "busy" (503). A computation that has not
+finished within the time limit is answered with a clear message (503) instead of a hang.
+
+With ``processes=True`` (what ``steepest explore`` runs) each task runs in one of
+``workers`` child processes (:mod:`steepest.web._children`): the library's Python runs on
+every core instead of taking turns on one, and a task past its limit is stopped by ending
+its process. In threads (``processes=False``), descents stop themselves at the limit (their
+callback raises :class:`OutOfTimeError`), but a SymPy call cannot be stopped and finishes
+in its thread after the request has been answered.
 """
 
 from __future__ import annotations
@@ -18,11 +23,47 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-__all__ = ["BusyError", "Deadline", "OutOfTimeError", "Pool"]
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from steepest.web._children import Children
+
+__all__ = ["TASKS", "BusyError", "Deadline", "OutOfTimeError", "Pool", "RefusedError", "run_task",
+           "task"]
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: the tasks a child process can run: name -> (request model, function(request, deadline))
+TASKS: dict[str, tuple[type[BaseModel], Callable[[Any, Deadline], Any]]] = {}
+
+
+def task(name: str, model: type[BaseModel]) -> Callable[[F], F]:
+    """Register ``function(request, deadline) -> answer model`` as the task ``name``."""
+
+    def register(function: F) -> F:
+        TASKS[name] = (model, function)
+        return function
+
+    return register
+
+
+def run_task(name: str, request: Any, deadline: Deadline) -> Any:
+    """Task ``name`` on ``request`` (its model, or JSON data checked against it): the answer
+    as JSON data."""
+    model, function = TASKS[name]
+    body = request if isinstance(request, model) else model.model_validate(request)
+    return function(body, deadline).model_dump(mode="json")
+
+
+class RefusedError(Exception):
+    """The library refused a task's input (in a child process): ``body`` is the answer."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__(body.get("error"))
+        self.body = body
 
 
 class OutOfTimeError(Exception):
@@ -63,17 +104,34 @@ class Pool:
         learners on one machine; each still answered within the time limit or refused).
     time_limit
         Seconds a computation may take, waiting included.
+    processes
+        Run the tasks of :meth:`compute` in ``workers`` child processes rather than in
+        this one.
     """
 
     def __init__(
-        self, workers: int | None = None, waiting: int | None = None, time_limit: float = 10.0
-    ) -> None:
+        self, workers: int | None = None, waiting: int | None = None, time_limit: float = 10.0,
+        *, processes: bool = False,
+    ) -> None:  # fmt: skip
         self.workers = workers or max(2, os.cpu_count() or 2)
         self.waiting = 64 if waiting is None else waiting
         self.time_limit = float(time_limit)
         self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="steepest-explore")
         self._admitted = 0
         self._lock = threading.Lock()
+        self.children: Children | None = None
+        if processes:
+            from steepest.web._children import Children
+
+            self.children = Children(self.workers)
+
+    async def compute(self, name: str, request: BaseModel) -> Any:
+        """The registered task ``name`` on ``request``: its answer as JSON data."""
+        children = self.children
+        if children is None:
+            return await self.run(lambda deadline: run_task(name, request, deadline))
+        payload = request.model_dump(mode="json")
+        return await self.run(lambda deadline: children.ask(name, payload, deadline))
 
     async def run(self, work: Callable[[Deadline], T]) -> T:
         """``work(deadline)`` in a worker thread; its result, or BusyError / OutOfTimeError."""
@@ -95,8 +153,11 @@ class Pool:
             self._admitted -= 1
 
     def close(self) -> None:
-        """Stop taking work; running computations finish in their threads."""
+        """Stop taking work; running computations finish in their threads (and child
+        processes are ended)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+        if self.children is not None:
+            self.children.close()
 
 
 def _guarded(work: Callable[[Deadline], T], deadline: Deadline) -> T:

@@ -23,7 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from steepest.errors import EquationError, ExploreError, SteepestError
-from steepest.web._work import BusyError, OutOfTimeError, Pool
+from steepest.web._children import ChildError
+from steepest.web._work import BusyError, OutOfTimeError, Pool, RefusedError
 from steepest.web.models import MAX_BODY
 
 __all__ = ["AREAS", "STATIC", "create_app", "plotly_js"]
@@ -53,7 +54,8 @@ def plotly_js() -> Path:
 
 
 def create_app(
-    *, time_limit: float = 10.0, workers: int | None = None, waiting: int | None = None
+    *, time_limit: float = 10.0, workers: int | None = None, waiting: int | None = None,
+    processes: bool = False,
 ) -> FastAPI:
     """The explorer: the API under ``/api``, the page at ``/``.
 
@@ -64,6 +66,9 @@ def create_app(
     workers, waiting
         Worker threads, and computations that may wait for one (see
         :class:`steepest.web._work.Pool`).
+    processes
+        Compute in ``workers`` child processes (``steepest explore`` does), rather than in
+        threads of this one.
     """
     from steepest import __version__
 
@@ -73,7 +78,7 @@ def create_app(
         description="Gradients and gradient descent on a typed equation, computed by the "
                     "steepest library for the explorer's page.",
     )  # fmt: skip
-    app.state.pool = Pool(workers, waiting, time_limit)
+    app.state.pool = Pool(workers, waiting, time_limit, processes=processes)
     for area in AREAS:
         app.include_router(importlib.import_module(area).router)
     _add_handlers(app)
@@ -101,6 +106,15 @@ def _add_handlers(app: FastAPI) -> None:
         if isinstance(error, EquationError):
             body.update(position=error.position, hint=error.hint)
         return JSONResponse(body, status_code=400)
+
+    @app.exception_handler(RefusedError)
+    async def refused_there(_: Request, error: RefusedError) -> JSONResponse:
+        return JSONResponse(error.body, status_code=400)
+
+    @app.exception_handler(ChildError)
+    async def child_failed(_: Request, error: ChildError) -> JSONResponse:
+        return JSONResponse({"error": f"{error} (a bug in steepest; please report it)"},
+                            status_code=500)  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from steepest.errors import ExploreError
 from steepest.web._arrays import pack
-from steepest.web._work import Deadline
+from steepest.web._work import Deadline, task
 from steepest.web.equation import gradient_of
 from steepest.web.models import (
     ERRORS,
@@ -72,9 +72,10 @@ class DescendAnswer(BaseModel):
 @router.post("/descend", response_model=DescendAnswer)
 async def descend(body: DescendRequest, request: Request) -> DescendAnswer:
     """Each optimizer from every start (many starts of one optimizer in one vectorised run)."""
-    return await request.app.state.pool.run(lambda deadline: _descend(body, deadline))
+    return await request.app.state.pool.compute("descend", body)
 
 
+@task("descend", DescendRequest)
 def _descend(body: DescendRequest, deadline: Deadline) -> DescendAnswer:
     g = gradient_of(body.equation)
     starts = _starts(g, body.starts)
@@ -148,9 +149,10 @@ class StepAnswer(BaseModel):
 @router.post("/step", response_model=StepAnswer)
 async def step(body: StepRequest, request: Request) -> StepAnswer:
     """The maths of step ``k``: the point, the gradient, the optimizer's state, the update."""
-    return await request.app.state.pool.run(lambda deadline: _step(body, deadline))
+    return await request.app.state.pool.compute("step", body)
 
 
+@task("step", StepRequest)
 def _step(body: StepRequest, deadline: Deadline) -> StepAnswer:
     import steepest
 
@@ -212,9 +214,10 @@ class BasinsAnswer(BaseModel):
 @router.post("/basins", response_model=BasinsAnswer)
 async def basins(body: BasinsRequest, request: Request) -> BasinsAnswer:
     """Descend from every start of a grid over the box in one run; label each by its end."""
-    return await request.app.state.pool.run(lambda deadline: _basins(body, deadline))
+    return await request.app.state.pool.compute("basins", body)
 
 
+@task("basins", BasinsRequest)
 def _basins(body: BasinsRequest, deadline: Deadline) -> BasinsAnswer:
     import steepest
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from steepest.errors import ExploreError
 from steepest.web._arrays import pack
 from steepest.web._maths import mathml
+from steepest.web._work import Deadline, task
 from steepest.web.models import ERRORS, MAX_GRID, Box, EquationText, Packed
 
 __all__ = ["router"]
@@ -91,7 +92,13 @@ class EquationAnswer(BaseModel):
 @router.post("/equation", response_model=EquationAnswer)
 async def read_equation(body: EquationText, request: Request) -> EquationAnswer:
     """Read an equation: its reading, its gradient and how each partial derivative is found."""
-    return await request.app.state.pool.run(lambda _: _read(body.equation))
+    return await request.app.state.pool.compute("read", body)
+
+
+@task("read", EquationText)
+def read_task(body: EquationText, _: Deadline) -> EquationAnswer:
+    """The reading, gradient and derivations of ``body.equation``."""
+    return _read(body.equation)
 
 
 def _read(text: str) -> EquationAnswer:
@@ -173,9 +180,14 @@ class SurfaceAnswer(BaseModel):
 async def surface(body: SurfaceRequest, request: Request) -> SurfaceAnswer:
     """f and ∇f on a grid over the box, the gradient field for arrows, and the stationary
     points (classified) and curves inside the box. Two variables."""
+    return await request.app.state.pool.compute("surface", body)
+
+
+@task("surface", SurfaceRequest)
+def surface_task(body: SurfaceRequest, _: Deadline) -> SurfaceAnswer:
+    """f, ∇f, the arrows and the stationary points over the request's box."""
     bounds = tuple(tuple(pair) for pair in body.bounds)
-    return await request.app.state.pool.run(
-        lambda _: _surface(gradient_of(body.equation), bounds, body.grid))
+    return _surface(gradient_of(body.equation), bounds, body.grid)
 
 
 @functools.lru_cache(maxsize=16)  # about 650 kB each at 200 × 200
