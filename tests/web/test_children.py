@@ -147,3 +147,14 @@ def test_an_unreadable_child_is_a_500_in_words(monkeypatch):
                                           "bug in steepest; please report it)"}
     finally:
         app.state.pool.close()
+
+
+def test_children_can_be_made_before_the_first_task():
+    children = Children(2)
+    try:
+        children.start()
+        assert len(children._idle) == 2 and children._made == 2
+        assert children.ask("read", {"equation": "x"}, Deadline(60))["variables"] == ["x"]
+        assert children._made == 2
+    finally:
+        children.close()

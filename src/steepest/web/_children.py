@@ -140,6 +140,21 @@ class Children:
                            if k in refused})  # fmt: skip
         raise ChildError(f"the computing process failed: {str(answer.get('failed'))[:300]}")
 
+    def start(self) -> None:
+        """Make every child now (their imports take a second or two), not on first use."""
+        while True:
+            with self._free:
+                if self._closed or self._made >= self.count:
+                    return
+                self._made += 1
+            try:
+                child = _Child()
+            except OSError:
+                with self._free:
+                    self._made -= 1
+                return
+            self._give_back(child, healthy=True)
+
     def _take(self) -> _Child:
         with self._free:
             while True:

@@ -95,6 +95,8 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    if app.state.pool.children is not None:  # ready before the page's first request
+        app.router.add_event_handler("startup", app.state.pool.children.start)
     app.router.add_event_handler("shutdown", app.state.pool.close)
     return app
 
