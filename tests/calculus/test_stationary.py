@@ -273,3 +273,14 @@ def test_a_solve_cut_off_by_its_time_limit_answers_the_next_search_once_it_ends(
     monkeypatch.setattr(sympy, "solve", lambda *a, **k: pytest.fail("solved twice"))
     again = stationary_points("x^2 - y^2", BOX, timeout=0.01)
     assert again.method == "symbolic" and again.complete and kinds(again) == ["saddle"]
+
+
+def test_many_points_are_deduplicated_alike_either_way(monkeypatch):
+    rng = np.random.default_rng(0)
+    points = np.repeat(rng.uniform(-1, 1, (40, 3)), 20, axis=0) + rng.normal(0, 1e-9, (800, 3))
+    rng.shuffle(points)
+    at_once = _stationary_search._dedupe(points, 1e-6)
+    monkeypatch.setattr(_stationary_search, "_DEDUPE_AT_ONCE", 10)
+    one_by_one = _stationary_search._dedupe(points, 1e-6)
+    assert at_once.shape == (40, 3)
+    np.testing.assert_array_equal(at_once, one_by_one)

@@ -46,6 +46,8 @@ _MAX_CUT_OFF = 2
 #: solve; the most recently used last (guarded by _LOCK)
 _SOLVED: OrderedDict[tuple[tuple[sympy.Expr, ...], tuple[sympy.Symbol, ...]], Any] = OrderedDict()
 _MAX_SOLVED = 128
+#: up to this many points are deduplicated with the table of all their distances (8 MB)
+_DEDUPE_AT_ONCE = 1000
 
 
 def small_enough(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]) -> bool:
@@ -216,11 +218,17 @@ def newton(
 
 def _dedupe(points: np.ndarray, distance: float) -> np.ndarray:
     """``points`` without those within ``distance`` of an earlier one that is kept."""
+    if len(points) > _DEDUPE_AT_ONCE:  # the table of all distances would be too large
+        kept: list[np.ndarray] = []
+        for p in points:
+            if not kept or np.min(np.linalg.norm(np.array(kept) - p, axis=-1)) > distance:
+                kept.append(p)
+        return np.array(kept).reshape(-1, points.shape[-1])
     gaps = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=-1)
     left = np.ones(len(points), dtype=bool)
-    kept = []
+    first_kept = []
     while left.any():
         first = int(np.argmax(left))
-        kept.append(first)
+        first_kept.append(first)
         left &= gaps[first] > distance
-    return points[kept].reshape(-1, points.shape[-1])
+    return points[first_kept].reshape(-1, points.shape[-1])

@@ -29,11 +29,11 @@ def keeps_going(run: Run, path: np.ndarray, values: np.ndarray) -> tuple[float, 
     travels without bound); and beyond the end, along the direction the path moved over
     its last half, f keeps falling at points 1, 10, ... 10^6 times that distance further.
     A slow crawl towards a minimum (Rosenbrock's valley, a long narrow bowl) fails the
-    last test: past the minimum f rises again. A run whose fall was speeding up (f fell
-    at least as much over the last quarter as over the one before, which no converging
-    run does) needs f to keep falling only 1, 10 and 100 times further: a curved valley
-    to -∞ (x²·sin(y) along y = -π/2) is left by a straight line drawn far enough. Returns
-    f (as descended: ``sign·f``) at the farthest point and that point's norm, or None.
+    last test: past the minimum f rises again. So does a curved valley to -∞ (x²·sin(y)
+    along y = -π/2), which a straight line drawn far enough leaves: such a run is called
+    a stopped run, not an unbounded one (a nearer probe called a plateau before a far
+    well unbounded). Returns f (as descended: ``sign·f``) at the farthest point and that
+    point's norm, or None.
     """
     k = len(path) - 1
     if k < 20:
@@ -50,10 +50,9 @@ def keeps_going(run: Run, path: np.ndarray, values: np.ndarray) -> tuple[float, 
     distance = float(np.linalg.norm(moved))
     if not 0 < distance < math.inf:
         return None
-    speeding_up = fallen[quarter - half] - fallen[-1] >= fallen[0] - fallen[quarter - half]
     last, far = float(fallen[-1]), path[-1]
     with np.errstate(all="ignore"):
-        for power in range(3 if speeding_up else 7):
+        for power in range(7):
             far = path[-1] + moved * 10.0**power
             try:
                 value = run.sign * run.objective.point(far)[0]
