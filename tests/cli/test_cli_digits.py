@@ -81,7 +81,7 @@ def test_train_reports_each_epoch_and_a_summary(trained, sample):
     assert f"model written to {model}, curves to {curves}" in out
     # the count that auto measured (timings differ from machine to machine), and how
     assert re.search(r"^time: .* s of CPU; BLAS on (\d+) threads?, (measured|short run): "
-                     r"--blas-threads \1 repeats the run\)$", out, re.M)
+                     r"--seed \d+ --blas-threads \1 repeats the run\)$", out, re.M)
     net = Network.load(model)
     assert net.sizes == (784, 32, 10) and (net.activation, net.output) == ("relu", "softmax")
     # the last epoch's accuracy is the saved network's accuracy on the test images
@@ -140,7 +140,7 @@ def test_blas_threads_are_chosen_or_given_and_said(tmp_path):
     code, out, _ = call(*common, "--blas-threads", "1")
     assert code == 0 and "BLAS on 1 thread)" in out
     code, out, _ = call(*common)  # auto: 5 steps are too few to time
-    assert code == 0 and "BLAS on 1 thread, short run: --blas-threads 1 repeats the run)" in out
+    assert code == 0 and "BLAS on 1 thread, short run: --seed 0 --blas-threads 1 repeats the run)" in out
 
 
 def test_the_same_seed_gives_the_same_network(tmp_path):

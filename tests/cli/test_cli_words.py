@@ -182,3 +182,11 @@ def test_the_hint_about_quoting_an_equation_only_where_one_is_taken(capsys, tmp_
     err = error_of(capsys, "export", str(model), "more.npz")
     assert "unexpected argument 'more.npz'" in err and "equation" not in err
     assert "in quotes" in error_of(capsys, "grad", "x^2", "sin(y)")
+
+
+@pytest.mark.parametrize("argv", [["x' (choose from \"y"],
+                                  ["descend", "x", "--from", "1", "--optimizer", "a' \"b"]])
+def test_a_choice_that_holds_quotes_is_refused_in_one_message(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("steepest: error: argument ") and "invalid choice" in err

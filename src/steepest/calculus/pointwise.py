@@ -47,8 +47,8 @@ def explain_at(g: Gradient, point: Any) -> GradientAt:
         return _in_floats(g, exact_point)
     f = _real_number(f_exact, name, huge=True)
     _check_differentiable(g.equation.expr, where, name)
-    values = [_component(g, where, e, f"∂{name}/∂{v}", f)
-              for v, e in zip(g.names, exact, strict=True)]
+    values = [_component(g, where, e, formula, f"∂{name}/∂{v}", f)
+              for v, e, formula in zip(g.names, exact, g.components, strict=True)]
     gradient_at = GradientAt(g, exact_point, exact, np.array(values),
                              f if math.isfinite(f) else None)
     if not math.isfinite(gradient_at.norm):
@@ -59,8 +59,8 @@ def explain_at(g: Gradient, point: Any) -> GradientAt:
     return gradient_at
 
 
-def _component(g: Gradient, where: dict[Any, Any], exact: sympy.Expr, what: str,
-               f: float) -> float:
+def _component(g: Gradient, where: dict[Any, Any], exact: sympy.Expr, formula: sympy.Expr,
+               what: str, f: float) -> float:
     """One partial derivative at the point as a float, or the reason it has none.
 
     Where f is defined but the derivative's formula has no value (0/0, as that of
@@ -73,7 +73,7 @@ def _component(g: Gradient, where: dict[Any, Any], exact: sympy.Expr, what: str,
     _check_differentiable(g.equation.expr, where, name, anywhere=True)
     raise GradientError(
         f"{what} has no value at this point: its formula is undefined there "
-        f"({_short_text(exact)}), though {name} is defined ({name} = {f:.6g})"
+        f"({what} = {_short_text(formula)}), though {name} is defined ({name} = {f:.6g})"
         "\nhint: try a point next to it"
     )
 

@@ -56,7 +56,12 @@ class _Parser(argparse.ArgumentParser):
         unknown = self.unknown_options()
         choice = re.match(r"argument (\S+): invalid choice: ('.*?'|\".*?\") \(choose from", message)
         if choice:
-            raise UsageError(self.invalid_choice(message, choice[1], ast.literal_eval(choice[2])))
+            try:  # argparse quotes the value with repr(); a value holding quotes may not parse
+                value = ast.literal_eval(choice[2])
+            except (SyntaxError, ValueError):
+                value = None
+            if isinstance(value, str):
+                raise UsageError(self.invalid_choice(message, choice[1], value))
         if "expected one argument" in message and option:
             hint = f"a value that starts with '-' goes after '=': {option[1]}=-1,2; " + hint
         elif "arguments are required" in message and unknown:

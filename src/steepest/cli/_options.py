@@ -138,10 +138,13 @@ def real_number(text: str, option: str, *, exact: bool = False) -> Any:
     from steepest.errors import SteepestError
 
     hint = "\nhint: write 2, -1.5 or pi/2"
+    shown = repr(text) if len(text) <= 40 else repr(text[:37]) + "…"
     try:
         expr = parse(text, variables=[]).expr
-    except SteepestError:  # letters, or not an expression at all
-        raise UsageError(f"{option}: {text!r} is not a finite real number{hint}") from None
+    except SteepestError as error:
+        if str(error).startswith("unknown variable"):  # letters: a name, not a number
+            raise UsageError(f"{option}: {shown} is not a finite real number{hint}") from None
+        raise UsageError(f"{option}: {error}") from None  # the parser's reason and caret
     try:
         value = complex(expr.evalf())
     except TypeError:
@@ -149,7 +152,7 @@ def real_number(text: str, option: str, *, exact: bool = False) -> Any:
     real = expr.is_real and expr.is_finite if exact else (
         value.imag == 0 and math.isfinite(value.real))
     if not real:
-        raise UsageError(f"{option}: {text!r} is not a finite real number{hint}")
+        raise UsageError(f"{option}: {shown} is not a finite real number{hint}")
     return expr if exact else value.real
 
 

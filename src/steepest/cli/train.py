@@ -310,7 +310,7 @@ def run(args: argparse.Namespace) -> int:
         from steepest.plot.digits import plot_history
 
         save_figure(plot_history(history), args.plot)
-    _summary(history, time.perf_counter() - started, args)
+    _summary(history, time.perf_counter() - started, args, seed)
     return 130 if history.interrupted else 0
 
 
@@ -326,7 +326,7 @@ def _describe(setup: Any) -> str:
     return text
 
 
-def _summary(history: Any, total: float, args: argparse.Namespace) -> None:
+def _summary(history: Any, total: float, args: argparse.Namespace, seed: int) -> None:
     """Best and last epoch, times, and the files written."""
     last = history.epochs
     if history.interrupted:
@@ -340,7 +340,8 @@ def _summary(history: Any, total: float, args: argparse.Namespace) -> None:
     training = sum(history.seconds)
     threads = history.settings.get("blas_threads")
     probe = history.settings.get("blas_probe")
-    how = f", {probe['reason']}: --blas-threads {threads} repeats the run" if probe else ""
+    how = (f", {probe['reason']}: --seed {seed} --blas-threads {threads} repeats the run"
+           if probe else "")
     print(f"time: {total:.1f} s in all, {training:.1f} s training "
           f"({training / last:.2f} s an epoch, {sum(history.cpu_seconds):.1f} s of CPU; "
           f"BLAS on {threads} thread{'s' * (threads != 1)}{how})")
