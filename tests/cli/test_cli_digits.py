@@ -140,7 +140,8 @@ def test_blas_threads_are_chosen_or_given_and_said(tmp_path):
     code, out, _ = call(*common, "--blas-threads", "1")
     assert code == 0 and "BLAS on 1 thread)" in out
     code, out, _ = call(*common)  # auto: 5 steps are too few to time
-    assert code == 0 and "BLAS on 1 thread, short run: --seed 0 --blas-threads 1 repeats the run)" in out
+    assert code == 0
+    assert "BLAS on 1 thread, short run: --seed 0 --blas-threads 1 repeats the run)" in out
 
 
 def test_the_same_seed_gives_the_same_network(tmp_path):
