@@ -190,3 +190,14 @@ def test_a_choice_that_holds_quotes_is_refused_in_one_message(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("steepest: error: argument ") and "invalid choice" in err
+
+
+def test_a_coordinate_the_parser_refuses_keeps_its_reason_and_a_long_one_is_not_echoed(capsys):
+    assert main(["descend", "x^2", "--from", "2^2^2^2^2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("steepest: error: --from: '^' would give a number with about 19,728 "
+                          "digits\n")  # fmt: skip
+    assert main(["descend", "x^2", "--from", "a" * 500]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == (f"steepest: error: --from: {'a' * 37!r}… is not a finite "
+                                   "real number")  # fmt: skip
