@@ -9,7 +9,9 @@ publishes updates (mini-batch costs, epochs, first-layer weights), at most
 :data:`UPDATES_PER_SECOND` a second, into a bounded queue that the page's stream reads.
 
 :class:`Runs` admits at most one running run per core ("busy, try again" beyond), keeps a
-few finished ones for their panels, and loads the training data once for all runs.
+few finished ones for their panels, and loads the training data once for all runs. BLAS
+runs on one thread in this process from the first run on (its thread count is the
+process's: runs that each set their own would undo each other's).
 Memory: a run holds its network, gradient and optimizer state (at most 6 copies of the
 335,114 float32 parameters of 784-256-256-256-10, the largest network the page allows:
 8 MB), the mini-batch buffers (under 5 MB), the
@@ -41,26 +43,54 @@ PATH_BYTES = 8 * 2**20
 MAX_BATCHES = 1_000_000  #: epochs × mini-batches a run may take (its costs are kept)
 
 
+_BLAS_SET = threading.Event()
+
+
+def _one_blas_thread() -> None:
+    """Hold BLAS to one thread in this process, from the first run on, and keep it so.
+
+    BLAS's thread count belongs to the process, not to a thread: runs that set and
+    restored it each for itself would undo each other's setting. With at most one run per
+    core, one thread each is the count that never oversubscribes the cores.
+    """
+    if not _BLAS_SET.is_set():
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
+        _BLAS_SET.set()
+
+
 class BusyError(Exception):
     """Every core already trains a run."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run trains: the network, the optimizer, the data (checked by the web model)."""
+    """What a run trains: the network, the optimizer, the data (checked, and given their
+    defaults, by the web model :class:`steepest.web.digits.TrainRequest`)."""
 
-    hidden: tuple[int, ...] = (30,)
-    activation: str = "sigmoid"
-    cost: str = "quadratic"
-    optimizer: str = "gd"
-    learning_rate: float = 3.0
-    batch_size: int = 10
-    epochs: int = 10
-    schedule: str = "constant"  #: "constant", or "cosine": falling along half a cosine to 0
-    label_smoothing: float = 0.0
-    data: str = "sample"
-    seed: int = 0
-    pace: float = 0.0  #: at most this many steps a second, to watch; 0: full speed
+    hidden: tuple[int, ...]
+    activation: str
+    cost: str
+    optimizer: str
+    learning_rate: float
+    batch_size: int
+    epochs: int
+    schedule: str  #: "constant", or "cosine": falling along half a cosine to 0
+    label_smoothing: float
+    data: str
+    seed: int
+    pace: float  #: at most this many steps a second, to watch; 0: full speed
+
+    def setup(self) -> Any:
+        """These settings as a :class:`~steepest.nn.presets.Preset` (network, optimizer and
+        schedule made as the command line makes them)."""
+        from steepest.nn.presets import Preset
+
+        return Preset("page", self.hidden, self.activation, self.cost, self.optimizer,
+                      self.learning_rate, self.batch_size, self.epochs, schedule=self.schedule,
+                      lr_decay=0.0 if self.schedule == "cosine" else 1.0,
+                      label_smoothing=self.label_smoothing)  # fmt: skip
 
     def sizes(self) -> list[int]:
         return [784, *self.hidden, 10]
@@ -75,19 +105,14 @@ class Run:
     """One training run in its own thread; see the module's docstring."""
 
     def __init__(self, settings: Settings, data: Any) -> None:
-        from steepest.descent.optimizers import make_optimizer
-        from steepest.descent.schedules import cosine_decay
-        from steepest.nn import Network
         from steepest.nn.path import PathRecorder
 
         self.id = secrets.token_urlsafe(9)
         self.settings, self.data = settings, data
-        output = "softmax" if settings.cost == "cross-entropy" else "sigmoid"
-        self.network = Network(settings.sizes(), settings.activation, output, seed=settings.seed)
-        steps = settings.epochs * -(-len(data.train[0]) // settings.batch_size)
-        self.schedule = cosine_decay(steps, final=0.0) if settings.schedule == "cosine" else None
-        self.optimizer = make_optimizer(settings.optimizer, settings.learning_rate,
-                                        schedule=self.schedule)  # fmt: skip
+        setup = settings.setup()
+        self.network = setup.network(seed=settings.seed)
+        self.optimizer = setup.make_optimizer(len(data.train[0]))
+        self.schedule = self.optimizer.schedule
         self.recorder = PathRecorder(self.network, max_bytes=PATH_BYTES)
         self.state, self.message = "starting", ""
         self.history: Any = None
@@ -200,7 +225,7 @@ class Run:
                 batch_size=self.settings.batch_size, optimizer=self.optimizer,
                 cost=self.settings.cost, test=tuple(self.data.test), seed=self.settings.seed,
                 label_smoothing=self.settings.label_smoothing, progress=self._epoch,
-                on_batch=self._on_batch,
+                on_batch=self._on_batch, blas_threads=None,  # one for the process: Runs.start
             )  # fmt: skip
         except Exception as error:  # a bug: say it on the page rather than lose it
             self.state, self.message = "failed", f"{type(error).__name__}: {error}"
@@ -329,6 +354,7 @@ class Runs:
         with self._lock:
             if sum(run.active for run in self._runs.values()) >= self.limit:
                 raise BusyError
+            _one_blas_thread()
             run = Run(settings, data)
             self._runs[run.id] = run
             done = [key for key, r in self._runs.items() if not r.active]

@@ -30,19 +30,27 @@ export function useSetups(setups) {
   for (const option of select.options) {
     if (option.value && setups[option.value]) option.title = setups[option.value].about;
   }
-  const fill = () => {
+  // the fields a setup gives: all of them, or only those that go with its cost
+  const fill = (all) => {
     const s = setups[select.value];
     if (!s) return;
-    $("hidden").value = s.hidden.join(","); $("activation").value = s.activation;
-    $("cost").value = s.cost; $("optimizer").value = s.optimizer;
+    $("cost").value = s.cost; $("activation").value = s.activation; $("optimizer").value = s.optimizer;
     $("lr").value = String(s.learning_rate); $("lr-slider").value = Math.log10(s.learning_rate);
-    $("schedule").value = s.schedule; $("batch").value = String(s.batch_size);
-    $("epochs").value = String(s.epochs); $("smoothing").value = String(s.label_smoothing);
+    $("schedule").value = s.schedule; $("smoothing").value = String(s.label_smoothing);
+    if (!all) return;
+    $("hidden").value = s.hidden.join(","); $("batch").value = String(s.batch_size);
+    $("epochs").value = String(s.epochs);
   };
-  select.addEventListener("change", fill);
-  // each cost with the setup made for it; any other field changed makes the setup one's own
-  $("cost").onchange = () => { select.value = $("cost").value === "quadratic" ? "nielsen" : "quick"; fill(); };
+  select.addEventListener("change", () => fill(true));
+  // a cost brings the optimizer made for it (the network, mini-batch and epochs stay);
+  // any other field changed makes the setup one's own
+  $("cost").onchange = () => {
+    select.value = $("cost").value === "quadratic" ? "nielsen" : "quick";
+    fill(false);
+    select.value = "";
+  };
   for (const id of SETUP_FIELDS) $(id).addEventListener("change", () => { select.value = ""; });
+  fill(true);  // the form starts from the server's setups, not from the page's copy
 }
 
 function resetPlots() {
