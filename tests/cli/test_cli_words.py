@@ -121,8 +121,8 @@ def test_a_coordinate_that_is_not_a_number_is_named_in_the_options_words(capsys,
 
 def test_a_complex_coordinate_is_refused_in_the_parsers_words(capsys):
     err = error_of(capsys, "grad", "x^2", "--at", "sqrt(-1)")
-    assert err == ("steepest: error: --at: sqrt(-1) is not a real number\n"
-                   "hint: steepest works with real numbers only\n")
+    assert err == ("steepest: error: --at: sqrt(-1) is not a real number\n    sqrt(-1)\n"
+                   "    ^^^^^^^^\nhint: steepest works with real numbers only\n")
 
 
 @pytest.mark.parametrize("command", [["train"], ["evaluate", "m.npz"], ["landscape", "m.npz"],
