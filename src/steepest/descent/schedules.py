@@ -99,8 +99,29 @@ def cosine_decay(steps: int, final: float = 0.0) -> Schedule:
             f"The 'final' parameter of cosine_decay must be a float in the range [0, 1]. "
             f"Got {final!r} instead."
         )
-    total, cos, pi = int(steps), math.cos, math.pi
-    return lambda t: final + (1.0 - final) * 0.5 * (1.0 + cos(pi * min(t, total) / total))
+    return _Cosine(int(steps), final)
+
+
+class _Cosine:
+    """:func:`cosine_decay`'s schedule, which says what it is (``words``)."""
+
+    __slots__ = ("final", "total")
+
+    def __init__(self, total: int, final: float) -> None:
+        self.total, self.final = total, final
+
+    def __call__(self, t: int) -> float:
+        total = self.total
+        return self.final + (1.0 - self.final) * 0.5 * (1.0 + math.cos(math.pi * min(t, total)
+                                                                        / total))  # fmt: skip
+
+    @property
+    def words(self) -> str:
+        """The schedule for people: ``along a cosine to 0``."""
+        return f"along a cosine to {self.final:g}" + (" of it" if self.final else "")
+
+    def __repr__(self) -> str:
+        return f"cosine_decay({self.total}, final={self.final:g})"
 
 
 #: Named schedules, with their default constants; pass a callable for other constants.

@@ -359,6 +359,7 @@ def train(
         "epochs": epochs, "batch_size": batch_size, "optimizer": repr(opt),
         "cost": cost.name, "network": repr(network), "blas_threads": blas_threads,
         "label_smoothing": float(label_smoothing),
+        "schedule": None if opt.schedule is None else getattr(opt.schedule, "words", "scheduled"),
     })
     reporter = _Reporter(progress, epochs, n_batches)
     watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,

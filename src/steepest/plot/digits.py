@@ -146,6 +146,8 @@ def describe_run(settings: dict[str, Any]) -> str:
     ...               "output='sigmoid', dtype=float32)",
     ...               "optimizer": "GradientDescent(learning_rate=3.0)", "batch_size": 10})
     '784-30-10 sigmoid network, plain gradient descent, learning rate 3, mini-batches of 10'
+    >>> describe_run({"optimizer": "Adam(learning_rate=0.004)", "schedule": "along a cosine to 0"})
+    'Adam, learning rate 0.004 along a cosine to 0'
     """
     import re
 
@@ -165,6 +167,8 @@ def describe_run(settings: dict[str, Any]) -> str:
                 words.append(f"{label} {float(value):g}")
             except ValueError:
                 words.append(f"{label} {value.strip(chr(39))}")
+            if key == "learning_rate" and settings.get("schedule"):
+                words[-1] += f" {settings['schedule']}"
         parts.append(", ".join(words))
     if settings.get("batch_size"):
         parts.append(f"mini-batches of {settings['batch_size']}")
