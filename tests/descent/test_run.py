@@ -447,3 +447,8 @@ def test_maximize_takes_exactly_the_arguments_of_minimize():
     # each signature is written out, for help(), IDEs and type checkers: this keeps the
     # two from drifting apart
     assert inspect.signature(maximize) == inspect.signature(minimize)
+
+
+def test_one_step_is_one_step_in_the_words():
+    result = minimize("log(x)", [0.1], learning_rate=10)
+    assert result.status == "diverged" and "(after 1 step;" in result.message

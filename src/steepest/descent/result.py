@@ -191,6 +191,8 @@ def results_of(run: Run, outcomes: list[Outcome]) -> list[Result]:
                 reason = "domain"
             status, template = _MESSAGES[reason]
             message = template.format(**_fields(run, reason, path, values, gnorm, v0))
+        if k == 1:
+            message = message.replace("after 1 steps", "after 1 step")
         results.append(_new_result(path[-1], float(values[-1]), gnorm, k, path, values, status,
                                    message, about))  # fmt: skip
     return results
