@@ -59,7 +59,7 @@ export function start(store, root) {
       yaxis: { title: { text: grid.variables[1] }, range: grid.bounds[1].slice(),
         scaleanchor: "x", constrain: "domain" },
       showlegend: true,
-      legend: { orientation: "h", y: -0.12 },
+      legend: { orientation: "h", y: -0.16 },
       hovermode: "closest",
       uirevision: state.equation + JSON.stringify(grid.bounds),
       annotations: annotations(state),
@@ -105,7 +105,9 @@ function traces(state) {
   if (state.starts.length) {
     out.push({ type: "scatter", mode: "markers", name: "starts", hoverinfo: "skip",
       x: state.starts.map((p) => p[0]), y: state.starts.map((p) => p[1]),
-      marker: { symbol: "circle-open", size: 13, color: "white", line: { width: 2.5 } } });
+      // a black ring on a pale disc: seen on every colour of the map, and in the legend
+      marker: { symbol: "circle", size: 13, color: "rgba(255, 255, 255, 0.55)",
+        line: { width: 2, color: "black" } } });
   }
   for (const path of pathsUpTo(state)) {
     out.push({ type: "scatter", mode: "lines+markers", name: path.label, legendgroup: path.id,
@@ -142,8 +144,13 @@ function marks(grid) {
       xs.push(Number.isFinite(curve[i]) ? curve[i] : null);
       ys.push(Number.isFinite(curve[i + 1]) ? curve[i + 1] : null);
     }
+    // black dashes on a white band: seen on every colour of the map, and in the legend
     out.push({ type: "scatter", mode: "lines", x: xs, y: ys, name: "stationary curve",
-      showlegend: k === 0, hoverinfo: "skip", line: { color: "white", width: 2, dash: "dot" } });
+      legendgroup: "stationary-curves", showlegend: false, hoverinfo: "skip",
+      line: { color: "white", width: 5 } });
+    out.push({ type: "scatter", mode: "lines", x: xs, y: ys, name: "stationary curve",
+      legendgroup: "stationary-curves", showlegend: k === 0, hoverinfo: "skip",
+      line: { color: "black", width: 2, dash: "dash" } });
   });
   return out;
 }
