@@ -112,7 +112,10 @@ function onUpdate(update) {
     $("run-state").textContent = update.state + (update.message ? `: ${update.message}` : "");
     $("run-state").dataset.state = update.state;
     $("pause-run").textContent = update.state === "paused" ? "Resume" : "Pause";
-    if (update.end) finish();
+    if (update.end) {
+      $("status").textContent = $("status").textContent.replace(/^training/, update.state);
+      finish();
+    }
   }
 }
 
