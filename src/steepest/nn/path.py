@@ -24,8 +24,8 @@ import numpy as np
 from steepest.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from steepest.nn.history import TrainingStep
     from steepest.nn.network import Network
-    from steepest.nn.training import TrainingStep
 
 __all__ = ["MAX_PATH_BYTES", "MAX_SNAPSHOTS", "PathRecorder", "TrainingPath"]
 

@@ -30,8 +30,9 @@ import numpy as np
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.descent.schedules import Schedule, cosine_decay, decay_to
 from steepest.errors import NetworkError
+from steepest.nn.history import History
 from steepest.nn.network import Network
-from steepest.nn.training import History, train
+from steepest.nn.training import train
 
 __all__ = ["PRESETS", "SCHEDULE_SHAPES", "Preset"]
 
