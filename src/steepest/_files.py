@@ -51,6 +51,13 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
 
     Tries what writing will do (a temporary file beside ``path``) and removes it.
     """
+    target = _file_target(path)
+    _reserve(target).unlink()
+    return target
+
+
+def _file_target(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, if a file could be made there: not a folder, in a folder that is."""
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"cannot write {str(target)!r}: it is a folder")
@@ -58,7 +65,6 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
         raise OutputError(
             f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
         )
-    _reserve(target).unlink()
     return target
 
 
@@ -121,13 +127,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     >>> target.read_text()
     'whole'
     """
-    target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"cannot write {str(target)!r}: it is a folder")
-    if not target.parent.is_dir():
-        raise OutputError(
-            f"cannot write {str(target)!r}: the folder {str(target.parent)!r} does not exist"
-        )
+    target = _file_target(path)
     aside = _reserve(target)
     try:
         yield aside

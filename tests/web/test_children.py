@@ -100,11 +100,15 @@ def test_what_a_child_sends_is_not_trusted(monkeypatch, script, words):
         children.close()
 
 
-def test_a_task_that_failed_in_a_child_is_a_child_error_and_the_child_stays(monkeypatch):
-    reply = '{"failed": "KeyError: 1"}'
+def replying(monkeypatch, reply: str) -> Children:
+    """One child that answers ``reply`` to every request, whatever it asks."""
     monkeypatch.setattr(_children, "COMMAND", (
         sys.executable, "-c", f"import sys\nfor line in sys.stdin: print({reply!r}, flush=True)"))
-    children = Children(1)
+    return Children(1)
+
+
+def test_a_task_that_failed_in_a_child_is_a_child_error_and_the_child_stays(monkeypatch):
+    children = replying(monkeypatch, '{"failed": "KeyError: 1"}')
     try:
         with pytest.raises(ChildError, match="failed: KeyError: 1"):
             children.ask("read", {"equation": "x"}, Deadline(30))
@@ -114,10 +118,8 @@ def test_a_task_that_failed_in_a_child_is_a_child_error_and_the_child_stays(monk
 
 
 def test_a_forged_refusal_is_passed_on_only_as_words(monkeypatch):
-    reply = '{"refused": {"error": "no", "position": 1, "hint": "h", "extra": "<script>"}}'
-    monkeypatch.setattr(_children, "COMMAND", (
-        sys.executable, "-c", f"import sys\nfor line in sys.stdin: print({reply!r}, flush=True)"))
-    children = Children(1)
+    children = replying(monkeypatch, '{"refused": {"error": "no", "position": 1, "hint": "h", '
+                                     '"extra": "<script>"}}')
     try:
         with pytest.raises(RefusedError) as refused:
             children.ask("read", {"equation": "x"}, Deadline(30))

@@ -172,6 +172,12 @@ def _source(request: Request, source: str) -> tuple[Any, Any, Any]:
     return network, path, run.data
 
 
+def _check_test_index(field: str, value: int, count: int) -> None:
+    """Refuse a test image number past the last of ``count``, naming ``field``."""
+    if value >= count:
+        raise DataError(f"{field} must be below {count:,} (the test images); got {value:,}")
+
+
 async def _answer(request: Request, work: Callable[[], dict[str, Any]]) -> Response:
     try:
         return JSONResponse(await _compute(request, work))
@@ -278,9 +284,7 @@ async def image(request: Request, body: ImageRequest) -> Response:
     def work() -> dict[str, Any]:
         network, _, data = _source(request, body.source)
         images, labels = data.test
-        if body.index >= len(labels):
-            raise DataError(f"index must be below {len(labels):,} (the test images); "
-                                f"got {body.index}")
+        _check_test_index("index", body.index, len(labels))
         x, label = images[body.index], int(labels[body.index])
         worked = image_cost(network, x, label)
         return {"index": body.index, "label": label, "guess": worked.guess,
@@ -301,9 +305,7 @@ async def tests(request: Request, body: GridRequest) -> Response:
     def work() -> dict[str, Any]:
         network, _, data = _source(request, body.source)
         images, labels = data.test
-        if body.start >= len(labels):
-            raise DataError(f"start must be below {len(labels):,} (the test images); "
-                            f"got {body.start:,}")
+        _check_test_index("start", body.start, len(labels))
         chunk = slice(body.start, min(body.start + body.count, len(labels)))
         x = images[chunk]
         guesses = network.predict(x) if len(x) else np.empty(0, int)
