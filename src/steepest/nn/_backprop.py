@@ -51,8 +51,9 @@ class Workspace:
             self.activations[0] = np.empty((sizes[1], m), dtype).T
         self.deltas = [np.empty((m, n), dtype) for n in sizes[1:]]
         self.scratch = [np.empty((m, n), dtype) for n in sizes[1:]]
-        #: id(cost) -> (cost, its backpropagation closure)
-        self.plans: dict[int, tuple[Cost, Callable[[np.ndarray, np.ndarray], Any]]] = {}
+        #: (id(cost), mean_over) -> (cost, its backpropagation closure)
+        self.plans: dict[tuple[int, int | None],
+                         tuple[Cost, Callable[[np.ndarray, np.ndarray], Any]]] = {}
 
 
 def forward(x: np.ndarray, layers: Any) -> np.ndarray:
@@ -68,13 +69,16 @@ def forward(x: np.ndarray, layers: Any) -> np.ndarray:
 
 
 def backprop_plan(
-    net: Network, work: Workspace, cost: Cost
+    net: Network, work: Workspace, cost: Cost, mean_over: int | None = None
 ) -> Callable[[np.ndarray, np.ndarray], Any]:
     """Backpropagation for one batch size and one cost, as a closure ``plan(x, y)``.
 
     ``plan`` writes the gradient of the mini-batch's cost into ``net.grads`` and
     returns the cost. ``x`` is ``(m, n_in)`` and ``y`` one-hot ``(m, n_out)``, both
-    contiguous in the network's dtype. With one example a row, the four equations are::
+    contiguous in the network's dtype. ``mean_over`` (quadratic and cross-entropy costs
+    only) divides the sums by that many examples instead of ``m``: the plan of one part of
+    a larger mini-batch, whose parts' gradients and costs then add up to the whole's
+    (:mod:`steepest.nn.parallel`). With one example a row, the four equations are::
 
         δᴸ      = ∂C/∂aᴸ ⊙ f'(zᴸ)             (the output error)
         δˡ      = (δˡ⁺¹·Wˡ⁺¹) ⊙ f'(zˡ)         (the error one layer down)
@@ -102,7 +106,7 @@ def backprop_plan(
                 for i in range(len(net.weights) - 1, 0, -1)]  # fmt: skip
     first_t, first = deltas[0].T, deltas[0]  # the first layer, whose input is x
     grad_w0, grad_b0 = net.grad_weights[0], net.grad_biases[0]
-    output_error = _output_error(cost, act[-1], deltas[-1], scratch[-1], f[-1].prime)
+    output_error = _output_error(cost, act[-1], deltas[-1], scratch[-1], f[-1].prime, mean_over)
     w0_t, b0, rows0, apply0, out0 = forward.pop(0)
     transposed, w0, out0_t = work.transposed_first, net.weights[0], out0.T
     rows0_t, b0_column = rows0.T, b0[:, None]  # (n, m) and (n, 1) views, for zᵀ
@@ -140,11 +144,15 @@ def backprop_plan(
 
 
 def _output_error(
-    cost: Cost, a: np.ndarray, delta: np.ndarray, scratch: np.ndarray, prime: Prime
+    cost: Cost, a: np.ndarray, delta: np.ndarray, scratch: np.ndarray, prime: Prime,
+    mean_over: int | None = None,
 ) -> Callable[[np.ndarray], Any]:
     """``error(y)``: writes ``δᴸ = ∂C/∂zᴸ`` into ``delta`` from the outputs ``a`` and the
-    targets ``y``; returns the cost ``C`` of the batch."""
-    m = a.shape[0]
+    targets ``y``; returns the cost ``C`` of the batch (its mean over ``mean_over``
+    examples, if given, instead of over the rows of ``a``)."""
+    if mean_over is not None and cost is not QUADRATIC and cost is not CROSS_ENTROPY:
+        raise ValueError(f"mean_over needs the quadratic or cross-entropy cost; got {cost!r}")
+    m = a.shape[0] if mean_over is None else mean_over
     inv_m, vdot = np.array(1.0 / m, a.dtype), np.vdot
     if cost is QUADRATIC:  # C = 1/2m Σ‖a − y‖², ∂C/∂a = (a − y)/m
         half_inv_m = 0.5 / m

@@ -19,13 +19,19 @@ It costs at most :data:`PROBE_SHARE` of the run's estimated time (and :data:`PRO
 a run too short to afford two rounds, or a process allowed one core, takes one thread
 without timing anything.
 
+Where each mini-batch is large enough to split, the probe also times a third way of using
+the cores: the mini-batch split into one part per core, each part backpropagated in a
+process of its own on one thread (:mod:`steepest.nn.parallel`). It is kept only if it beats
+the faster thread count by :data:`MARGIN` too; ``History.settings["processes"]`` records it.
+
 Left out: changing the thread count within a run (a program that starts later still
-competes), thread counts between one and every idle core, and any library other than the
-BLAS that NumPy uses.
+competes), thread counts between one and every idle core, processes with more than one
+thread each, and any library other than the BLAS that NumPy uses.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MARGIN",
+    "MIN_PART_ROWS",
     "PROBE_SECONDS",
     "PROBE_SHARE",
     "ThreadProbe",
@@ -53,6 +60,7 @@ __all__ = [
     "measure_blas_threads",
     "measure_training_threads",
     "pick_faster",
+    "usable_cores",
 ]
 
 #: More threads are kept only if their median step is at least this share faster than one
@@ -70,6 +78,9 @@ BURST_SECONDS = 0.001
 ROUNDS = 5
 #: Runs of fewer steps take one thread without timing any.
 MIN_STEPS = 50
+#: A split mini-batch is timed only if each process's part has at least this many rows:
+#: smaller parts were slower in two processes than on one thread (784-30-10, mini-batch 32).
+MIN_PART_ROWS = 32
 
 Limit = Callable[[int], AbstractContextManager[Any]]
 
@@ -122,6 +133,17 @@ def idle_cores(window: float = 0.1) -> float | None:
     return len(cores) * (after[0] - before[0]) / (after[1] - before[1])  # type: ignore[arg-type]
 
 
+def usable_cores() -> int:
+    """The cores a run may use: those this process may run on and, where there are more
+    than two, no more than sit idle (at least two). On two cores the only choice is one or
+    both, and a busy core shows in the times."""
+    cores = available_cores()
+    if cores > 2:
+        idle = idle_cores(0.05)
+        cores = cores if idle is None else min(cores, max(2, int(idle + 0.5)))
+    return cores
+
+
 @dataclass(frozen=True)
 class ThreadProbe:
     """What :func:`measure_blas_threads` decided, and from what.
@@ -129,7 +151,7 @@ class ThreadProbe:
     Attributes
     ----------
     threads
-        The thread count chosen.
+        The thread count chosen (one thread in each process, if ``processes`` > 1).
     reason
         ``"measured"``, ``"one core"`` (the process may run on one core only) or
         ``"short run"`` (too few steps to afford timing two settings).
@@ -138,17 +160,33 @@ class ThreadProbe:
         measured).
     seconds
         Wall-clock seconds the probe took.
+    processes
+        1, or the number of processes that each mini-batch is split between.
+    split_seconds, split_base
+        The seconds of a step with the mini-batch split, and of a step on one thread timed
+        in the same rounds (empty unless timed).
+    split
+        The :class:`~steepest.nn.parallel.SplitBackprop` whose workers run, if the split
+        was chosen (the caller closes it); not part of the summary.
     """
 
     threads: int
     reason: str
     step_seconds: dict[int, list[float]] = field(default_factory=dict)
     seconds: float = 0.0
+    processes: int = 1
+    split_seconds: list[float] = field(default_factory=list)
+    split_base: list[float] = field(default_factory=list)
+    split: Any = field(default=None, compare=False, repr=False)
 
     def summary(self) -> dict[str, Any]:
         """Plain numbers for ``History.settings``: the reason, the median step by thread
-        count, the seconds spent."""
-        medians = {n: statistics.median(t) for n, t in self.step_seconds.items() if t}
+        count (and split, ``"N processes"``, if timed), the seconds spent."""
+        medians: dict[int | str, float] = {
+            n: statistics.median(t) for n, t in self.step_seconds.items() if t}
+        if self.split_seconds:  # split between as many processes as the most threads timed
+            parts = max(self.step_seconds)
+            medians[f"{parts} processes"] = statistics.median(self.split_seconds)
         return {"reason": self.reason, "step_seconds": medians, "seconds": self.seconds}
 
 
@@ -188,6 +226,7 @@ def measure_blas_threads(
     cores: int | None = None,
     clock: Callable[[], float] = time.perf_counter,
     limit: Limit | None = None,
+    split: Callable[[], Callable[[], Any] | None] | None = None,
 ) -> ThreadProbe:
     """Time ``step`` on one thread and on every idle core; the faster count.
 
@@ -204,6 +243,14 @@ def measure_blas_threads(
     clock, limit
         The clock (seconds) and ``limit(n)``, a context holding BLAS to ``n`` threads;
         given by tests, which time nothing real.
+    split
+        ``None``, or a function called after the thread counts are timed that returns the
+        same step with the mini-batch split between ``cores`` processes (or ``None``, if it
+        cannot). That step is then timed on one thread, in rounds with one thread's step,
+        with half the budget (none if the budget cannot afford two rounds of each). It is
+        chosen (``processes=cores``) if its time relative to one thread's beats the faster
+        thread count's by :data:`MARGIN`. (The two are timed apart because BLAS threads spin
+        for a while after each product, on the cores that the workers need.)
 
     Returns
     -------
@@ -214,10 +261,7 @@ def measure_blas_threads(
         the threads.
     """
     if cores is None:
-        cores = available_cores()
-        if cores > 2:  # on two cores the only choice is one or both; a busy core shows in the times
-            idle = idle_cores(0.05)
-            cores = cores if idle is None else min(cores, max(2, int(idle + 0.5)))
+        cores = usable_cores()
     if cores <= 1:
         return ThreadProbe(1, "one core")
     if steps < MIN_STEPS:
@@ -231,32 +275,75 @@ def measure_blas_threads(
         one = max(clock() - before, 1e-9)
     budget = min(PROBE_SECONDS, PROBE_SHARE * steps * one)
     burst = max(1, math.ceil(BURST_SECONDS / one))
-    if 2 * 2 * (burst + 1) * one > budget:  # two rounds on both settings, each warmed up
+    rounds = 2 * 2 * (burst + 1) * one  # two rounds of two settings, each warmed up
+    if rounds > budget:
         return ThreadProbe(1, "short run", seconds=clock() - start)
-    timed: dict[int, list[float]] = {1: [], cores: []}
-    for round_ in range(ROUNDS):
-        for n in (1, cores) if round_ % 2 == 0 else (cores, 1):
-            with limit(n):
-                step()  # wakes the threads
-                before = clock()
-                done = 0
-                while done < burst:
-                    step()
-                    done += 1
-                    if clock() - start > 2 * budget:  # far slower than one thread: stop
-                        break
-                timed[n].append((clock() - before) / done)
-        if round_ >= 1 and clock() - start >= budget:
-            break
-    return ThreadProbe(pick_faster(timed), "measured", timed, clock() - start)
+    if split is not None and 2 * rounds > budget:
+        split = None
+    timer = _Timer(clock, limit, start, budget, burst)
+    timed = timer.alternate({1: (step, 1), cores: (step, cores)},
+                            budget / 2 if split is not None else budget)
+    threads = pick_faster(timed)
+    split_step = None if split is None else split()
+    if split_step is None:
+        return ThreadProbe(threads, "measured", timed, clock() - start)
+    paired = timer.alternate({0: (split_step, 1), 1: (step, 1)}, budget)
+    gain = statistics.median(paired[0]) / statistics.median(paired[1])
+    best = statistics.median(timed[threads]) / statistics.median(timed[1])
+    processes = 1
+    if gain < best * (1 - MARGIN):
+        threads, processes = 1, cores
+    return ThreadProbe(threads, "measured", timed, clock() - start, processes, paired[0],
+                       paired[1])
+
+
+@dataclass
+class _Timer:
+    """Bursts of steps under BLAS limits, in rounds that alternate their order."""
+
+    clock: Callable[[], float]
+    limit: Limit
+    start: float
+    budget: float
+    burst: int
+
+    def alternate(self, settings: dict[int, tuple[Callable[[], Any], int]],
+                  until: float) -> dict[int, list[float]]:
+        """A step's seconds on each setting (key: (step, BLAS threads)) in each round: at
+        least two rounds, at most :data:`ROUNDS`, and no more once ``until`` seconds of the
+        probe have passed."""
+        clock, keys = self.clock, list(settings)
+        timed: dict[int, list[float]] = {key: [] for key in keys}
+        for round_ in range(ROUNDS):
+            turn = round_ % len(keys)
+            for key in keys[turn:] + keys[:turn]:
+                run, threads = settings[key]
+                with self.limit(threads):
+                    run()  # wakes the threads
+                    before = clock()
+                    done = 0
+                    while done < self.burst:
+                        run()
+                        done += 1
+                        if clock() - self.start > 2 * self.budget:  # far slower: stop
+                            break
+                    timed[key].append((clock() - before) / done)
+            if round_ >= 1 and clock() - self.start >= until:
+                break
+        return timed
 
 
 def measure_training_threads(
     network: Network, x: np.ndarray, y: np.ndarray, batch_size: int, cost: Cost,
-    optimizer: Optimizer, steps: int,
+    optimizer: Optimizer, steps: int, *, split: bool = False,
 ) -> ThreadProbe:
     """:func:`measure_blas_threads` for training ``network`` on ``(x, y)`` (checked, in the
     network's dtype) in mini-batches of ``batch_size`` with ``optimizer``, ``steps`` steps in all.
+
+    ``split=True`` also times each mini-batch split between the cores' processes, where
+    workers can be forked (:func:`steepest.nn.parallel.fork_refusal`), the cost is the
+    quadratic or cross-entropy one, and each part has :data:`MIN_PART_ROWS` rows or more. If
+    the split is chosen, the returned probe holds its running workers (``probe.split``).
 
     The timed step is a training step: a mini-batch of rows gathered, backpropagated, and one
     step of a :meth:`~steepest.Optimizer.fresh` copy of ``optimizer`` (its update counts: at
@@ -276,8 +363,46 @@ def measure_training_threads(
         backprop(x.take(batch, 0), y.take(batch, 0))
         update(params, grads)
 
+    cores = usable_cores()
+    workers: list[Any] = []  # the SplitBackprop, once forked
+
+    def fork() -> Callable[[], None] | None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            made = _split_workers(network, x, y, batch_size, cost, steps, cores)
+        if made is None:
+            return None
+        workers.append(made)
+
+        def split_step() -> None:
+            made(rows[next(count) % len(rows)])
+            update(params, grads)
+
+        return split_step
+
+    probe = None
     try:
         with np.errstate(over="ignore", invalid="ignore"):
-            return measure_blas_threads(step, steps)
+            probe = measure_blas_threads(step, steps, cores=cores,
+                                         split=fork if split else None)
     finally:
         np.copyto(network.params, saved)
+        if workers and (probe is None or probe.processes == 1):
+            workers[0].close()
+    if probe.processes > 1:
+        probe = dataclasses.replace(probe, split=workers[0])
+    return probe
+
+
+def _split_workers(network: Network, x: np.ndarray, y: np.ndarray, batch_size: int,
+                   cost: Cost, steps: int, cores: int) -> Any:
+    """A :class:`~steepest.nn.parallel.SplitBackprop` between ``cores`` processes, with its
+    workers forked, if the run may be split (see :func:`measure_training_threads`); else
+    ``None``."""
+    from steepest.cost import CROSS_ENTROPY, QUADRATIC
+    from steepest.nn.parallel import SplitBackprop, fork_refusal
+
+    if (cores < 2 or steps < MIN_STEPS or batch_size < cores * MIN_PART_ROWS
+            or (cost is not QUADRATIC and cost is not CROSS_ENTROPY) or fork_refusal()):
+        return None
+    with _blas_limit()(1):  # the workers are born with one thread
+        return SplitBackprop(network, x, y, cost, cores)

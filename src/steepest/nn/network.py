@@ -290,6 +290,20 @@ class Network:
             )
         return cost
 
+    def _sharing(self, params: np.ndarray, grads: np.ndarray) -> Network:
+        """A network whose weights are views of ``params`` and whose gradients are views of
+        ``grads`` (flat, the size and dtype of :attr:`params`), with buffers of its own: one
+        part of a split mini-batch (:mod:`steepest.nn.parallel`) reads the weights and
+        writes a gradient of its own."""
+        twin = object.__new__(Network)
+        twin.__dict__.update(self.__dict__)
+        twin.params, twin.grads = params, grads
+        twin.weights, twin.biases = twin._views(params)
+        twin._weights_t = [w.T for w in twin.weights]
+        twin.grad_weights, twin.grad_biases = twin._views(grads)
+        twin._workspaces = {}
+        return twin
+
     def _workspace(self, m: int) -> Workspace:
         work = self._workspaces.get(m)
         if work is None:
@@ -298,20 +312,24 @@ class Network:
             work = self._workspaces[m] = Workspace(self, m)
         return work
 
-    def backprop_for(self, m: int, cost: Cost) -> Callable[[np.ndarray, np.ndarray], Any]:
+    def backprop_for(
+        self, m: int, cost: Cost, mean_over: int | None = None
+    ) -> Callable[[np.ndarray, np.ndarray], Any]:
         """The backpropagation step for mini-batches of ``m`` examples and ``cost``.
 
         What :func:`~steepest.nn.train` calls for each mini-batch: ``step(x, y)`` fills
         :attr:`grads` (in place, no allocation) and returns the cost; ``x`` and ``y``
-        must be checked already (:meth:`check_inputs`, :func:`targets`). Made on first
-        use and kept (see :func:`steepest.nn._backprop.backprop_plan`).
+        must be checked already (:meth:`check_inputs`, :func:`targets`). ``mean_over``:
+        the step of ``m`` examples that are part of a mini-batch of that many (see
+        :func:`steepest.nn._backprop.backprop_plan`). Made on first use and kept.
         """
         work = self._workspace(m)
         # by identity: a Cost need not be hashable (its functions may not be); the
         # entry keeps the cost alive, so that its id is not reused while it is there
-        entry = work.plans.get(id(cost))
+        key = (id(cost), mean_over)
+        entry = work.plans.get(key)
         if entry is None:
-            entry = work.plans[id(cost)] = (cost, backprop_plan(self, work, cost))
+            entry = work.plans[key] = (cost, backprop_plan(self, work, cost, mean_over))
         return entry[1]
 
     def backprop(self, x_batch: Any, y_batch: Any, cost: str | Cost = "quadratic") -> Gradients:

@@ -11,7 +11,8 @@ recorder of the path)
 reads the cost, changes the optimizer's settings from the next step on, or stops.
 
 One regularisation is here, label smoothing (``label_smoothing=``); BLAS threads
-are measured on the run's first steps (:mod:`steepest.nn.blas`). Left out: early stopping,
+are measured on the run's first steps (:mod:`steepest.nn.blas`), and so is splitting each
+mini-batch between processes, one a core (:mod:`steepest.nn.parallel`). Left out: early stopping,
 validation splits, dropout, and learning-rate search; schedules belong to the
 optimizer (``Optimizer(schedule=...)``).
 """
@@ -28,13 +29,14 @@ from typing import Any
 import numpy as np
 
 from steepest._validate import as_generator
-from steepest.cost import Cost, get_cost
+from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
-from steepest.nn.blas import measure_training_threads
+from steepest.nn.blas import available_cores, measure_training_threads
 from steepest.nn.evaluation import score
 from steepest.nn.history import History, TrainingStep
 from steepest.nn.network import Network, targets
+from steepest.nn.parallel import SplitBackprop
 
 __all__ = ["History", "TrainingStep", "train"]
 
@@ -124,6 +126,7 @@ def train(
     label_smoothing: float = 0.0,
     on_batch: Callable[[TrainingStep], Any] | None = None,
     blas_threads: int | str | None = "auto",
+    processes: int | str = "auto",
 ) -> History:
     """Train ``network`` in place by mini-batch gradient descent; return its history.
 
@@ -180,6 +183,18 @@ def train(
         ``history.settings["blas_probe"]``): BLAS rounds differently on one thread and
         on two, and the timed steps' weights are put back, so passing the count repeats the
         run bit for bit.
+    processes
+        ``"auto"`` (the default): with ``blas_threads="auto"``, the measurement also times
+        each mini-batch split between one process a core, each backpropagating its part of
+        the rows on one BLAS thread, where that can be done
+        (:func:`steepest.nn.blas.measure_training_threads`), and keeps it if it is faster;
+        otherwise one process. An int N ≥ 2 splits every mini-batch in N parts, N − 1 of
+        them in worker processes forked from this one (Linux on x86-64, with no other thread
+        running; elsewhere the parts are computed here one after another, with the same
+        result), with ``"auto"`` BLAS threads meaning one in each. N may not exceed the
+        cores this process may use nor the mini-batch size, and needs the quadratic or
+        cross-entropy cost. The count is in ``history.settings["processes"]``; passing it
+        with ``blas_threads`` repeats the run bit for bit.
 
     Returns
     -------
@@ -206,6 +221,7 @@ def train(
     elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
+    processes = _check_processes(processes, batch_size, cost)
     x, y = _dataset(network, data, "data")
     if batch_size > x.shape[0]:
         raise NetworkError(
@@ -223,20 +239,31 @@ def train(
     history = History(settings={
         "epochs": epochs, "batch_size": batch_size, "optimizer": repr(opt),
         "cost": cost.name, "network": repr(network), "blas_threads": blas_threads,
+        "processes": processes,
         "label_smoothing": float(label_smoothing),
         "schedule": None if opt.schedule is None else getattr(opt.schedule, "words", "scheduled"),
     })
     reporter = _Reporter(progress, epochs, n_batches)
     watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,
                                                                     n_batches))
+    split = None
     try:
         start, cpu_start = time.perf_counter(), time.process_time()  # the probe's time counts
+        if blas_threads == "auto" and processes != "auto" and processes > 1:
+            blas_threads = history.settings["blas_threads"] = 1  # one in each process
         if blas_threads == "auto":
             probe = measure_training_threads(network, x, y, batch_size, cost, opt,
-                                             epochs * n_batches)
+                                             epochs * n_batches, split=processes == "auto")
             blas_threads = history.settings["blas_threads"] = probe.threads
+            processes = history.settings["processes"] = probe.processes
             history.settings["blas_probe"] = probe.summary()
+            split = probe.split
+        elif processes == "auto":
+            processes = history.settings["processes"] = 1
         with _blas_limit(blas_threads):
+            if processes > 1 and split is None:
+                split = SplitBackprop(network, x, y, cost, processes)
+            worker_cpu = 0.0
             for epoch in range(epochs):
                 costs = np.full(n_batches, np.nan)
                 history.batch_costs.append(costs)
@@ -244,13 +271,16 @@ def train(
                     start, cpu_start = time.perf_counter(), time.process_time()
                 with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
                     done = _epoch(network, x, y, rng.permutation(x.shape[0]), batch_size, cost,
-                                  opt, costs, reporter, watcher)
+                                  opt, costs, reporter, watcher, split)
                 if done < n_batches:  # stopped by on_batch: the epoch is not counted
                     history.batch_costs[-1] = costs[:done]
                     history.stopped = True
                     break
                 history.seconds.append(time.perf_counter() - start)
-                history.cpu_seconds.append(time.process_time() - cpu_start)
+                cpu = time.process_time() - cpu_start
+                if split is not None:  # and the workers' (as they report it)
+                    cpu, worker_cpu = cpu + split.cpu_seconds() - worker_cpu, split.cpu_seconds()
+                history.cpu_seconds.append(cpu)
                 history.cost.append(float(costs.mean()))
                 # checked before the test set is scored: a diverged network has no score
                 # (the last step may overflow the weights after a finite cost was taken)
@@ -272,7 +302,34 @@ def train(
         history.interrupted = True
     finally:
         reporter.close()
+        if split is not None:
+            split.close()
+            if split.lost:
+                history.settings["processes_lost"] = list(split.lost)
     return history
+
+
+def _check_processes(processes: Any, batch_size: int, cost: Cost) -> int | str:
+    """``processes`` checked: ``"auto"``, or a count this run can split its mini-batches in."""
+    if isinstance(processes, str):
+        if processes != "auto":
+            raise NetworkError(f"processes must be 'auto' or a whole number of at least 1; "
+                               f"got {processes!r}")
+        return processes
+    processes = _check_int(processes, "processes", 1)
+    if processes == 1:
+        return 1
+    cores = available_cores()
+    if processes > cores:
+        raise NetworkError(f"processes ({processes}) is more than the {cores} core"
+                           f"{'s' if cores != 1 else ''} this process may run on")
+    if processes > batch_size:
+        raise NetworkError(f"processes ({processes}) is more than the mini-batch's "
+                           f"{batch_size} examples; each process needs at least one")
+    if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
+        raise NetworkError(f"processes > 1 needs the quadratic or cross-entropy cost; "
+                           f"got {cost.name!r}")
+    return processes
 
 
 def _smoothed(y: np.ndarray, epsilon: Any) -> np.ndarray:
@@ -301,8 +358,10 @@ def _epoch(
     network: Network, x: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int,
     cost: Cost, optimizer: Optimizer, costs: np.ndarray, reporter: _Reporter,
     watcher: tuple[Callable[[TrainingStep], Any], TrainingStep] | None = None,
+    split: SplitBackprop | None = None,
 ) -> int:
     """One pass over the data in the given order; each mini-batch's cost goes in ``costs``.
+    With ``split``, each mini-batch is backpropagated in its parts.
 
     Returns the number of mini-batches done: all of them, unless ``watcher``'s
     callback asked to stop.
@@ -315,10 +374,13 @@ def _epoch(
                               [order[full * batch_size :]] if full < len(costs) else [])
     every = max(1, len(costs) // 100)  # progress updates: about 100 an epoch
     for b, batch in enumerate(batches):
-        if batch.size < batch_size:  # the last mini-batch of the epoch may be smaller
-            backprop = network.backprop_for(batch.size, cost)
-        # gather the mini-batch by index (no shuffled copy of x), backprop, one step
-        costs[b] = backprop(x.take(batch, 0), y.take(batch, 0))
+        if split is not None:
+            costs[b] = split(batch)
+        else:
+            if batch.size < batch_size:  # the last mini-batch of the epoch may be smaller
+                backprop = network.backprop_for(batch.size, cost)
+            # gather the mini-batch by index (no shuffled copy of x), backprop, one step
+            costs[b] = backprop(x.take(batch, 0), y.take(batch, 0))
         step(params, grads)
         if b % every == 0:
             reporter.batches(b + 1, costs)

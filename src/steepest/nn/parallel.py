@@ -1,0 +1,412 @@
+"""Each mini-batch backpropagated in parts, side by side in processes of their own, summed.
+
+Two BLAS threads share every matrix product of a step and wait for each other at each
+one; with narrow layers the products are small, and the threads spend much of a step
+waiting and passing rows between the cores. The other way to use two cores is to split
+the mini-batch: each process gathers its own rows and backpropagates them on one thread,
+with no waiting inside a step, and the parts' gradients are added. That is what
+:class:`SplitBackprop` does, with workers forked from the training process: 784-30-10 at
+mini-batch 128 took 0.065 s an epoch in two processes against 0.086 s on two BLAS threads
+(AMD EPYC, 2 cores; ``benchmarks/bench_network.py``). ``train(..., processes=...)`` uses
+it, and ``blas_threads="auto"`` times it beside the thread counts
+(:mod:`steepest.nn.blas`).
+
+Each part's costs and gradients are sums divided by the whole mini-batch's size
+(``backprop_for(..., mean_over=m)``), so the parts add up to the mini-batch's gradient;
+the sum is taken in the same order every step, and a run is repeated bit for bit by its
+number of parts. Where a worker cannot be forked (not Linux on x86-64, whose shared
+memory shows each process's writes in the order they were made; another thread running in
+this process; no ``os.fork``), and for a worker that ended or stopped answering, this
+process computes that part itself: the same arithmetic, so the same weights.
+
+The workers share, through one block of memory mapped before the fork, the weights (copied
+in before each step), each part's rows, gradient and cost, and a few control words; they
+wait for the next step by spinning for :data:`SPIN_SECONDS` and then sleep on a pipe. They
+read the training data that they inherited, write nothing else, ignore Ctrl-C (the training
+process stops them), and end when it ends.
+
+Left out: costs other than the quadratic and cross-entropy (a part's share of another
+cost's gradient is unknown), splitting the optimizer's step, and processes on other
+machines.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import platform
+import select
+import signal
+import sys
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost
+
+if TYPE_CHECKING:
+    from steepest.nn.network import Network
+
+__all__ = ["SPIN_SECONDS", "STEP_TIMEOUT", "SplitBackprop", "fork_refusal", "part_sizes"]
+
+#: A worker waits for the next step this long by spinning (steps come every few hundred
+#: microseconds, and waking a sleeping process takes about as long), then sleeps.
+SPIN_SECONDS = 0.002
+#: A sleeping worker looks whether the training process is still there this often.
+NAP_SECONDS = 0.05
+#: A worker that has not finished its part this long after the training process finished
+#: its own is taken as lost: it is stopped and its part computed here from then on.
+STEP_TIMEOUT = 60.0
+
+# the control words of part k: row k of an int64 array, each line of 8 words (64 bytes)
+# written by one process only
+_SEQ, _ROWS, _MEAN = 0, 1, 2  # the training process's line: the step's number, rows, m
+_DONE, _ASLEEP, _FAILED = 8, 9, 10  # the worker's: the last step done, asleep, failed
+_COST, _CPU = 16, 17  # the worker's, as float64: its part's cost, its CPU seconds so far
+_WORDS = 24
+_STOP = -1
+
+
+def fork_refusal() -> str | None:
+    """Why this process cannot fork training workers now, or ``None`` if it can."""
+    if not hasattr(os, "fork") or not sys.platform.startswith("linux"):
+        return "workers are forked on Linux only"
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return "workers share memory on x86-64 only, where writes are seen in order"
+    if threading.active_count() > 1:
+        return "another thread runs in this process, and forking could copy a lock it holds"
+    return None
+
+
+def part_sizes(m: int, parts: int) -> list[int]:
+    """The rows of each part of a mini-batch of ``m``: as equal as can be, larger first.
+
+    Examples
+    --------
+    >>> part_sizes(128, 2), part_sizes(5, 2), part_sizes(1, 2)
+    ([64, 64], [3, 2], [1, 0])
+    """
+    return [m // parts + (k < m % parts) for k in range(parts)]
+
+
+@dataclass
+class _Worker:
+    pid: int
+    wake: int  # the write end of the pipe the worker sleeps on
+    cpu: float = 0.0  # its CPU seconds when last seen
+
+
+class SplitBackprop:
+    """Backpropagation of each mini-batch in ``parts`` parts, parts 1, 2, ... in workers.
+
+    ``split(rows)`` gathers the rows of ``x`` and ``y`` indexed by ``rows``, writes the
+    gradient of their cost into ``network.grads`` and returns the cost, as
+    ``network.backprop_for(len(rows), cost)`` would with the gathered rows, up to rounding.
+
+    Parameters
+    ----------
+    network
+        The network trained; its weights are read at every call.
+    x, y
+        The training inputs and one-hot targets, checked and in the network's dtype. The
+        workers read the copies they inherit: neither may change while the workers live.
+    cost
+        The quadratic or the cross-entropy cost.
+    parts
+        Two or more.
+    fork
+        ``None``: fork the workers where :func:`fork_refusal` allows; ``False``: compute
+        every part in this process. Fork under a BLAS limit of one thread: the workers
+        keep the limit they are born with and set it to one as well.
+    """
+
+    def __init__(
+        self, network: Network, x: np.ndarray, y: np.ndarray, cost: Cost, parts: int, *,
+        fork: bool | None = None,
+    ) -> None:
+        if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
+            raise ValueError(f"a split mini-batch needs the quadratic or cross-entropy cost; "
+                             f"got {cost!r}")
+        if parts < 2:
+            raise ValueError(f"parts must be at least 2; got {parts}")
+        self.network, self.x, self.y, self.cost, self.parts = network, x, y, cost, parts
+        #: what happened to each worker that ended before :meth:`close`
+        self.lost: list[str] = []
+        self.refusal = fork_refusal() if fork is None else (None if fork else "not asked")
+        size, dtype = network.params.size, network.params.dtype
+        rows = x.shape[0]
+        layout = [("control", parts * _WORDS * 8), ("params", size * dtype.itemsize),
+                  ("grads", parts * size * dtype.itemsize), ("rows", parts * rows * 8)]
+        offsets, total = {}, 0
+        for name, nbytes in layout:
+            offsets[name], total = total, total + -(-nbytes // 64) * 64
+        self._memory = mmap.mmap(-1, max(total, 1))  # anonymous and shared: kept across fork
+        block = self._memory
+        self._control = np.frombuffer(block, np.int64, parts * _WORDS,
+                                      offsets["control"]).reshape(parts, _WORDS)
+        self._floats = self._control.view(np.float64)
+        self._params = np.frombuffer(block, dtype, size, offsets["params"])
+        self._grads = np.frombuffer(block, dtype, parts * size, offsets["grads"]).reshape(
+            parts, size)
+        self._rows = np.frombuffer(block, np.int64, parts * rows, offsets["rows"]).reshape(
+            parts, rows)
+        # part k > 0 computed here (no worker, or a lost one): its gradient in the same slot
+        self._here = [network._sharing(network.params, self._grads[k]) for k in range(parts)]
+        self._seq = 0
+        #: m -> (part 0's backpropagation, the parts' sizes, where each starts)
+        self._plans: dict[int, tuple[Any, list[int], list[int]]] = {}
+        self._workers: dict[int, _Worker] = {}
+        self._retired_cpu = 0.0
+        #: the training thread's id and CPU affinity before it was held to one core
+        self._pinned: list[tuple[int, set[int]]] = []
+        if self.refusal is None:
+            self._fork()
+        self._finalizer = weakref.finalize(self, _stop, self._workers, self._control,
+                                           self._pinned)
+
+    # --------------------------------------------------------------- the training side
+    @property
+    def workers(self) -> int:
+        """The number of worker processes running."""
+        return len(self._workers)
+
+    def __call__(self, rows: np.ndarray) -> float:
+        """Backpropagate the mini-batch ``rows`` (indices into ``x``); its cost."""
+        m, net, control = len(rows), self.network, self._control
+        plan = self._plans.get(m)
+        if plan is None:
+            sizes = part_sizes(m, self.parts)
+            starts = [sum(sizes[:k]) for k in range(self.parts + 1)]
+            plan = self._plans[m] = (net.backprop_for(sizes[0], self.cost, m), sizes, starts)
+        own_part, sizes, starts = plan
+        self._seq += 1
+        seq = self._seq
+        if self._workers:
+            np.copyto(self._params, net.params)
+        for k, worker in self._workers.items():
+            n = sizes[k]
+            if n:
+                self._rows[k, :n] = rows[starts[k] : starts[k + 1]]
+                control[k, _ROWS], control[k, _MEAN] = n, m
+                control[k, _SEQ] = seq  # last: the worker starts when it sees it
+                # (if the worker fell asleep just as the step was set, and neither saw the
+                # other's write, it wakes after NAP_SECONDS and sees the step then)
+                if control[k, _ASLEEP]:
+                    _wake(worker)
+        own = rows[: sizes[0]]
+        value = float(own_part(self.x.take(own, 0), self.y.take(own, 0)))
+        grads = net.grads
+        for k in range(1, self.parts):
+            n = sizes[k]
+            if not n:
+                continue
+            if k in self._workers and self._answered(k, seq):
+                value += float(self._floats[k, _COST])
+            else:  # no worker, or it was just lost: computed here, with the same arithmetic
+                part = rows[starts[k] : starts[k + 1]]
+                value += float(self._here[k].backprop_for(n, self.cost, m)(
+                    self.x.take(part, 0), self.y.take(part, 0)))
+            np.add(grads, self._grads[k], out=grads)
+        return value
+
+    def _answered(self, k: int, seq: int) -> bool:
+        """Wait for worker ``k`` to finish step ``seq``; False (and the worker stopped) if it
+        ended, failed or did not answer in :data:`STEP_TIMEOUT`."""
+        control, worker = self._control, self._workers[k]
+        spins, deadline = 0, None
+        while control[k, _DONE] != seq:
+            spins += 1
+            if spins & 255 == 0:
+                status = _ended(worker.pid)
+                if status is not None:
+                    self._lose(k, f"worker {k} ended ({status}) at step {seq}")
+                    return False
+                now = time.perf_counter()
+                if deadline is None:
+                    deadline = now + STEP_TIMEOUT
+                elif now > deadline:
+                    self._lose(k, f"worker {k} did not answer in {STEP_TIMEOUT:g} s at step {seq}")
+                    return False
+        worker.cpu = float(self._floats[k, _CPU])
+        if control[k, _FAILED]:
+            self._lose(k, f"worker {k} could not compute its part at step {seq}")
+            return False
+        return True
+
+    def _lose(self, k: int, why: str) -> None:
+        worker = self._workers.pop(k)
+        self._retired_cpu += worker.cpu
+        _end(worker, self._control, k, kill=True)
+        self.lost.append(why + "; its part was computed in the training process from then on")
+
+    def cpu_seconds(self) -> float:
+        """The CPU seconds the workers have used so far, as they last reported them."""
+        return self._retired_cpu + sum(w.cpu for w in self._workers.values())
+
+    def close(self) -> None:
+        """Stop the workers and wait for them to end."""
+        self._finalizer()
+
+    def __enter__(self) -> SplitBackprop:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------- the workers
+    def _fork(self) -> None:
+        parent = os.getpid()
+        cores = _pin(self.parts, self._pinned)
+        for k in range(1, self.parts):
+            self._control[k, _SEQ] = self._control[k, _DONE] = self._seq
+            sleep, wake = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                code = 1
+                try:
+                    os.close(wake)
+                    for other in self._workers.values():
+                        os.close(other.wake)
+                    if cores:
+                        os.sched_setaffinity(0, {cores[k]})
+                    code = self._serve(k, sleep, parent)
+                finally:
+                    os._exit(code)
+            os.close(sleep)
+            self._workers[k] = _Worker(pid, wake)
+
+    def _serve(self, k: int, sleep: int, parent: int) -> int:
+        """Worker ``k``'s life: compute its part of each step until told to stop; 0 if it
+        was told, 1 if the training process went away."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the training process
+        _one_blas_thread()
+        np.seterr(over="ignore", invalid="ignore")  # divergence is the trainer's to see
+        control, floats = self._control, self._floats
+        twin = self.network._sharing(self._params, self._grads[k])
+        x, y, rows, cost = self.x, self.y, self._rows[k], self.cost
+        seen = self._seq  # as at the fork: the first step may be set before the worker looks
+        while True:
+            seq = _next_step(control, k, seen, sleep, parent)
+            if seq == _STOP:
+                return 0 if os.getppid() == parent else 1
+            n, m = int(control[k, _ROWS]), int(control[k, _MEAN])
+            try:
+                part = rows[:n]
+                floats[k, _COST] = float(twin.backprop_for(n, cost, m)(x.take(part, 0),
+                                                                        y.take(part, 0)))
+                control[k, _FAILED] = 0
+            except Exception:  # the training process computes the part and sees the error
+                control[k, _FAILED] = 1
+            floats[k, _CPU] = time.process_time()
+            control[k, _DONE] = seq  # last: the training process reads the rest after it
+            seen = seq
+
+
+def _next_step(control: np.ndarray, k: int, seen: int, sleep: int, parent: int) -> int:
+    """In worker ``k``: wait for a step other than ``seen``; its number, or ``_STOP``."""
+    start, spins = time.perf_counter(), 0
+    while True:
+        seq = int(control[k, _SEQ])
+        if seq != seen:
+            return seq
+        spins += 1
+        if spins & 63 or time.perf_counter() - start < SPIN_SECONDS:
+            continue
+        control[k, _ASLEEP] = 1
+        seq = int(control[k, _SEQ])  # a step set just before the flag was seen
+        if seq == seen:
+            ready, _, _ = select.select([sleep], [], [], NAP_SECONDS)
+            if ready and not os.read(sleep, 4096):  # the pipe closed: stop
+                seq = _STOP
+        control[k, _ASLEEP] = 0
+        if seq != seen:
+            return seq
+        if os.getppid() != parent:
+            return _STOP
+        start = time.perf_counter()
+
+
+def _one_blas_thread() -> None:
+    from threadpoolctl import threadpool_limits  # loaded already by the trainer
+
+    threadpool_limits(1, user_api="blas")
+
+
+def _wake(worker: _Worker) -> None:
+    with contextlib.suppress(OSError):  # it ended: the wait finds out
+        os.write(worker.wake, b"\0")
+
+
+def _ended(pid: int) -> str | None:
+    """How process ``pid`` ended, if it has (and it is reaped); ``None`` while it runs."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return "gone"
+    if not done:
+        return None
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
+
+
+def _end(worker: _Worker, control: np.ndarray, k: int, *, kill: bool = False,
+         grace: float = 1.0) -> None:
+    """Stop worker ``k`` and reap it: told to stop, then killed after ``grace`` seconds."""
+    control[k, _SEQ] = _STOP
+    with contextlib.suppress(OSError):
+        os.close(worker.wake)  # wakes a sleeping worker
+    if kill:
+        _signal(worker.pid)
+    deadline = time.monotonic() + grace
+    while _ended(worker.pid) is None:
+        if time.monotonic() > deadline:
+            _signal(worker.pid)
+            deadline = float("inf")
+        time.sleep(0.001)
+
+
+def _signal(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _stop(workers: dict[int, _Worker], control: np.ndarray,
+          pinned: list[tuple[int, set[int]]]) -> None:
+    """Stop every worker and free the training thread's cores (the finalizer of a
+    :class:`SplitBackprop`)."""
+    for k in list(workers):
+        _end(workers.pop(k), control, k)
+    while pinned:
+        thread, cores = pinned.pop()
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(thread, cores)
+
+
+def _pin(parts: int, pinned: list[tuple[int, set[int]]]) -> list[int]:
+    """Hold the calling thread to the core it runs on, and return it followed by a core for
+    each worker (``[]``, and nothing held, where that cannot be done).
+
+    A worker and the training process wait for each other by spinning: on one core, each
+    would spin through the other's time slice, and a step would take a scheduler tick
+    (4 ms) until the kernel moved one of them.
+    """
+    try:
+        allowed = os.sched_getaffinity(0)
+        with open("/proc/thread-self/stat", encoding="ascii") as stat:
+            here = int(stat.read().rpartition(")")[2].split()[36])  # the CPU it last ran on
+        others = sorted(allowed - {here})
+        if here not in allowed or len(others) < parts - 1:
+            return []
+        thread = threading.get_native_id()
+        os.sched_setaffinity(0, {here})
+    except (OSError, ValueError, IndexError):
+        return []
+    pinned.append((thread, allowed))
+    return [here, *others[: parts - 1]]
+
