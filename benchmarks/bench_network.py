@@ -12,9 +12,11 @@ the first 50,000 training images, accuracy on the 10,000 test images. Printed:
   one epoch's arithmetic, and the share of that rate reached at mini-batch 128;
 - mini-batch 128, and mini-batch 10 beside PyTorch, each with ``train``'s default
   (``blas_threads="auto"``: one thread for small products, every idle core for large
-  ones; the count it took is printed) and with BLAS limited to one thread. On a shared
-  machine, threads that wait for a busy core make products far slower. PyTorch runs at
-  its fastest thread count, found by timing an epoch at each;
+  ones, or each mini-batch split between one process a core; what it took is printed) and
+  with BLAS limited to one thread; mini-batch 128 also on every core's BLAS threads and
+  split between every core's processes. On a shared machine, threads that wait for a busy
+  core make products far slower. PyTorch runs at its fastest thread count, found by timing
+  an epoch at each;
 - peak resident memory of the steepest runs.
 
 The files come from ``--data-dir`` (default ``../shared/data/mnist`` beside the
@@ -138,13 +140,13 @@ def median_after_first(seconds: list[float]) -> float:
 
 
 def run_steepest(sizes, train_set, test_set, epochs: int, batch_size: int, seed: int,  # type: ignore[no-untyped-def]
-                 blas: int | str | None = "auto"):
+                 blas: int | str | None = "auto", processes: int | str = "auto"):
     from steepest import Network, train
 
     net = Network(sizes, activation="sigmoid", seed=seed)
     history = train(net, train_set, epochs=epochs, batch_size=batch_size, learning_rate=3.0,
                     optimizer="gd", cost="quadratic", test=test_set, seed=seed,
-                    blas_threads=blas)
+                    blas_threads=blas, processes=processes)
     return history
 
 
@@ -250,22 +252,31 @@ def main(argv: list[str] | None = None) -> int:
               f"GFLOP/s ({cpu_rate / 1e9:.1f} per CPU second) -> floor {flops / rate:.3f} s/epoch")
     best_floor = flops / rates[cores][0]
     if args.epochs_128:
-        for threads, label in [*blas_settings(), (cores, f"blas_threads={cores}")][
-                : 2 if cores == 1 else 3]:
+        runs = [(threads, "auto" if threads == "auto" else 1, label)
+                for threads, label in blas_settings()]
+        if cores > 1:
+            runs += [(cores, 1, f"blas_threads={cores}, processes=1"),
+                     (1, cores, f"processes={cores} (each mini-batch split between {cores} "
+                                f"processes, each on 1 BLAS thread)")]
+        for threads, processes, label in runs:
             history = run_steepest(sizes, train_set, test_set, args.epochs_128, 128, seeds[0],
-                                   blas=threads)
+                                   blas=threads, processes=processes)
             t128 = median_after_first(history.seconds)
             cpu128 = median_after_first(history.cpu_seconds)
-            used = history.settings["blas_threads"]
+            used, parts = history.settings["blas_threads"], history.settings["processes"]
             probe = history.settings.get("blas_probe")
             seen = "" if not probe else (
                 f" [auto: {probe['reason']}, a step " + ", ".join(
                     f"{t * 1e6:.0f} µs on {k}" for k, t in probe["step_seconds"].items())
                 + f", {probe['seconds'] * 1e3:.0f} ms spent]")
-            print(f"steepest, mini-batch 128, {label}, on {used} BLAS thread(s): {t128:.3f} "
-                  f"s/epoch = {best_floor / t128:.0%} of the {cores}-thread GEMM rate (target "
-                  f"≥ 30%), {flops / rates[used][0] / t128:.0%} of the {used}-thread rate; "
-                  f"CPU time {cpu128:.3f} s{seen}")
+            lost = "; ".join(history.settings.get("processes_lost", []))
+            where = f" in each of {parts} processes" if parts > 1 else ""
+            own = (f", {flops / rates[used][0] / t128:.0%} of the {used}-thread rate"
+                   if parts == 1 else "")
+            print(f"steepest, mini-batch 128, {label}, on {used} BLAS thread(s){where}: "
+                  f"{t128:.3f} s/epoch = {best_floor / t128:.0%} of the {cores}-thread GEMM "
+                  f"rate (target ≥ 30%){own}; CPU time {cpu128:.3f} s (workers' included)"
+                  f"{seen}{' LOST: ' + lost if lost else ''}")
     print(f"mini-batch 10 ({blas_settings()[0][1]}) reaches {best_floor / ours:.0%} of the "
           f"highest GEMM rate measured")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

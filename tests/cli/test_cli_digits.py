@@ -17,6 +17,7 @@ from steepest.cli import main
 from steepest.data import load_mnist_sample
 from steepest.descent.optimizers import make_optimizer
 from steepest.nn import Network
+from steepest.nn.blas import available_cores
 from steepest.nn.evaluation import evaluate
 
 MNIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
@@ -80,8 +81,9 @@ def test_train_reports_each_epoch_and_a_summary(trained, sample):
     assert re.search(r"^best epoch [12]: test accuracy \d+\.\d\d%$", out, re.M)
     assert f"model written to {model}, curves to {curves}" in out
     # the count that auto measured (timings differ from machine to machine), and how
-    assert re.search(r"^time: .* s of CPU; BLAS on (\d+) threads?, (measured|short run): "
-                     r"--seed \d+ --blas-threads \1 repeats the run\)$", out, re.M)
+    assert re.search(r"^time: .* s of CPU; BLAS on (\d+) threads?( in each of (\d+) processes)?, "
+                     r"(measured|short run): --seed \d+ --blas-threads \1( --processes \3)? "
+                     r"repeats the run\)$", out, re.M)
     net = Network.load(model)
     assert net.sizes == (784, 32, 10) and (net.activation, net.output) == ("relu", "softmax")
     # the last epoch's accuracy is the saved network's accuracy on the test images
@@ -144,6 +146,19 @@ def test_blas_threads_are_chosen_or_given_and_said(tmp_path):
     assert "BLAS on 1 thread, short run: --seed 0 --blas-threads 1 repeats the run)" in out
 
 
+@pytest.mark.skipif(available_cores() < 2, reason="one core: one process")
+def test_processes_are_given_and_said(tmp_path):
+    model = str(tmp_path / "m.npz")
+    common = ["train", "--quick", "--sample", "--epochs", "1", "--limit", "1200", "--quiet",
+              "--seed", "0", "--out", model, "--batch", "64"]
+    code, out, _ = call(*common, "--processes", "2")
+    assert code == 0 and "BLAS on 1 thread in each of 2 processes)" in out
+    one = Network.load(model).params
+    code, out, _ = call(*common, "--processes", "2", "--blas-threads", "1")
+    assert code == 0
+    np.testing.assert_array_equal(Network.load(model).params, one)
+
+
 def test_the_same_seed_gives_the_same_network(tmp_path):
     args = ["train", "--sample", "--hidden", "10", "--epochs", "1", "--limit", "600",
             "--seed", "7", "--quiet"]
@@ -169,6 +184,8 @@ def test_the_same_seed_gives_the_same_network(tmp_path):
         (["--blas-threads", "two"], "(the cores here); got 'two'"),
         (["--blas-threads", "1000000"], "got '1000000'"),
         (["--blas-threads", "1.5"], "got '1.5'"),
+        (["--processes", "0"], "--processes must be auto or a whole number from 1 to "),
+        (["--processes", "lots"], "(the cores here); got 'lots'"),
         (["--hidden", "100000000000"], "7.95e+13 parameters"),
         (["--batch", "100000"], "--batch 100000 is larger than the 5,000 training images\n"),
         (["--limit", "50"], "is larger than the 50 training images\nhint: --batch 50, or a "

@@ -24,8 +24,32 @@ from steepest.nn import Network, blas, parallel, train
 from steepest.nn.blas import ThreadProbe, available_cores
 from steepest.nn.parallel import SplitBackprop, fork_refusal, part_sizes
 
-can_fork = pytest.mark.skipif(fork_refusal() is not None or available_cores() < 2,
-                              reason=f"no workers here: {fork_refusal() or 'one core'}")
+
+@pytest.fixture
+def forkable():  # type: ignore[no-untyped-def]
+    """No other thread in this process, so that workers can be forked: the equation
+    evaluator's thread pool, which earlier tests may have started, is shut down (it starts
+    again when needed); any other thread fails the test, naming it."""
+    import threading
+
+    from steepest.equation import compiled
+
+    if compiled._pool is not None:
+        compiled._pool.shutdown(wait=True)
+        compiled._pool = None
+    assert threading.active_count() == 1, f"threads left running: {threading.enumerate()}"
+    assert fork_refusal() is None
+
+
+_skip_unless_forked = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or available_cores() < 2
+    or os.uname().machine.lower() not in ("x86_64", "amd64"),
+    reason="workers are forked on Linux x86-64 with two cores or more")
+
+
+def can_fork(test):  # type: ignore[no-untyped-def]
+    """A test that forks workers: skipped where none can be, run with no other thread."""
+    return pytest.mark.usefixtures("forkable")(_skip_unless_forked(test))
 
 
 def _data(n: int = 300, inputs: int = 12, classes: int = 4, seed: int = 0):  # type: ignore[no-untyped-def]

@@ -107,6 +107,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                      help="threads for the matrix products: a count, or auto (the default: "
                           "time the first steps on one thread and on every idle core, keep "
                           "the faster); the summary says the count, which repeats a run")
+    net.add_argument("--processes", default="auto", metavar="N|auto",
+                     help="split each mini-batch between N processes, one a core, each on "
+                          "one BLAS thread (Linux); auto (the default) times that too, "
+                          "beside the thread counts, where the mini-batch is large enough")
     add_data_arguments(parser).add_argument(
         "--limit", type=int, metavar="N", help="train on the first N training images only")
     out = parser.add_argument_group("output")
@@ -192,7 +196,8 @@ def _settings(args: argparse.Namespace) -> Any:
     if args.seed is not None and args.seed < 0:
         raise UsageError(f"--seed must be a non-negative integer; got {args.seed}"
                          "\nhint: --seed 0")
-    _blas_threads(args)
+    args.blas_threads = _count_or_auto(args.blas_threads, "--blas-threads")
+    args.processes = _count_or_auto(args.processes, "--processes")
     sizes = [INPUTS, *chosen["hidden"], 10]
     count = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     if count > MAX_PARAMETERS:
@@ -205,23 +210,23 @@ def _settings(args: argparse.Namespace) -> Any:
     return preset.replace(**{FLAGS[key]: value for key, value in chosen.items()})
 
 
-def _blas_threads(args: argparse.Namespace) -> None:
-    """``--blas-threads``: ``"auto"`` or a count from 1 to the cores this process may use."""
+def _count_or_auto(value: object, flag: str) -> int | str:
+    """``--blas-threads`` or ``--processes``: ``"auto"`` or a count from 1 to the cores this
+    process may use."""
     from steepest.cli import UsageError
     from steepest.nn.blas import available_cores
 
-    value, cores = str(args.blas_threads).strip(), available_cores()
-    if value == "auto":
-        args.blas_threads = "auto"
-        return
+    text, cores = str(value).strip(), available_cores()
+    if text == "auto":
+        return "auto"
     try:
-        count = int(value)
+        count = int(text)
     except ValueError:
         count = 0
     if not 1 <= count <= cores:
-        raise UsageError(f"--blas-threads must be auto or a whole number from 1 to {cores} "
-                         f"(the cores here); got {value!r}")
-    args.blas_threads = count
+        raise UsageError(f"{flag} must be auto or a whole number from 1 to {cores} "
+                         f"(the cores here); got {text!r}")
+    return count
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -291,7 +296,8 @@ def run(args: argparse.Namespace) -> int:
     history = train(network, (x, y), epochs=epochs, batch_size=setup.batch_size,
                     optimizer=optimizer, cost=setup.cost, test=tuple(test), seed=rng,
                     label_smoothing=setup.label_smoothing, progress=not args.quiet,
-                    on_batch=recorder, blas_threads=args.blas_threads)
+                    on_batch=recorder, blas_threads=args.blas_threads,
+                    processes=args.processes)
     if history.diverged:
         what = (f"the cost became {history.cost[-1]}" if not np.isfinite(history.cost[-1])
                 else "the weights or outputs became infinite or NaN")
@@ -339,10 +345,15 @@ def _summary(history: Any, total: float, args: argparse.Namespace, seed: int) ->
           f"{history.cost[-1]:.4f}")
     training = sum(history.seconds)
     threads = history.settings.get("blas_threads")
+    processes = history.settings.get("processes", 1)
     probe = history.settings.get("blas_probe")
-    how = (f", {probe['reason']}: --seed {seed} --blas-threads {threads} repeats the run"
-           if probe else "")
+    where = f" in each of {processes} processes" if processes > 1 else ""
+    repeat = f" --processes {processes}" if processes > 1 else ""
+    how = (f", {probe['reason']}: --seed {seed} --blas-threads {threads}{repeat} repeats the "
+           "run" if probe else "")
     print(f"time: {total:.1f} s in all, {training:.1f} s training "
           f"({training / last:.2f} s an epoch, {sum(history.cpu_seconds):.1f} s of CPU; "
-          f"BLAS on {threads} thread{'s' * (threads != 1)}{how})")
+          f"BLAS on {threads} thread{'s' * (threads != 1)}{where}{how})")
+    for lost in history.settings.get("processes_lost", []):
+        print(f"note: {lost}")
     print(f"model written to {args.out}" + (f", curves to {args.plot}" if args.plot else ""))
