@@ -78,6 +78,9 @@ BURST_SECONDS = 0.001
 ROUNDS = 5
 #: Runs of fewer steps take one thread without timing any.
 MIN_STEPS = 50
+#: What forking the workers and their first step cost, about (a split is timed only if
+#: the budget affords it besides its rounds).
+FORK_SECONDS = 0.01
 #: A split mini-batch is timed only if each process's part has at least this many rows:
 #: smaller parts were slower in two processes than on one thread (784-30-10, mini-batch 32).
 MIN_PART_ROWS = 32
@@ -163,8 +166,8 @@ class ThreadProbe:
     processes
         1, or the number of processes that each mini-batch is split between.
     split_seconds, split_base
-        The seconds of a step with the mini-batch split, and of a step on one thread timed
-        in the same rounds (empty unless timed).
+        The seconds of each step timed with the mini-batch split, and of each step on one
+        thread timed in the same rounds (empty unless timed).
     split
         The :class:`~steepest.nn.parallel.SplitBackprop` whose workers run, if the split
         was chosen (the caller closes it); not part of the summary.
@@ -246,11 +249,15 @@ def measure_blas_threads(
     split
         ``None``, or a function called after the thread counts are timed that returns the
         same step with the mini-batch split between ``cores`` processes (or ``None``, if it
-        cannot). That step is then timed on one thread, in rounds with one thread's step,
-        with half the budget (none if the budget cannot afford two rounds of each). It is
-        chosen (``processes=cores``) if its time relative to one thread's beats the faster
-        thread count's by :data:`MARGIN`. (The two are timed apart because BLAS threads spin
-        for a while after each product, on the cores that the workers need.)
+        cannot). That step is then timed on one thread, in at least three rounds with one
+        thread's step, with what is left of the budget after 40% on the thread counts (none
+        if the budget cannot afford the rounds and :data:`FORK_SECONDS`). It is
+        chosen (``processes=cores``) if its median step, relative to one thread's median
+        step in the same rounds, beats the faster thread count's by :data:`MARGIN` (each
+        step is timed: two processes that wait for each other are delayed by any program
+        that runs on either core, and a median passes over those steps). The split is timed
+        after the thread counts because BLAS threads spin for a while after each product,
+        on the cores that the workers need; forking stops them.
 
     Returns
     -------
@@ -275,19 +282,24 @@ def measure_blas_threads(
         one = max(clock() - before, 1e-9)
     budget = min(PROBE_SECONDS, PROBE_SHARE * steps * one)
     burst = max(1, math.ceil(BURST_SECONDS / one))
-    rounds = 2 * 2 * (burst + 1) * one  # two rounds of two settings, each warmed up
-    if rounds > budget:
+    round_ = 2 * (burst + 1) * one  # a round of two settings, each warmed up
+    if 2 * round_ > budget:
         return ThreadProbe(1, "short run", seconds=clock() - start)
-    if split is not None and 2 * rounds > budget:
+    if split is not None and 5 * round_ + FORK_SECONDS > budget:  # two rounds, then three
         split = None
     timer = _Timer(clock, limit, start, budget, burst)
     timed = timer.alternate({1: (step, 1), cores: (step, cores)},
-                            budget / 2 if split is not None else budget)
+                            0.4 * budget if split is not None else budget)
     threads = pick_faster(timed)
-    split_step = None if split is None else split()
-    if split_step is None:
+    if split is None:
         return ThreadProbe(threads, "measured", timed, clock() - start)
-    paired = timer.alternate({0: (split_step, 1), 1: (step, 1)}, budget)
+    # held to one thread throughout: raising the limit starts BLAS threads that then spin
+    with limit(1):
+        split_step = split()
+        if split_step is None:
+            return ThreadProbe(threads, "measured", timed, clock() - start)
+        paired = timer.alternate({0: (split_step, 1), 1: (step, 1)}, budget, at_least=3,
+                                 each=True)
     gain = statistics.median(paired[0]) / statistics.median(paired[1])
     best = statistics.median(timed[threads]) / statistics.median(timed[1])
     processes = 1
@@ -308,10 +320,11 @@ class _Timer:
     burst: int
 
     def alternate(self, settings: dict[int, tuple[Callable[[], Any], int]],
-                  until: float) -> dict[int, list[float]]:
+                  until: float, at_least: int = 2, each: bool = False) -> dict[int, list[float]]:
         """A step's seconds on each setting (key: (step, BLAS threads)) in each round: at
-        least two rounds, at most :data:`ROUNDS`, and no more once ``until`` seconds of the
-        probe have passed."""
+        least ``at_least`` rounds, at most :data:`ROUNDS`, and no more once ``until``
+        seconds of the probe have passed. ``each``: every step's seconds, not each burst's
+        mean (so that a median passes over a step that another program delayed)."""
         clock, keys = self.clock, list(settings)
         timed: dict[int, list[float]] = {key: [] for key in keys}
         for round_ in range(ROUNDS):
@@ -320,15 +333,20 @@ class _Timer:
                 run, threads = settings[key]
                 with self.limit(threads):
                     run()  # wakes the threads
-                    before = clock()
+                    before = last = clock()
                     done = 0
                     while done < self.burst:
                         run()
                         done += 1
-                        if clock() - self.start > 2 * self.budget:  # far slower: stop
+                        now = clock()
+                        if each:
+                            timed[key].append(now - last)
+                            last = now
+                        if now - self.start > 2 * self.budget:  # far slower: stop
                             break
-                    timed[key].append((clock() - before) / done)
-            if round_ >= 1 and clock() - self.start >= until:
+                    if not each:
+                        timed[key].append((clock() - before) / done)
+            if round_ >= at_least - 1 and clock() - self.start >= until:
                 break
         return timed
 
@@ -344,6 +362,9 @@ def measure_training_threads(
     workers can be forked (:func:`steepest.nn.parallel.fork_refusal`), the cost is the
     quadratic or cross-entropy one, and each part has :data:`MIN_PART_ROWS` rows or more. If
     the split is chosen, the returned probe holds its running workers (``probe.split``).
+    Call it with BLAS held to one thread, and keep it there while the workers run: raising
+    the limit starts BLAS threads, which spin for about 0.1 s after each product on the
+    cores that the workers need (at 784-30-10, a split step took 8 ms instead of 0.2).
 
     The timed step is a training step: a mini-batch of rows gathered, backpropagated, and one
     step of a :meth:`~steepest.Optimizer.fresh` copy of ``optimizer`` (its update counts: at

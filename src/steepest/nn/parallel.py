@@ -54,9 +54,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SPIN_SECONDS", "STEP_TIMEOUT", "SplitBackprop", "fork_refusal", "part_sizes"]
 
-#: A worker waits for the next step this long by spinning (steps come every few hundred
-#: microseconds, and waking a sleeping process takes about as long), then sleeps.
-SPIN_SECONDS = 0.002
+#: A worker waits for the next step this long by spinning, then sleeps: steps come every
+#: few hundred microseconds, and a process that slept, on a virtual machine whose core
+#: went idle, took 0.1 to 2 ms to wake.
+SPIN_SECONDS = 0.005
 #: A sleeping worker looks whether the training process is still there this often.
 NAP_SECONDS = 0.05
 #: A worker that has not finished its part this long after the training process finished
@@ -162,12 +163,13 @@ class SplitBackprop:
         self._plans: dict[int, tuple[Any, list[int], list[int]]] = {}
         self._workers: dict[int, _Worker] = {}
         self._retired_cpu = 0.0
-        #: the training thread's id and CPU affinity before it was held to one core
-        self._pinned: list[tuple[int, set[int]]] = []
+        #: how to undo what was done to this process's threads: (thread, its CPU affinity,
+        #: its scheduling policy and priority) before the run
+        self._held: list[tuple[int, set[int], int, Any]] = []
         if self.refusal is None:
             self._fork()
         self._finalizer = weakref.finalize(self, _stop, self._workers, self._control,
-                                           self._pinned)
+                                           self._held)
 
     # --------------------------------------------------------------- the training side
     @property
@@ -261,7 +263,7 @@ class SplitBackprop:
     # ------------------------------------------------------------------- the workers
     def _fork(self) -> None:
         parent = os.getpid()
-        cores = _pin(self.parts, self._pinned)
+        cores = _cores(self.parts)
         for k in range(1, self.parts):
             self._control[k, _SEQ] = self._control[k, _DONE] = self._seq
             sleep, wake = os.pipe()
@@ -279,12 +281,20 @@ class SplitBackprop:
                     os._exit(code)
             os.close(sleep)
             self._workers[k] = _Worker(pid, wake)
+        # BLAS ends its threads at a fork and starts them again, spinning, at the next change
+        # of its limit: started here, then set aside, then this thread held to its core
+        # (after the forks and the start, which would pass the hold on)
+        _blas_threads_started()
+        _idle_others(self._held)
+        if cores:
+            _hold(cores[0], self._held)
 
     def _serve(self, k: int, sleep: int, parent: int) -> int:
         """Worker ``k``'s life: compute its part of each step until told to stop; 0 if it
         was told, 1 if the training process went away."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the training process
-        _one_blas_thread()
+        _one_blas_thread()  # which starts BLAS's threads again (see _fork) ...
+        _idle_others([])  # ... set aside
         np.seterr(over="ignore", invalid="ignore")  # divergence is the trainer's to see
         control, floats = self._control, self._floats
         twin = self.network._sharing(self._params, self._grads[k])
@@ -337,6 +347,14 @@ def _one_blas_thread() -> None:
     threadpool_limits(1, user_api="blas")
 
 
+def _blas_threads_started() -> None:
+    """Have BLAS start its threads (a change of its limit does), leaving the limit as it was."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        pass
+
+
 def _wake(worker: _Worker) -> None:
     with contextlib.suppress(OSError):  # it ended: the wait finds out
         os.write(worker.wake, b"\0")
@@ -377,20 +395,21 @@ def _signal(pid: int) -> None:
 
 
 def _stop(workers: dict[int, _Worker], control: np.ndarray,
-          pinned: list[tuple[int, set[int]]]) -> None:
-    """Stop every worker and free the training thread's cores (the finalizer of a
-    :class:`SplitBackprop`)."""
+          held: list[tuple[int, set[int], int, Any]]) -> None:
+    """Stop every worker and give this process's threads back their cores and priorities
+    (the finalizer of a :class:`SplitBackprop`)."""
     for k in list(workers):
         _end(workers.pop(k), control, k)
-    while pinned:
-        thread, cores = pinned.pop()
+    while held:
+        thread, cores, policy, param = held.pop()
         with contextlib.suppress(OSError):
             os.sched_setaffinity(thread, cores)
+            os.sched_setscheduler(thread, policy, param)
 
 
-def _pin(parts: int, pinned: list[tuple[int, set[int]]]) -> list[int]:
-    """Hold the calling thread to the core it runs on, and return it followed by a core for
-    each worker (``[]``, and nothing held, where that cannot be done).
+def _cores(parts: int) -> list[int]:
+    """The core the calling thread runs on, then one other core for each worker; ``[]``
+    where that cannot be known or there are too few.
 
     A worker and the training process wait for each other by spinning: on one core, each
     would spin through the other's time slice, and a step would take a scheduler tick
@@ -400,13 +419,43 @@ def _pin(parts: int, pinned: list[tuple[int, set[int]]]) -> list[int]:
         allowed = os.sched_getaffinity(0)
         with open("/proc/thread-self/stat", encoding="ascii") as stat:
             here = int(stat.read().rpartition(")")[2].split()[36])  # the CPU it last ran on
-        others = sorted(allowed - {here})
-        if here not in allowed or len(others) < parts - 1:
-            return []
-        thread = threading.get_native_id()
-        os.sched_setaffinity(0, {here})
     except (OSError, ValueError, IndexError):
         return []
-    pinned.append((thread, allowed))
+    others = sorted(allowed - {here})
+    if here not in allowed or len(others) < parts - 1:
+        return []
     return [here, *others[: parts - 1]]
+
+
+def _hold(core: int, held: list[tuple[int, set[int], int, Any]]) -> None:
+    """Hold the calling thread to ``core``, noting how to undo it in ``held``."""
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        before = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {core})
+        held.append((thread, before, os.sched_getscheduler(0), os.sched_getparam(0)))
+
+
+def _idle_others(held: list[tuple[int, set[int], int, Any]]) -> None:
+    """Let every other thread of this process run only on a core nothing else wants
+    (``SCHED_IDLE``), noting how to undo it in ``held``.
+
+    They are BLAS's threads (no other thread may run when workers are forked), which BLAS
+    starts again after a fork and which then spin for about 0.1 s waiting for work (and do
+    again after any product on more than one thread); on a worker's or the trainer's core,
+    a step took 8 ms instead of 0.2.
+    """
+    me = threading.get_native_id()
+    try:
+        threads = [int(name) for name in os.listdir("/proc/self/task")]
+    except OSError:
+        return
+    for thread in threads:
+        if thread == me:
+            continue
+        with contextlib.suppress(OSError):
+            before = (os.sched_getaffinity(thread), os.sched_getscheduler(thread),
+                      os.sched_getparam(thread))
+            os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
+            held.append((thread, *before))
 

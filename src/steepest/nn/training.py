@@ -247,11 +247,14 @@ def train(
     watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,
                                                                     n_batches))
     split = None
+    held = contextlib.ExitStack()
     try:
         start, cpu_start = time.perf_counter(), time.process_time()  # the probe's time counts
         if blas_threads == "auto" and processes != "auto" and processes > 1:
             blas_threads = history.settings["blas_threads"] = 1  # one in each process
         if blas_threads == "auto":
+            if processes == "auto":  # workers may be forked: one thread from here to the end
+                held.enter_context(_blas_limit(1))
             probe = measure_training_threads(network, x, y, batch_size, cost, opt,
                                              epochs * n_batches, split=processes == "auto")
             blas_threads = history.settings["blas_threads"] = probe.threads
@@ -306,6 +309,7 @@ def train(
             split.close()
             if split.lost:
                 history.settings["processes_lost"] = list(split.lost)
+        held.close()
     return history
 
 
