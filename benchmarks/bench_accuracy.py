@@ -54,11 +54,12 @@ class Run:
         return math.nan
 
 
-def run_steepest(preset, data, test, seed: int, blas_threads) -> tuple[Run, int]:  # type: ignore[no-untyped-def]
-    """Train ``preset`` from ``seed``; the run and the BLAS threads it used."""
+def run_steepest(preset, data, test, seed: int, blas_threads) -> tuple[Run, str]:  # type: ignore[no-untyped-def]
+    """Train ``preset`` from ``seed``; the run and the BLAS threads (and processes) it used."""
     _net, history = preset.run(data, test=test, seed=seed, blas_threads=blas_threads)
+    used, processes = history.settings["blas_threads"], history.settings.get("processes", 1)
     return Run(history.test_accuracy, history.seconds, history.cpu_seconds), \
-        history.settings["blas_threads"]
+        f"{used}" + (f" in each of {processes} processes" if processes > 1 else "")
 
 
 class TorchRun:
