@@ -76,6 +76,9 @@ BURST_SECONDS = 0.001
 #: Rounds of timings, each a burst on one thread and a burst on every idle core: at least
 #: two (a round alone could fall on a moment another program ran), at most this many.
 ROUNDS = 5
+#: The timed steps cycle through this many mini-batches drawn from the whole training set,
+#: so that most of their rows come from memory, as a run's do, not from the caches.
+PROBE_BATCHES = 64
 #: Runs of fewer steps take one thread without timing any.
 MIN_STEPS = 50
 #: What forking the workers and their first step cost, about (a split is timed only if
@@ -374,7 +377,7 @@ def measure_training_threads(
     are drawn by a generator of their own: the run's shuffling is not disturbed.
     """
     backprop = network.backprop_for(batch_size, cost)
-    rows = np.random.default_rng(0).integers(0, x.shape[0], (8, batch_size))
+    rows = np.random.default_rng(0).integers(0, x.shape[0], (PROBE_BATCHES, batch_size))
     count = itertools.count()
     saved, params, grads = network.params.copy(), [network.params], [network.grads]
     update = optimizer.fresh().step
