@@ -189,6 +189,29 @@ def test_workers_end_when_the_training_process_goes() -> None:
     assert _gone(pid)
 
 
+@can_fork
+def test_a_failed_fork_leaves_the_parts_to_this_process(monkeypatch) -> None:
+    x, y = _data()
+    rows = np.arange(40)
+    expected = []
+    with SplitBackprop(Network([12, 9, 4], seed=0), x, y, get_cost("quadratic"), 2,
+                       fork=False) as split:
+        expected = [split(rows), split.network.grads.copy()]
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    net = Network([12, 9, 4], seed=0)
+    with SplitBackprop(net, x, y, get_cost("quadratic"), 2, batch_size=40) as split:
+        assert split.workers == 0
+        assert split.refusal == "could not fork a worker: Resource temporarily unavailable"
+        assert split(rows) == expected[0]
+        np.testing.assert_array_equal(net.grads, expected[1])
+        with pytest.raises(ValueError, match="41 rows is larger than the 40"):
+            split(np.arange(41))
+
+
 def test_only_the_quadratic_and_cross_entropy_costs_split() -> None:
     from steepest.cost import Cost
 

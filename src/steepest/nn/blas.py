@@ -429,4 +429,4 @@ def _split_workers(network: Network, x: np.ndarray, y: np.ndarray, batch_size: i
             or (cost is not QUADRATIC and cost is not CROSS_ENTROPY) or fork_refusal()):
         return None
     with _blas_limit()(1):  # the workers are born with one thread
-        return SplitBackprop(network, x, y, cost, cores)
+        return SplitBackprop(network, x, y, cost, cores, batch_size=batch_size)

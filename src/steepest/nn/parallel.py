@@ -33,6 +33,7 @@ machines.
 from __future__ import annotations
 
 import contextlib
+import math
 import mmap
 import os
 import platform
@@ -122,13 +123,16 @@ class SplitBackprop:
         Two or more.
     fork
         ``None``: fork the workers where :func:`fork_refusal` allows; ``False``: compute
-        every part in this process. Fork under a BLAS limit of one thread: the workers
-        keep the limit they are born with and set it to one as well.
+        every part in this process. Where forking fails, the parts are computed here too
+        (:attr:`refusal` says why). Fork under a BLAS limit of one thread, and keep it:
+        the workers set their own to one.
+    batch_size
+        The largest mini-batch to be split (default: every row of ``x``).
     """
 
     def __init__(
         self, network: Network, x: np.ndarray, y: np.ndarray, cost: Cost, parts: int, *,
-        fork: bool | None = None,
+        fork: bool | None = None, batch_size: int | None = None,
     ) -> None:
         if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
             raise ValueError(f"a split mini-batch needs the quadratic or cross-entropy cost; "
@@ -138,9 +142,10 @@ class SplitBackprop:
         self.network, self.x, self.y, self.cost, self.parts = network, x, y, cost, parts
         #: what happened to each worker that ended before :meth:`close`
         self.lost: list[str] = []
+        #: why the parts 1, 2, ... are computed here, if they are (``None``: in workers)
         self.refusal = fork_refusal() if fork is None else (None if fork else "not asked")
         size, dtype = network.params.size, network.params.dtype
-        rows = x.shape[0]
+        rows = x.shape[0] if batch_size is None else min(batch_size, x.shape[0])
         layout = [("control", parts * _WORDS * 8), ("params", size * dtype.itemsize),
                   ("grads", parts * size * dtype.itemsize), ("rows", parts * rows * 8)]
         offsets, total = {}, 0
@@ -180,6 +185,9 @@ class SplitBackprop:
     def __call__(self, rows: np.ndarray) -> float:
         """Backpropagate the mini-batch ``rows`` (indices into ``x``); its cost."""
         m, net, control = len(rows), self.network, self._control
+        if m > self._rows.shape[1]:
+            raise ValueError(f"a mini-batch of {m} rows is larger than the {self._rows.shape[1]} "
+                             f"this split was made for")
         plan = self._plans.get(m)
         if plan is None:
             sizes = part_sizes(m, self.parts)
@@ -234,7 +242,9 @@ class SplitBackprop:
                 elif now > deadline:
                     self._lose(k, f"worker {k} did not answer in {STEP_TIMEOUT:g} s at step {seq}")
                     return False
-        worker.cpu = float(self._floats[k, _CPU])
+        cpu = float(self._floats[k, _CPU])  # what the worker says: a number it may not be
+        if math.isfinite(cpu) and cpu >= worker.cpu:
+            worker.cpu = cpu
         if control[k, _FAILED]:
             self._lose(k, f"worker {k} could not compute its part at step {seq}")
             return False
@@ -266,8 +276,18 @@ class SplitBackprop:
         cores = _cores(self.parts)
         for k in range(1, self.parts):
             self._control[k, _SEQ] = self._control[k, _DONE] = self._seq
-            sleep, wake = os.pipe()
-            pid = os.fork()
+            try:
+                sleep, wake = os.pipe()
+                try:
+                    pid = os.fork()
+                except OSError:
+                    os.close(sleep)
+                    os.close(wake)
+                    raise
+            except OSError as error:  # no more processes or files: the parts run here
+                self.refusal = f"could not fork a worker: {error.strerror or error}"
+                _stop(self._workers, self._control, [])
+                return
             if pid == 0:  # the worker: never returns
                 code = 1
                 try:

@@ -243,10 +243,9 @@ def train(
         "label_smoothing": float(label_smoothing),
         "schedule": None if opt.schedule is None else getattr(opt.schedule, "words", "scheduled"),
     })
-    reporter = _Reporter(progress, epochs, n_batches)
     watcher = None if on_batch is None else (on_batch, TrainingStep(network, opt, history,
                                                                     n_batches))
-    split = None
+    split, reporter = None, None
     held = contextlib.ExitStack()
     try:
         start, cpu_start = time.perf_counter(), time.process_time()  # the probe's time counts
@@ -265,7 +264,9 @@ def train(
             processes = history.settings["processes"] = 1
         with _blas_limit(blas_threads):
             if processes > 1 and split is None:
-                split = SplitBackprop(network, x, y, cost, processes)
+                split = SplitBackprop(network, x, y, cost, processes, batch_size=batch_size)
+            # after any fork: a progress bar draws from a thread, and no thread may run then
+            reporter = _Reporter(progress, epochs, n_batches)
             worker_cpu = 0.0
             for epoch in range(epochs):
                 costs = np.full(n_batches, np.nan)
@@ -304,7 +305,8 @@ def train(
     except KeyboardInterrupt:
         history.interrupted = True
     finally:
-        reporter.close()
+        if reporter is not None:
+            reporter.close()
         if split is not None:
             split.close()
             if split.lost:
