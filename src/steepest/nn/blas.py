@@ -187,12 +187,18 @@ class ThreadProbe:
 
     def summary(self) -> dict[str, Any]:
         """Plain numbers for ``History.settings``: the reason, the median step by thread
-        count (and split, ``"N processes"``, if timed), the seconds spent."""
+        count (and split, ``"N processes"``, if timed: scaled by one thread's median step in
+        the thread counts' rounds over its median in the split's, as the choice compares
+        them), the seconds spent."""
         medians: dict[int | str, float] = {
             n: statistics.median(t) for n, t in self.step_seconds.items() if t}
         if self.split_seconds:  # split between as many processes as the most threads timed
             parts = max(self.step_seconds)
-            medians[f"{parts} processes"] = statistics.median(self.split_seconds)
+            split = statistics.median(self.split_seconds)
+            if self.split_base and self.step_seconds.get(1):  # on the thread counts' scale
+                split *= statistics.median(self.step_seconds[1]) / statistics.median(
+                    self.split_base)
+            medians[f"{parts} processes"] = split
         return {"reason": self.reason, "step_seconds": medians, "seconds": self.seconds}
 
 
