@@ -125,11 +125,11 @@ def test_the_presets_and_the_schedule_flags(tmp_path):
                         "--quiet", "--seed", "0", "--out", str(model))
     assert code == 0 and Network.load(model).sizes == (784, 128, 10)
     assert ("Adam(learning_rate=0.004, beta1=0.9, beta2=0.999, eps=1e-08), falling along a "
-            "cosine to 0× by the end, label smoothing 0.1, mini-batch 128, 1 epoch") in out
+            "cosine to 0 by the end, label smoothing 0.1, mini-batch 128, 1 epoch") in out
     code, out, _ = call("train", "--preset", "quick", "--sample", "--epochs", "1", "--limit",
                         "600", "--quiet", "--schedule", "exponential", "--lr-decay", "0.1",
                         "--label-smoothing", "0", "--out", str(model))
-    assert code == 0 and "falling to 0.1× by the end, mini-batch 128" in out
+    assert code == 0 and "falling to 0.1× the first rate by the end, mini-batch 128" in out
     code, out, _ = call("train", "--nielsen", "--sample", "--epochs", "1", "--limit", "600",
                         "--quiet", "--schedule", "cosine", "--out", str(model))
     assert code == 0 and "GradientDescent(learning_rate=3.0), falling along a cosine to 1×" in out
@@ -186,6 +186,9 @@ def test_the_same_seed_gives_the_same_network(tmp_path):
         (["--blas-threads", "1.5"], "got '1.5'"),
         (["--processes", "0"], "--processes must be auto or a whole number from 1 to "),
         (["--processes", "lots"], "(the cores here); got 'lots'"),
+        pytest.param(["--processes", "2", "--batch", "1"], "--processes 2 is more than "
+                     "--batch 1: each process needs at least one example",
+                     marks=pytest.mark.skipif(available_cores() < 2, reason="one core")),
         (["--hidden", "100000000000"], "7.95e+13 parameters"),
         (["--batch", "100000"], "--batch 100000 is larger than the 5,000 training images\n"),
         (["--limit", "50"], "is larger than the 50 training images\nhint: --batch 50, or a "

@@ -259,6 +259,13 @@ def run(args: argparse.Namespace) -> int:
     from steepest.nn import train
 
     setup = _settings(args)
+    if args.processes != "auto" and args.processes > setup.batch_size:
+        from steepest.cli import UsageError
+
+        what = (f"--batch {setup.batch_size}" if args.batch is not None
+                else f"the setup's mini-batch of {setup.batch_size}")
+        raise UsageError(f"--processes {args.processes} is more than {what}: each process "
+                         "needs at least one example\nhint: --processes 1")
     _check_outputs(args)
     started = time.perf_counter()
     data = load_data(args)
@@ -323,10 +330,11 @@ def run(args: argparse.Namespace) -> int:
 def _describe(setup: Any) -> str:
     """How the learning rate moves, and the label smoothing, for the ``training:`` line."""
     text = ""
+    end = "0" if setup.lr_decay == 0 else f"{setup.lr_decay:g}× the first rate"
     if setup.schedule == "cosine":
-        text = f", falling along a cosine to {setup.lr_decay:g}× by the end"
+        text = f", falling along a cosine to {end} by the end"
     elif setup.schedule == "exponential" and setup.lr_decay != 1:
-        text = f", falling to {setup.lr_decay:g}× by the end"
+        text = f", falling to {end} by the end"
     if setup.label_smoothing:
         text += f", label smoothing {setup.label_smoothing:g}"
     return text

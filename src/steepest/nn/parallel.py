@@ -174,7 +174,7 @@ class SplitBackprop:
         if self.refusal is None:
             self._fork()
         self._finalizer = weakref.finalize(self, _stop, self._workers, self._control,
-                                           self._held)
+                                           self._held, os.getpid())
 
     # --------------------------------------------------------------- the training side
     @property
@@ -415,9 +415,12 @@ def _signal(pid: int) -> None:
 
 
 def _stop(workers: dict[int, _Worker], control: np.ndarray,
-          held: list[tuple[int, set[int], int, Any]]) -> None:
+          held: list[tuple[int, set[int], int, Any]], owner: int | None = None) -> None:
     """Stop every worker and give this process's threads back their cores and priorities
-    (the finalizer of a :class:`SplitBackprop`)."""
+    (the finalizer of a :class:`SplitBackprop`, which does nothing in a process other than
+    ``owner``, the one that made it: a worker forked later inherits it)."""
+    if owner is not None and os.getpid() != owner:
+        return
     for k in list(workers):
         _end(workers.pop(k), control, k)
     while held:
