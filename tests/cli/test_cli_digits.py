@@ -189,6 +189,10 @@ def test_the_same_seed_gives_the_same_network(tmp_path):
         pytest.param(["--processes", "2", "--batch", "1"], "--processes 2 is more than "
                      "--batch 1: each process needs at least one example",
                      marks=pytest.mark.skipif(available_cores() < 2, reason="one core")),
+        pytest.param(["--processes", "2", "--blas-threads", "2"], "--processes 2 runs every "
+                     "part of a mini-batch on one BLAS thread: --blas-threads must be 1 or "
+                     "auto with it, not 2",
+                     marks=pytest.mark.skipif(available_cores() < 2, reason="one core")),
         (["--hidden", "100000000000"], "7.95e+13 parameters"),
         (["--batch", "100000"], "--batch 100000 is larger than the 5,000 training images\n"),
         (["--limit", "50"], "is larger than the 50 training images\nhint: --batch 50, or a "

@@ -229,6 +229,23 @@ def _count_or_auto(value: object, flag: str) -> int | str:
     return count
 
 
+def _check_processes(args: argparse.Namespace, batch_size: int) -> None:
+    """``--processes`` against the mini-batch and ``--blas-threads``, before any training."""
+    from steepest.cli import UsageError
+
+    if args.processes == "auto" or args.processes == 1:
+        return
+    if args.processes > batch_size:
+        what = (f"--batch {batch_size}" if args.batch is not None
+                else f"the setup's mini-batch of {batch_size}")
+        raise UsageError(f"--processes {args.processes} is more than {what}: each process "
+                         "needs at least one example\nhint: --processes 1")
+    if args.blas_threads not in ("auto", 1):
+        raise UsageError(f"--processes {args.processes} runs every part of a mini-batch on "
+                         f"one BLAS thread: --blas-threads must be 1 or auto with it, not "
+                         f"{args.blas_threads}")
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse unusable output paths before training, not after."""
     from steepest.cli import UsageError
@@ -259,13 +276,7 @@ def run(args: argparse.Namespace) -> int:
     from steepest.nn import train
 
     setup = _settings(args)
-    if args.processes != "auto" and args.processes > setup.batch_size:
-        from steepest.cli import UsageError
-
-        what = (f"--batch {setup.batch_size}" if args.batch is not None
-                else f"the setup's mini-batch of {setup.batch_size}")
-        raise UsageError(f"--processes {args.processes} is more than {what}: each process "
-                         "needs at least one example\nhint: --processes 1")
+    _check_processes(args, setup.batch_size)
     _check_outputs(args)
     started = time.perf_counter()
     data = load_data(args)
@@ -362,6 +373,10 @@ def _summary(history: Any, total: float, args: argparse.Namespace, seed: int) ->
     print(f"time: {total:.1f} s in all, {training:.1f} s training "
           f"({training / last:.2f} s an epoch, {sum(history.cpu_seconds):.1f} s of CPU; "
           f"BLAS on {threads} thread{'s' * (threads != 1)}{where}{how})")
+    refused = history.settings.get("processes_refused")
+    if refused:
+        print(f"note: the parts of each mini-batch were computed one after another here: "
+              f"{refused}")
     for lost in history.settings.get("processes_lost", []):
         print(f"note: {lost}")
     print(f"model written to {args.out}" + (f", curves to {args.plot}" if args.plot else ""))

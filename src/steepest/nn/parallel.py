@@ -17,7 +17,9 @@ the sum is taken in the same order every step, and a run is repeated bit for bit
 number of parts. Where a worker cannot be forked (not Linux on x86-64, whose shared
 memory shows each process's writes in the order they were made; another thread running in
 this process; no ``os.fork``), and for a worker that ended or stopped answering, this
-process computes that part itself: the same arithmetic, so the same weights.
+process computes that part itself: the same arithmetic (every part runs on one BLAS
+thread, the trainer's too), so the same weights. A part that raises in a worker is computed
+here, raising the same error.
 
 The workers share, through one block of memory mapped before the fork, the weights (copied
 in before each step), each part's rows, gradient and cost, and a few control words; they
@@ -171,10 +173,15 @@ class SplitBackprop:
         #: how to undo what was done to this process's threads: (thread, its CPU affinity,
         #: its scheduling policy and priority) before the run
         self._held: list[tuple[int, set[int], int, Any]] = []
-        if self.refusal is None:
-            self._fork()
+        self._closed = False
         self._finalizer = weakref.finalize(self, _stop, self._workers, self._control,
                                            self._held, os.getpid())
+        if self.refusal is None:
+            try:
+                self._fork()
+            except BaseException:  # Ctrl-C, or BLAS's limits failing: no worker left behind
+                self.close()
+                raise
 
     # --------------------------------------------------------------- the training side
     @property
@@ -185,9 +192,11 @@ class SplitBackprop:
     def __call__(self, rows: np.ndarray) -> float:
         """Backpropagate the mini-batch ``rows`` (indices into ``x``); its cost."""
         m, net, control = len(rows), self.network, self._control
-        if m > self._rows.shape[1]:
-            raise ValueError(f"a mini-batch of {m} rows is larger than the {self._rows.shape[1]} "
-                             f"this split was made for")
+        if not 0 < m <= self._rows.shape[1]:
+            raise ValueError(f"a mini-batch of {m} rows: this split takes 1 to "
+                             f"{self._rows.shape[1]}")
+        if self._closed:
+            raise ValueError("this split is closed")
         plan = self._plans.get(m)
         if plan is None:
             sizes = part_sizes(m, self.parts)
@@ -217,7 +226,8 @@ class SplitBackprop:
                 continue
             if k in self._workers and self._answered(k, seq):
                 value += float(self._floats[k, _COST])
-            else:  # no worker, or it was just lost: computed here, with the same arithmetic
+            else:  # no worker, a lost one, or one whose part failed: computed here, with the
+                # same arithmetic (and, for a part that cannot be computed, the same error)
                 part = rows[starts[k] : starts[k + 1]]
                 value += float(self._here[k].backprop_for(n, self.cost, m)(
                     self.x.take(part, 0), self.y.take(part, 0)))
@@ -225,35 +235,37 @@ class SplitBackprop:
         return value
 
     def _answered(self, k: int, seq: int) -> bool:
-        """Wait for worker ``k`` to finish step ``seq``; False (and the worker stopped) if it
-        ended, failed or did not answer in :data:`STEP_TIMEOUT`."""
+        """Wait for worker ``k`` to finish step ``seq``; whether it computed its part. A
+        worker that ended or did not answer in :data:`STEP_TIMEOUT` is stopped and lost; one
+        whose part raised goes on to the next step."""
         control, worker = self._control, self._workers[k]
-        spins, deadline = 0, None
+        spins, deadline, last = 0, None, 0.0
         while control[k, _DONE] != seq:
             spins += 1
             if spins & 255 == 0:
                 status = _ended(worker.pid)
                 if status is not None:
-                    self._lose(k, f"worker {k} ended ({status}) at step {seq}")
+                    self._lose(k, f"worker {k} ended ({status}) at step {seq}", reaped=True)
                     return False
                 now = time.perf_counter()
                 if deadline is None:
                     deadline = now + STEP_TIMEOUT
+                elif now - last > 1.0:  # this process was stopped (Ctrl-Z): not the worker
+                    deadline += now - last
                 elif now > deadline:
-                    self._lose(k, f"worker {k} did not answer in {STEP_TIMEOUT:g} s at step {seq}")
+                    self._lose(k, f"worker {k} did not answer in {STEP_TIMEOUT:g} s at step "
+                                  f"{seq}")
                     return False
+                last = now
         cpu = float(self._floats[k, _CPU])  # what the worker says: a number it may not be
         if math.isfinite(cpu) and cpu >= worker.cpu:
             worker.cpu = cpu
-        if control[k, _FAILED]:
-            self._lose(k, f"worker {k} could not compute its part at step {seq}")
-            return False
-        return True
+        return not control[k, _FAILED]
 
-    def _lose(self, k: int, why: str) -> None:
+    def _lose(self, k: int, why: str, *, reaped: bool = False) -> None:
         worker = self._workers.pop(k)
         self._retired_cpu += worker.cpu
-        _end(worker, self._control, k, kill=True)
+        _end(worker, self._control, k, kill=not reaped, reaped=reaped)
         self.lost.append(why + "; its part was computed in the training process from then on")
 
     def cpu_seconds(self) -> float:
@@ -261,7 +273,8 @@ class SplitBackprop:
         return self._retired_cpu + sum(w.cpu for w in self._workers.values())
 
     def close(self) -> None:
-        """Stop the workers and wait for them to end."""
+        """Stop the workers and wait for them to end; the split takes no more mini-batches."""
+        self._closed = True
         self._finalizer()
 
     def __enter__(self) -> SplitBackprop:
@@ -276,6 +289,9 @@ class SplitBackprop:
         cores = _cores(self.parts)
         for k in range(1, self.parts):
             self._control[k, _SEQ] = self._control[k, _DONE] = self._seq
+            # Ctrl-C held back across the fork, so that it reaches no worker before the
+            # worker ignores it (and the trainer gets it after the worker is on record)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 sleep, wake = os.pipe()
                 try:
@@ -285,12 +301,15 @@ class SplitBackprop:
                     os.close(wake)
                     raise
             except OSError as error:  # no more processes or files: the parts run here
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 self.refusal = f"could not fork a worker: {error.strerror or error}"
                 _stop(self._workers, self._control, [])
                 return
             if pid == 0:  # the worker: never returns
                 code = 1
                 try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the trainer's
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                     os.close(wake)
                     for other in self._workers.values():
                         os.close(other.wake)
@@ -301,6 +320,7 @@ class SplitBackprop:
                     os._exit(code)
             os.close(sleep)
             self._workers[k] = _Worker(pid, wake)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         # BLAS ends its threads at a fork and starts them again, spinning, at the next change
         # of its limit: started here, then set aside, then this thread held to its core
         # (after the forks and the start, which would pass the hold on)
@@ -312,7 +332,6 @@ class SplitBackprop:
     def _serve(self, k: int, sleep: int, parent: int) -> int:
         """Worker ``k``'s life: compute its part of each step until told to stop; 0 if it
         was told, 1 if the training process went away."""
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the training process
         _one_blas_thread()  # which starts BLAS's threads again (see _fork) ...
         _idle_others([])  # ... set aside
         np.seterr(over="ignore", invalid="ignore")  # divergence is the trainer's to see
@@ -394,11 +413,15 @@ def _ended(pid: int) -> str | None:
 
 
 def _end(worker: _Worker, control: np.ndarray, k: int, *, kill: bool = False,
-         grace: float = 1.0) -> None:
-    """Stop worker ``k`` and reap it: told to stop, then killed after ``grace`` seconds."""
+         reaped: bool = False, grace: float = 1.0) -> None:
+    """Stop worker ``k`` and reap it: told to stop, then killed after ``grace`` seconds (at
+    once if ``kill``). A worker ``reaped`` already is not signalled: its pid may be another
+    process's by now."""
     control[k, _SEQ] = _STOP
     with contextlib.suppress(OSError):
         os.close(worker.wake)  # wakes a sleeping worker
+    if reaped:
+        return
     if kill:
         _signal(worker.pid)
     deadline = time.monotonic() + grace
@@ -423,11 +446,16 @@ def _stop(workers: dict[int, _Worker], control: np.ndarray,
         return
     for k in list(workers):
         _end(workers.pop(k), control, k)
+    try:  # only threads still in this process: the id of one that ended may be reused
+        alive = {int(name) for name in os.listdir("/proc/self/task")}
+    except OSError:
+        alive = set()
     while held:
         thread, cores, policy, param = held.pop()
-        with contextlib.suppress(OSError):
-            os.sched_setaffinity(thread, cores)
-            os.sched_setscheduler(thread, policy, param)
+        if thread in alive:
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(thread, cores)
+                os.sched_setscheduler(thread, policy, param)
 
 
 def _cores(parts: int) -> list[int]:

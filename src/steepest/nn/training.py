@@ -191,10 +191,11 @@ def train(
         otherwise one process. An int N ≥ 2 splits every mini-batch in N parts, N − 1 of
         them in worker processes forked from this one (Linux on x86-64, with no other thread
         running; elsewhere the parts are computed here one after another, with the same
-        result), with ``"auto"`` BLAS threads meaning one in each. N may not exceed the
-        cores this process may use nor the mini-batch size, and needs the quadratic or
-        cross-entropy cost. The count is in ``history.settings["processes"]``; passing it
-        with ``blas_threads`` repeats the run bit for bit.
+        result; ``history.settings["processes_refused"]`` says why), each part on one BLAS
+        thread (``blas_threads`` must be 1 or ``"auto"``). N may not exceed the cores this
+        process may use nor the mini-batch size, and needs the quadratic or cross-entropy
+        cost. The count is in ``history.settings["processes"]``; passing it with
+        ``blas_threads`` repeats the run bit for bit.
 
     Returns
     -------
@@ -222,6 +223,10 @@ def train(
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
     processes = _check_processes(processes, batch_size, cost)
+    if processes != "auto" and processes > 1 and blas_threads not in ("auto", 1):
+        raise NetworkError(f"processes={processes} runs every part of a mini-batch on one BLAS "
+                           f"thread; blas_threads must be 1 or 'auto' with it, not "
+                           f"{blas_threads!r}")
     x, y = _dataset(network, data, "data")
     if batch_size > x.shape[0]:
         raise NetworkError(
@@ -265,6 +270,8 @@ def train(
         with _blas_limit(blas_threads):
             if processes > 1 and split is None:
                 split = SplitBackprop(network, x, y, cost, processes, batch_size=batch_size)
+            if split is not None and split.refusal:
+                history.settings["processes_refused"] = split.refusal
             # after any fork: a progress bar draws from a thread, and no thread may run then
             reporter = _Reporter(progress, epochs, n_batches)
             worker_cpu = 0.0
