@@ -333,9 +333,7 @@ def test_train_refuses_bad_process_counts(value, words) -> None:
 
 @pytest.mark.parametrize("threads", [2, None])
 def test_train_refuses_processes_with_more_than_one_blas_thread(monkeypatch, threads) -> None:
-    from steepest.nn import training
-
-    monkeypatch.setattr(training, "available_cores", lambda: 2)
+    monkeypatch.setattr(blas, "available_cores", lambda: 2)
     x, y = _data(50)
     with pytest.raises(NetworkError, match="blas_threads must be 1 or 'auto' with it"):
         train(Network([12, 4, 4], seed=0), (x, np.argmax(y, 1)), epochs=1, batch_size=10,
@@ -343,9 +341,7 @@ def test_train_refuses_processes_with_more_than_one_blas_thread(monkeypatch, thr
 
 
 def test_train_refuses_processes_beyond_the_batch_or_for_other_costs(monkeypatch) -> None:
-    from steepest.nn import training
-
-    monkeypatch.setattr(training, "available_cores", lambda: 8)
+    monkeypatch.setattr(blas, "available_cores", lambda: 8)
     x, y = _data(50)
     net = Network([12, 4, 4], seed=0)
     with pytest.raises(NetworkError, match="more than the mini-batch's 3 examples"):

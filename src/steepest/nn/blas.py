@@ -397,8 +397,10 @@ def measure_training_threads(
     workers: list[Any] = []  # the SplitBackprop, once forked
 
     def fork() -> Callable[[], None] | None:
+        from steepest.nn.parallel import split_for_probe
+
         with np.errstate(over="ignore", invalid="ignore"):
-            made = _split_workers(network, x, y, batch_size, cost, steps, cores)
+            made = split_for_probe(network, x, y, batch_size, cost, cores)
         if made is None:
             return None
         workers.append(made)
@@ -421,18 +423,3 @@ def measure_training_threads(
     if probe.processes > 1:
         probe = dataclasses.replace(probe, split=workers[0])
     return probe
-
-
-def _split_workers(network: Network, x: np.ndarray, y: np.ndarray, batch_size: int,
-                   cost: Cost, steps: int, cores: int) -> Any:
-    """A :class:`~steepest.nn.parallel.SplitBackprop` between ``cores`` processes, with its
-    workers forked, if the run may be split (see :func:`measure_training_threads`); else
-    ``None``."""
-    from steepest.cost import CROSS_ENTROPY, QUADRATIC
-    from steepest.nn.parallel import SplitBackprop, fork_refusal
-
-    if (cores < 2 or steps < MIN_STEPS or batch_size < cores * MIN_PART_ROWS
-            or (cost is not QUADRATIC and cost is not CROSS_ENTROPY) or fork_refusal()):
-        return None
-    with _blas_limit()(1):  # the workers are born with one thread
-        return SplitBackprop(network, x, y, cost, cores, batch_size=batch_size)

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost
+from steepest.errors import NetworkError
 from steepest.nn import _workers as _w
 from steepest.nn._workers import (
     ASLEEP,
@@ -65,11 +66,66 @@ from steepest.nn._workers import (
 if TYPE_CHECKING:
     from steepest.nn.network import Network
 
-__all__ = ["SPIN_SECONDS", "STEP_TIMEOUT", "SplitBackprop", "fork_refusal", "part_sizes"]
+__all__ = [
+    "SPIN_SECONDS", "STEP_TIMEOUT", "SplitBackprop", "check_processes", "fork_refusal",
+    "part_sizes", "split_for_probe",
+]
 
 #: A worker that has not finished its part this long after the training process finished
 #: its own is taken as lost: it is stopped and its part computed here from then on.
 STEP_TIMEOUT = 60.0
+
+
+def check_processes(processes: Any, batch_size: int, cost: Cost, blas_threads: Any) -> int | str:
+    """``train``'s ``processes``, checked: ``"auto"``, or a count of parts this run's
+    mini-batches can be split in (no more than the cores this process may use and the
+    mini-batch's examples; the quadratic or cross-entropy cost; one BLAS thread)."""
+    from steepest.nn.blas import available_cores
+
+    if isinstance(processes, str):
+        if processes != "auto":
+            raise NetworkError(f"processes must be 'auto' or a whole number of at least 1; "
+                               f"got {processes!r}")
+        return processes
+    if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)):
+        raise TypeError(f"processes must be an int; got {type(processes).__name__} "
+                        f"{processes!r}")
+    if processes < 1:
+        raise NetworkError(f"processes must be at least 1; got {processes}")
+    if processes == 1:
+        return 1
+    cores = available_cores()
+    if processes > cores:
+        raise NetworkError(f"processes ({processes}) is more than the {cores} core"
+                           f"{'s' if cores != 1 else ''} this process may run on")
+    if processes > batch_size:
+        raise NetworkError(f"processes ({processes}) is more than the mini-batch's "
+                           f"{batch_size} examples; each process needs at least one")
+    if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
+        raise NetworkError(f"processes > 1 needs the quadratic or cross-entropy cost; "
+                           f"got {cost.name!r}")
+    if blas_threads not in ("auto", 1):
+        raise NetworkError(f"processes={processes} runs every part of a mini-batch on one BLAS "
+                           f"thread; blas_threads must be 1 or 'auto' with it, not "
+                           f"{blas_threads!r}")
+    return int(processes)
+
+
+def split_for_probe(network: Network, x: np.ndarray, y: np.ndarray, batch_size: int,
+                    cost: Cost, cores: int) -> SplitBackprop | None:
+    """A split between ``cores`` processes, its workers forked under a BLAS limit of one
+    thread, for :func:`steepest.nn.blas.measure_training_threads` to time; ``None`` where
+    the run may not be split (fewer than two cores, parts under ``MIN_PART_ROWS`` rows, a
+    cost other than the quadratic or cross-entropy, or no fork possible)."""
+    from threadpoolctl import threadpool_limits
+
+    from steepest.nn.blas import MIN_PART_ROWS
+
+    if (cores < 2 or batch_size < cores * MIN_PART_ROWS
+            or (cost is not QUADRATIC and cost is not CROSS_ENTROPY) or fork_refusal()):
+        return None
+    with threadpool_limits(1, user_api="blas"):  # the workers are born with one thread
+        return SplitBackprop(network, x, y, cost, cores, batch_size=batch_size)
 
 
 def part_sizes(m: int, parts: int) -> list[int]:

@@ -29,14 +29,14 @@ from typing import Any
 import numpy as np
 
 from steepest._validate import as_generator
-from steepest.cost import CROSS_ENTROPY, QUADRATIC, Cost, get_cost
+from steepest.cost import Cost, get_cost
 from steepest.descent.optimizers import Optimizer, make_optimizer
 from steepest.errors import NetworkError
-from steepest.nn.blas import available_cores, measure_training_threads
+from steepest.nn.blas import measure_training_threads
 from steepest.nn.evaluation import score
 from steepest.nn.history import History, TrainingStep
 from steepest.nn.network import Network, targets
-from steepest.nn.parallel import SplitBackprop
+from steepest.nn.parallel import SplitBackprop, check_processes
 
 __all__ = ["History", "TrainingStep", "train"]
 
@@ -222,11 +222,7 @@ def train(
     elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
-    processes = _check_processes(processes, batch_size, cost)
-    if processes != "auto" and processes > 1 and blas_threads not in ("auto", 1):
-        raise NetworkError(f"processes={processes} runs every part of a mini-batch on one BLAS "
-                           f"thread; blas_threads must be 1 or 'auto' with it, not "
-                           f"{blas_threads!r}")
+    processes = check_processes(processes, batch_size, cost, blas_threads)
     x, y = _dataset(network, data, "data")
     if batch_size > x.shape[0]:
         raise NetworkError(
@@ -320,29 +316,6 @@ def train(
                 history.settings["processes_lost"] = list(split.lost)
         held.close()
     return history
-
-
-def _check_processes(processes: Any, batch_size: int, cost: Cost) -> int | str:
-    """``processes`` checked: ``"auto"``, or a count this run can split its mini-batches in."""
-    if isinstance(processes, str):
-        if processes != "auto":
-            raise NetworkError(f"processes must be 'auto' or a whole number of at least 1; "
-                               f"got {processes!r}")
-        return processes
-    processes = _check_int(processes, "processes", 1)
-    if processes == 1:
-        return 1
-    cores = available_cores()
-    if processes > cores:
-        raise NetworkError(f"processes ({processes}) is more than the {cores} core"
-                           f"{'s' if cores != 1 else ''} this process may run on")
-    if processes > batch_size:
-        raise NetworkError(f"processes ({processes}) is more than the mini-batch's "
-                           f"{batch_size} examples; each process needs at least one")
-    if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
-        raise NetworkError(f"processes > 1 needs the quadratic or cross-entropy cost; "
-                           f"got {cost.name!r}")
-    return processes
 
 
 def _smoothed(y: np.ndarray, epsilon: Any) -> np.ndarray:
