@@ -216,6 +216,27 @@ def test_missing_mnist_files_exit_2_with_a_hint_about_the_sample(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda tmp: tmp / "nowhere", "no such folder"),
+    (lambda tmp: (tmp / "file").write_text("x") and tmp / "file", "is a file, not a folder"),
+    (lambda tmp: tmp, "none of the four MNIST files is there"),
+])
+def test_a_bad_steepest_data_is_refused_in_its_own_words(trained, tmp_path, monkeypatch, make,
+                                                        words):
+    folder = make(tmp_path)
+    monkeypatch.setenv("STEEPEST_DATA", str(folder))
+    for command in (["train", "--out", str(tmp_path / "m.npz")],
+                    ["evaluate", str(trained[0])]):
+        code, out, err = call(*command)
+        assert code == 2 and out == ""
+        first, hint = err.rstrip("\n").split("\n")
+        assert first == (f"steepest: error: STEEPEST_DATA={folder} (the environment "
+                         f"variable): {words}")
+        assert hint.startswith("hint: point STEEPEST_DATA at the folder that holds the four "
+                               "MNIST files") and "or unset it, or add --sample" in hint
+    assert not (tmp_path / "m.npz").exists()
+
+
 # ----------------------------------------------------------------- evaluate
 def test_evaluate_prints_what_a_direct_computation_gives(trained, sample, capsys):
     model = trained[0]

@@ -156,31 +156,40 @@ def real_number(text: str, option: str, *, exact: bool = False) -> Any:
     return expr if exact else value.real
 
 
-def check_data_dir(text: str, *, sample: bool) -> None:
+def check_data_dir(text: str, *, sample: bool, variable: bool = False) -> None:
     """Refuse a ``--data-dir`` that is not a folder holding the four MNIST files, at once
     (before a command trains, scores or serves), in the option's words.
 
-    ``sample`` says whether the command has ``--sample`` for the hint.
+    ``sample`` says whether the command has ``--sample`` for the hint; ``variable``, that
+    the folder came from the environment variable ``STEEPEST_DATA`` instead.
     """
     from pathlib import Path
 
     from steepest.cli import UsageError
-    from steepest.data.mnist import FILES, missing_files
+    from steepest.data.mnist import ENV_VAR, FILES, missing_files
 
-    other = ("or add --sample to use the 5,000 + 1,000 digits bundled with steepest" if sample
-             else "or leave out --data-dir to use the digits bundled with steepest")
-    hint = (f"\nhint: name the folder that holds the four MNIST files ({', '.join(FILES)}; "
-            f"each may be uncompressed), {other}")
+    files = f"the four MNIST files ({', '.join(FILES)}; each may be uncompressed)"
+    if variable:
+        said = f"{ENV_VAR}={text} (the environment variable)"
+        hint = (f"\nhint: point {ENV_VAR} at the folder that holds {files}, or unset it"
+                + (", or add --sample to use the digits bundled with steepest" if sample
+                   else ""))
+    else:
+        said = f"--data-dir {text}"
+        other = ("or add --sample to use the 5,000 + 1,000 digits bundled with steepest"
+                 if sample else "or leave out --data-dir to use the digits bundled with "
+                 "steepest")
+        hint = f"\nhint: name the folder that holds {files}, {other}"
     folder = Path(text).expanduser()
     if not folder.exists():
-        raise UsageError(f"--data-dir {text}: no such folder{hint}")
+        raise UsageError(f"{said}: no such folder{hint}")
     if not folder.is_dir():
-        raise UsageError(f"--data-dir {text}: is a file, not a folder{hint}")
+        raise UsageError(f"{said}: is a file, not a folder{hint}")
     missing = missing_files(folder)
     if len(missing) == len(FILES):
-        raise UsageError(f"--data-dir {text}: none of the four MNIST files is there{hint}")
+        raise UsageError(f"{said}: none of the four MNIST files is there{hint}")
     if missing:
-        raise UsageError(f"--data-dir {text}: {len(missing)} of the four MNIST files "
+        raise UsageError(f"{said}: {len(missing)} of the four MNIST files "
                          f"{'is' if len(missing) == 1 else 'are'} missing: "
                          f"{', '.join(missing)}{hint}")
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import time
 from pathlib import Path
@@ -140,10 +141,16 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> Any:
 def load_data(args: argparse.Namespace) -> Any:
     """The MNIST set the arguments ask for; a missing set's error hints at ``--sample``."""
     from steepest.data import load_mnist, load_mnist_sample
+    from steepest.data.mnist import ENV_VAR
     from steepest.errors import DataError
 
     if args.sample:
         return load_mnist_sample()
+    folder = os.environ.get(ENV_VAR)
+    if args.data_dir is None and folder:  # refused in the command line's words
+        from steepest.cli._options import check_data_dir
+
+        check_data_dir(folder, sample=True, variable=True)
     try:
         return load_mnist(args.data_dir)
     except DataError as error:
