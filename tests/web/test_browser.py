@@ -141,7 +141,9 @@ def test_the_explorer_in_a_browser(browser, shots: Path) -> None:
         assert len(drawn["momentum"]["x"]) > 2 and len(drawn["Adam"]["x"]) > 2
         statuses = page.locator("#statuses td.status").all_inner_texts()
         assert len(statuses) == 2
-        assert set(statuses) <= {"converged", "stationary", "max_iterations", "diverged"}
+        assert set(statuses) <= {"converged", "stationary", "out of steps", "diverged"}
+        for message in page.locator("#statuses td.message").all_inner_texts():
+            assert not re.search(r"max_iter|learning_rate|tol=", message), message
         save(page, shots, "explore-race.png")
 
         # the animation: play from the start, pause (it stays), one step more
@@ -236,3 +238,36 @@ def test_the_explorer_in_a_browser(browser, shots: Path) -> None:
         save(page, shots, "explore-error.png")
         page.close()
     assert problems == []
+
+
+def test_run_messages_speak_the_pages_words(browser) -> None:
+    """The library's messages about a run, as the race's table shows them: the steps box for
+    max_iter, η for learning_rate, the tolerance as its number."""
+    runs = [
+        (steepest.minimize("x^2 sin(y)", [1, 2], optimizer="adam", learning_rate=0.1,
+                           max_iter=10),
+         "stopped after 10 steps with the gradient norm still 0.0581 > 1e-08; hint: raise the "
+         "steps, or try another learning rate η or optimizer"),
+        (steepest.minimize("x^2 + y^2", [1, 2], learning_rate=1.5, max_iter=100),
+         "the step size 1.5 is too large for this function: the value grew from 5 to 5.24e+06 "
+         "in 10 steps; try η = 0.5"),
+        (steepest.minimize("log(x) + y^2", [0.5, 1], learning_rate=2, max_iter=100),
+         "the step left the function's domain: f is not a real number at (x, y) = (-3.5, -3) "
+         "(after 1 step; f was 0.307 one step before); a step 10 times smaller stays inside: "
+         "try η = 0.2 (but if the minimum is on the edge of the domain, smaller steps only "
+         "get there later)"),
+        (steepest.minimize("x^2 + y^2", [1, 2], learning_rate=0.1, max_iter=1000),
+         "the gradient norm 8.48e-09 fell to 1e-08 or below after 90 steps"),
+    ]
+    with explore_server() as url:
+        page = browser.new_page()
+        page.goto(url)
+        shown = page.evaluate(
+            """async ([messages, statuses]) => {
+                const race = await import("/static/js/equation/race.js");
+                return [messages.map(race.pageWords), statuses.map(race.statusWords)];
+            }""",
+            [[r.message for r, _ in runs], ["max_iterations", "converged", "diverged"]])
+        page.close()
+    assert shown[0] == [words for _, words in runs]
+    assert shown[1] == ["out of steps", "converged", "diverged"]

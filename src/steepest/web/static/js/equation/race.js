@@ -23,6 +23,23 @@ export function label(id) {
   return OPTIMIZERS.find((o) => o.id === id).name;
 }
 
+/** A run's status as the table shows it: a run stopped by the steps box is "out of steps". */
+export function statusWords(status) {
+  return status === "max_iterations" ? "out of steps" : status;
+}
+
+/** The library's message about a run in this page's words: the steps box for max_iter,
+ * η for learning_rate, the tolerance as its number. */
+export function pageWords(message) {
+  return message
+    .replace(/\bmax_iter=(\d+) steps/g, "$1 steps")
+    .replace(/\braise max_iter\b/g, "raise the steps")
+    .replace(/\btol=/g, "")
+    .replace(/\btry learning_rate (?=\d)/g, "try η = ")
+    .replace(/\blearning_rate\b/g, "learning rate η")
+    .replace(/; try (\d[\d.e+-]*)$/, "; try η = $1");
+}
+
 /** The paths drawn at the current frame: each run from each start, up to `frame` steps. */
 export function pathsUpTo({ race, frame }) {
   if (!race) return [];
@@ -175,13 +192,16 @@ export function start(store, root) {
         row.insertCell().innerHTML = `<span class="swatch" style="background:${COLORS[run.id]}"></span>`;
         row.cells[0].append(`${label(run.id)}, start ${s + 1}`);
         const status = row.insertCell();
-        status.textContent = r.status;
+        status.textContent = statusWords(r.status);
         status.className = `status status-${r.status}`;
         row.insertCell().textContent = r.iterations;
-        row.insertCell().textContent = num(r.values[r.iterations]);
+        const value = row.insertCell();  // four figures: the table is narrow
+        value.className = "value";
+        const end = r.values[r.iterations];
+        value.textContent = Number.isFinite(end) ? num(Number(end.toPrecision(4))) : num(end);
         const message = row.insertCell();
         message.className = "message";
-        message.textContent = r.message;
+        message.textContent = pageWords(r.message);
       });
     }
   }
