@@ -7,6 +7,7 @@ Screenshots go to $STEEPEST_SCREENSHOTS when set, else to pytest's temporary fol
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -110,6 +111,10 @@ def test_train_watch_the_curve_grow_change_the_rate_and_stop(page, tmp_path_fact
     page.fill("#lr", "0.5")
     page.dispatch_event("#lr", "change")
     until(page, "document.getElementById('status').dataset.learningRate === '0.5'", 10_000)
+    until(page, "document.getElementById('message').textContent.startsWith('from step')", 5_000)
+    said = page.inner_text("#message")  # the change, in the page's words
+    assert re.match(r"from step \d+ on: learning rate 0\.5, β₁ 0\.9, β₂ 0\.999, ε 1e-0?8$",
+                    said), said
     page.wait_for_selector("#worked-sum")  # the other panels follow the run
     page.screenshot(path=str(shots(tmp_path_factory) / "digits-training.png"), full_page=True)
     page.click("#stop")

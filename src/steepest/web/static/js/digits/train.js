@@ -2,6 +2,10 @@
 // the cost and accuracy curves growing, and the first layer's weights as 28 × 28 pictures.
 import { $, api, drawDigit, say, unpack } from "./util.js";
 
+/** The optimizer's settings as this page names them (the library's names are for Python). */
+const SETTING_WORDS = { learning_rate: "learning rate", momentum: "μ", rho: "ρ", beta1: "β₁",
+  beta2: "β₂", eps: "ε" };
+
 const state = { run: null, source: null, stream: null, listeners: [], epochs: [], accuracy: [] };
 
 /** The network the other panels look at: the run's id, or "model", or null. */
@@ -107,7 +111,7 @@ function onUpdate(update) {
       $("accuracy").textContent = `${(100 * update.test_accuracy).toFixed(1)}% of the test images right after epoch ${update.epoch}`;
     }
   } else if (update.type === "settings") {
-    say(`from step ${update.steps} on: ${Object.entries(update.optimizer).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    say(`from step ${update.steps} on: ${Object.entries(update.optimizer).map(([k, v]) => `${SETTING_WORDS[k] ?? k} ${v}`).join(", ")}`);
   } else if (update.type === "state") {
     $("run-state").textContent = update.state + (update.message ? `: ${update.message}` : "");
     $("run-state").dataset.state = update.state;
