@@ -68,7 +68,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SPIN_SECONDS", "STEP_TIMEOUT", "SplitBackprop", "check_processes", "fork_refusal",
-    "part_sizes", "split_for_probe",
+    "part_sizes", "split_for_probe", "splits",
 ]
 
 #: A worker that has not finished its part this long after the training process finished
@@ -77,7 +77,8 @@ STEP_TIMEOUT = 60.0
 
 
 def check_processes(processes: Any, batch_size: int, cost: Cost, blas_threads: Any) -> int | str:
-    """``train``'s ``processes``, checked: ``"auto"``, or a count of parts this run's
+    """``train``'s ``processes`` (a string, or an int of at least 1 checked as such),
+    checked: ``"auto"``, or a count of parts this run's
     mini-batches can be split in (no more than the cores this process may use and the
     mini-batch's examples; the quadratic or cross-entropy cost; one BLAS thread)."""
     from steepest.nn.blas import available_cores
@@ -87,11 +88,6 @@ def check_processes(processes: Any, batch_size: int, cost: Cost, blas_threads: A
             raise NetworkError(f"processes must be 'auto' or a whole number of at least 1; "
                                f"got {processes!r}")
         return processes
-    if isinstance(processes, bool) or not isinstance(processes, (int, np.integer)):
-        raise TypeError(f"processes must be an int; got {type(processes).__name__} "
-                        f"{processes!r}")
-    if processes < 1:
-        raise NetworkError(f"processes must be at least 1; got {processes}")
     if processes == 1:
         return 1
     cores = available_cores()
@@ -101,7 +97,7 @@ def check_processes(processes: Any, batch_size: int, cost: Cost, blas_threads: A
     if processes > batch_size:
         raise NetworkError(f"processes ({processes}) is more than the mini-batch's "
                            f"{batch_size} examples; each process needs at least one")
-    if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
+    if not splits(cost):
         raise NetworkError(f"processes > 1 needs the quadratic or cross-entropy cost; "
                            f"got {cost.name!r}")
     if blas_threads not in ("auto", 1):
@@ -109,6 +105,12 @@ def check_processes(processes: Any, batch_size: int, cost: Cost, blas_threads: A
                            f"thread; blas_threads must be 1 or 'auto' with it, not "
                            f"{blas_threads!r}")
     return int(processes)
+
+
+def splits(cost: Cost) -> bool:
+    """Whether a mini-batch can be split for ``cost``: its gradient is a mean over the
+    examples (the quadratic and cross-entropy costs), so the parts' shares add up."""
+    return cost is QUADRATIC or cost is CROSS_ENTROPY
 
 
 def split_for_probe(network: Network, x: np.ndarray, y: np.ndarray, batch_size: int,
@@ -122,7 +124,7 @@ def split_for_probe(network: Network, x: np.ndarray, y: np.ndarray, batch_size: 
     from steepest.nn.blas import MIN_PART_ROWS
 
     if (cores < 2 or batch_size < cores * MIN_PART_ROWS
-            or (cost is not QUADRATIC and cost is not CROSS_ENTROPY) or fork_refusal()):
+            or not splits(cost) or fork_refusal()):
         return None
     with threadpool_limits(1, user_api="blas"):  # the workers are born with one thread
         return SplitBackprop(network, x, y, cost, cores, batch_size=batch_size)
@@ -170,7 +172,7 @@ class SplitBackprop:
         self, network: Network, x: np.ndarray, y: np.ndarray, cost: Cost, parts: int, *,
         fork: bool | None = None, batch_size: int | None = None,
     ) -> None:
-        if cost is not QUADRATIC and cost is not CROSS_ENTROPY:
+        if not splits(cost):
             raise ValueError(f"a split mini-batch needs the quadratic or cross-entropy cost; "
                              f"got {cost!r}")
         if parts < 2:

@@ -222,6 +222,8 @@ def train(
     elif blas_threads is not None:
         blas_threads = _check_int(blas_threads, "blas_threads", 1)
     cost = network.check_cost(get_cost(cost))
+    if not isinstance(processes, str):
+        processes = _check_int(processes, "processes", 1)
     processes = check_processes(processes, batch_size, cost, blas_threads)
     x, y = _dataset(network, data, "data")
     if batch_size > x.shape[0]:
